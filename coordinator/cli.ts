@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { isInputError } from '../shared/study/errors.js';
+import { EXIT } from './commands/common.js';
+import { registerReplay } from './commands/replay.js';
+import { registerRun } from './commands/run.js';
+import { registerSummary } from './commands/summary.js';
+
+const program = new Command('saddlescope')
+  .description('Seeded robustness studies of optimizers on nonlinear-discretization objectives')
+  .exitOverride();
+
+// One file per command in ./commands: each registers itself here.
+for (const register of [registerRun, registerSummary, registerReplay]) register(program);
+for (const c of program.commands) c.exitOverride();
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // --help and --version exit 0; usage errors (unknown option, missing argument) are bad input.
+    process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.input;
+  } else if (isInputError(e)) {
+    process.stderr.write(`saddlescope: ${e.message}\n`);
+    process.exitCode = EXIT.input;
+  } else {
+    process.stderr.write(`saddlescope: ${(e as Error).stack ?? e}\n`);
+    process.exitCode = EXIT.failure;
+  }
+}

@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { readManifest } from '../out-dir.js';
+import { loadResults } from '../sink.js';
+import { formatSummary, summarize } from '../summary.js';
+
+export function registerSummary(program: Command): void {
+  program
+    .command('summary')
+    .description('print the aggregate table of an out dir')
+    .argument('<dir>', 'out dir of a study')
+    .option('--json', 'machine-readable output')
+    .action((dir: string, o: { json?: boolean }) => {
+      const manifest = readManifest(dir);
+      const { runs } = loadResults(dir);
+      const groups = summarize(runs);
+      if (o.json)
+        console.log(JSON.stringify({ study: manifest.name, planHash: manifest.planHash, tasks: manifest.tasks, rows: runs.length, groups }, null, 2));
+      else console.log(`study ${manifest.name}: ${runs.length}/${manifest.tasks} rows\n${formatSummary(groups)}`);
+    });
+}

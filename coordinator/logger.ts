@@ -1,0 +1,13 @@
+import { pino, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+
+export type LogFormat = 'text' | 'json';
+
+/** Logs go to stderr: plain lines by default, JSON (one object a line) with --log-format json. */
+export function makeLogger(format: LogFormat, level = process.env.SADDLESCOPE_LOG_LEVEL ?? 'info'): Logger {
+  if (format === 'json') return pino({ level, base: undefined }, pino.destination({ fd: 2, sync: true }));
+  return pino(
+    { level, base: undefined },
+    pretty({ destination: 2, sync: true, colorize: false, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }),
+  );
+}

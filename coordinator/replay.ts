@@ -1,0 +1,48 @@
+import { runTask } from '../shared/run-task.js';
+import { InputError } from '../shared/study/errors.js';
+import { RUN_CONTEXT_COLUMNS, type HistoryColumns, type RunRow } from '../shared/study/result.js';
+import { Task } from '../shared/study/task.js';
+import { loadResults } from './sink.js';
+
+export interface ReplayOutcome {
+  readonly row: RunRow;
+  readonly replayed: RunRow;
+  readonly history: HistoryColumns | null;
+  /** Columns whose bits differ (timing and worker excluded). */
+  readonly differences: string[];
+}
+
+function sameBits(a: unknown, b: unknown): boolean {
+  if (a instanceof Float64Array || b instanceof Float64Array) {
+    if (!(a instanceof Float64Array && b instanceof Float64Array) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+    return true;
+  }
+  return Object.is(a, b);
+}
+
+/** Reruns one stored task (id or unique prefix) in the foreground and compares it bit for bit. */
+export function replay(dir: string, id: string): ReplayOutcome {
+  const { runs } = loadResults(dir);
+  const matches = runs.filter((r) => r.task_id.startsWith(id));
+  if (matches.length === 0) throw new InputError(`no task ${id} in ${dir}`);
+  if (matches.length > 1) throw new InputError(`task id prefix ${id} is ambiguous in ${dir} (${matches.length} tasks)`);
+  const row = matches[0];
+  const task = Task.parse(JSON.parse(row.task));
+  const { row: replayed, history } = runTask(task, { worker: 'replay', fullHistory: true });
+  const skip = new Set<string>(RUN_CONTEXT_COLUMNS);
+  const differences = Object.keys(row).filter((k) => !skip.has(k) && !sameBits((row as never)[k], (replayed as never)[k]));
+  return { row, replayed, history, differences };
+}
+
+export function formatTrace(h: HistoryColumns): string {
+  const head = 'iter        loss          ‖g‖           ‖g_inner‖     ‖g_outer‖     orthogonality ‖u‖/‖f‖       ‖step‖';
+  const f = (v: number) => (Number.isNaN(v) ? '—' : v.toExponential(5)).padEnd(14);
+  const lines = [head];
+  for (let i = 0; i < h.iteration.length; i++)
+    lines.push(
+      String(h.iteration[i]).padEnd(6) +
+        [h.loss, h.grad_norm, h.grad_norm_inner, h.grad_norm_outer, h.orthogonality, h.output_norm_ratio, h.step_norm].map((c) => f(c[i])).join(''),
+    );
+  return lines.join('\n');
+}

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { Table, type Vector, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
+import { atomicWrite } from '../files.js';
+import { arrowSchema, arrowType, type Column } from './columns.js';
+
+type Row = Record<string, unknown>;
+
+/** Builds a table with exactly the documented schema from row objects. */
+export function tableFromRows(columns: readonly Column[], rows: readonly Row[]): Table {
+  if (rows.length === 0) return new Table(arrowSchema(columns));
+  const vectors: Record<string, Vector> = {};
+  for (const col of columns) vectors[col.name] = vectorFromArray(rows.map((r) => r[col.name] ?? null), arrowType(col.type) as never);
+  const t = new Table(vectors);
+  // Re-attach nullability from the documented schema (vectorFromArray marks every field nullable).
+  return new Table(arrowSchema(columns), t.batches.map((b) => b));
+}
+
+/** Writes an Arrow IPC file atomically (temp file, fsync, rename). */
+export function writeArrowFile(path: string, table: Table): void {
+  atomicWrite(path, tableToIPC(table, 'file'));
+}
+
+export function readArrowFile(path: string): Table {
+  return tableFromIPC(readFileSync(path));
+}
+
+/** Rows of a table as plain objects; list cells become Float64Array. */
+export function rowsOf(table: Table): Row[] {
+  const names = table.schema.fields.map((f) => f.name);
+  const cols = names.map((n) => table.getChild(n)!);
+  const out: Row[] = new Array(table.numRows);
+  for (let i = 0; i < table.numRows; i++) {
+    const row: Row = {};
+    for (let j = 0; j < names.length; j++) {
+      const v = cols[j].get(i);
+      row[names[j]] = v !== null && typeof v === 'object' && 'toArray' in v ? Float64Array.from(v.toArray()) : v;
+    }
+    out[i] = row;
+  }
+  return out;
+}

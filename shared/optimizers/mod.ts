@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { adam, gradientDescent } from './first-order.js';
+import { bfgs, lbfgs } from './quasi-newton.js';
+import { newton, saddleFreeNewton } from './second-order.js';
+import type { Optimizer } from './types.js';
+
+export { minimize, type RunStatus, type Solution, type StopRule } from './minimize.js';
+export type { Optimizer, OptimizerState } from './types.js';
+
+/**
+ * Optimizer specs as they appear in a study. Defaults are ours (the paper's numeric settings did
+ * not survive in our copy): α = 1, λ = 0 is pure Newton.
+ */
+export const OptimizerSpec = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('newton'),
+    /** Step relaxation α of Eq. 9. */
+    alpha: z.number().positive().default(1),
+    /** Levenberg–Marquardt damping λ of Eq. 9. */
+    lambda: z.number().min(0).default(0),
+  }),
+  z.strictObject({
+    kind: z.literal('saddle-free-newton'),
+    alpha: z.number().positive().default(1),
+    lambda: z.number().min(0).default(0),
+    /** Floor on |eigenvalue| in |H| (absolute), so the step stays finite near singular H. */
+    floor: z.number().positive().default(1e-8),
+    /** Armijo backtracking on α (|H| is positive definite, so the direction is always descent). */
+    backtracking: z.boolean().default(true),
+  }),
+  z.strictObject({ kind: z.literal('bfgs') }),
+  z.strictObject({ kind: z.literal('l-bfgs'), memory: z.number().int().min(1).max(1000).default(10) }),
+  z.strictObject({
+    kind: z.literal('adam'),
+    lr: z.number().positive().default(1e-3),
+    beta1: z.number().min(0).lt(1).default(0.9),
+    beta2: z.number().min(0).lt(1).default(0.999),
+    eps: z.number().positive().default(1e-8),
+  }),
+  z.strictObject({
+    kind: z.literal('gd'),
+    /** Step used where gᵀHg ≤ 0 (the curvature step is undefined there). */
+    step: z.number().positive().default(1e-2),
+  }),
+]);
+export type OptimizerSpec = z.output<typeof OptimizerSpec>;
+
+export function makeOptimizer(spec: OptimizerSpec): Optimizer {
+  switch (spec.kind) {
+    case 'newton':
+      return newton(spec) as Optimizer;
+    case 'saddle-free-newton':
+      return saddleFreeNewton(spec) as Optimizer;
+    case 'bfgs':
+      return bfgs() as Optimizer;
+    case 'l-bfgs':
+      return lbfgs(spec) as Optimizer;
+    case 'adam':
+      return adam(spec) as Optimizer;
+    case 'gd':
+      return gradientDescent(spec) as Optimizer;
+  }
+}

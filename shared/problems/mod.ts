@@ -1,0 +1,9 @@
+import { circle } from './circle.js';
+import type { ProblemKind } from './kind.js';
+import { torus } from './torus.js';
+
+export type { ProblemKind } from './kind.js';
+export type { Diagnostics, Evaluation, Objective, SecondOrderEvaluation } from './objective.js';
+
+/** Every problem kind a study may name, by its `kind`. */
+export const PROBLEM_KINDS: readonly ProblemKind[] = [circle, torus];

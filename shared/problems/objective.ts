@@ -1,0 +1,56 @@
+import type { Stream } from '../rng/stream.js';
+
+/**
+ * A twice-differentiable objective L: ℝⁿ → ℝ with exact float64 derivatives.
+ * Vectors are Float64Array of length `dim`; the Hessian is dim × dim, row-major, symmetric.
+ */
+export interface Evaluation {
+  readonly value: number;
+  readonly gradient: Float64Array;
+}
+
+export interface SecondOrderEvaluation extends Evaluation {
+  readonly hessian: Float64Array;
+}
+
+/**
+ * Diagnostics the paper tracks (Rowan 2025, §3): all optional, NaN where not defined.
+ * - outputNormRatio: ‖u‖ / ‖f‖ on the integration grid (trivial solution ⇔ ≈ 0).
+ * - orthogonality: the paper's orthogonality metric between the normalized basis functions
+ *   (or their images under the PDE operator) and the normalized target / forcing.
+ * - gradNormInner / gradNormOuter: ‖∂L/∂θ_inner‖ and ‖∂L/∂c‖ (Eq. 7 split).
+ */
+export interface Diagnostics {
+  readonly outputNormRatio: number;
+  readonly orthogonality: number;
+  readonly gradNormInner: number;
+  readonly gradNormOuter: number;
+}
+
+export interface Objective {
+  /** Problem kind, as in the study spec (`circle`, `torus`, `mlp-regression`, …). */
+  readonly kind: string;
+  /** Number of parameters n. */
+  readonly dim: number;
+  value(x: Float64Array): number;
+  evaluate(x: Float64Array): Evaluation;
+  evaluate2(x: Float64Array): SecondOrderEvaluation;
+  /** Initial parameters drawn from `rng` (the task's init stream). */
+  initial(rng: Stream): Float64Array;
+  /** Diagnostics at x; NaN fields where the objective has no such notion. */
+  diagnostics(x: Float64Array): Diagnostics;
+  /**
+   * Name of the known stationary point x sits at (closed-form census, e.g. the torus's 8),
+   * or null when unknown or not near any.
+   */
+  identify?(x: Float64Array): string | null;
+  /** Canonical representative of x (angles reduced modulo 2π), for storage and comparison. */
+  canonical?(x: Float64Array): Float64Array;
+}
+
+export const NO_DIAGNOSTICS: Diagnostics = Object.freeze({
+  outputNormRatio: Number.NaN,
+  orthogonality: Number.NaN,
+  gradNormInner: Number.NaN,
+  gradNormOuter: Number.NaN,
+});

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import type { Stream } from '../rng/stream.js';
+import { angleDistance, angleName, wrapAngle } from './angles.js';
+import type { ProblemKind } from './kind.js';
+import { NO_DIAGNOSTICS, type Objective } from './objective.js';
+
+const schema = z.strictObject({
+  kind: z.literal('torus'),
+  /** Radius of the torus's axis. */
+  R: z.number().positive().default(2),
+  /** Radius of the tube; r < R keeps the surface a ring torus. */
+  r: z.number().positive().default(1),
+  /** Eccentricity: ratio of the major to the minor axis of the ellipsoidal axis. */
+  e: z.number().positive().default(1.5),
+});
+
+export type StationaryKind = 'minimum' | 'maximum' | 'saddle';
+
+export interface StationaryPoint {
+  readonly theta: readonly [number, number];
+  readonly kind: StationaryKind;
+  readonly name: string;
+}
+
+/**
+ * Regression of the origin onto the ellipsoidal torus (paper §2, Eq. 3, Figs. 2–4, 12):
+ * x(θ₁, θ₂) = (ρ cos θ₁, e ρ sin θ₁, r sin θ₂), ρ = R + r cos θ₂, L = ½‖x‖².
+ * With A(θ₁) = cos²θ₁ + e² sin²θ₁:  L = ½(ρ² A + r² sin²θ₂),
+ *   ∂₁L = ½ ρ² A′,                 A′ = (e² − 1) sin 2θ₁
+ *   ∂₂L = r sin θ₂ (r cos θ₂ − ρ A)
+ *   ∂₁₁L = ½ ρ² A″,                A″ = 2 (e² − 1) cos 2θ₁
+ *   ∂₁₂L = −r ρ sin θ₂ A′
+ *   ∂₂₂L = r cos θ₂ (r cos θ₂ − ρ A) − r² sin²θ₂ (1 − A).
+ */
+export class Torus implements Objective {
+  readonly kind = 'torus';
+  readonly dim = 2;
+
+  constructor(
+    private readonly R: number,
+    private readonly r: number,
+    private readonly e: number,
+  ) {}
+
+  value(x: Float64Array): number {
+    const { R, r, e } = this;
+    const rho = R + r * Math.cos(x[1]);
+    const s1 = Math.sin(x[0]);
+    const c1 = Math.cos(x[0]);
+    const s2 = Math.sin(x[1]);
+    return 0.5 * (rho * rho * (c1 * c1 + e * e * s1 * s1) + r * r * s2 * s2);
+  }
+
+  private parts(x: Float64Array) {
+    const { R, r, e } = this;
+    const s1 = Math.sin(x[0]);
+    const c1 = Math.cos(x[0]);
+    const s2 = Math.sin(x[1]);
+    const c2 = Math.cos(x[1]);
+    const rho = R + r * c2;
+    const A = c1 * c1 + e * e * s1 * s1;
+    const dA = (e * e - 1) * 2 * s1 * c1;
+    const ddA = 2 * (e * e - 1) * (c1 * c1 - s1 * s1);
+    return { r, s2, c2, rho, A, dA, ddA };
+  }
+
+  evaluate(x: Float64Array) {
+    const { r, s2, c2, rho, A, dA } = this.parts(x);
+    return {
+      value: this.value(x),
+      gradient: Float64Array.of(0.5 * rho * rho * dA, r * s2 * (r * c2 - rho * A)),
+    };
+  }
+
+  evaluate2(x: Float64Array) {
+    const { r, s2, c2, rho, A, dA, ddA } = this.parts(x);
+    const h11 = 0.5 * rho * rho * ddA;
+    const h12 = -r * rho * s2 * dA;
+    const h22 = r * c2 * (r * c2 - rho * A) - r * r * s2 * s2 * (1 - A);
+    return { ...this.evaluate(x), hessian: Float64Array.of(h11, h12, h12, h22) };
+  }
+
+  /** The paper's initialization: each angle uniform in [−π, π]. */
+  initial(rng: Stream): Float64Array {
+    return Float64Array.of(rng.uniformIn(-Math.PI, Math.PI), rng.uniformIn(-Math.PI, Math.PI));
+  }
+
+  diagnostics() {
+    return NO_DIAGNOSTICS;
+  }
+
+  canonical(x: Float64Array): Float64Array {
+    return Float64Array.of(wrapAngle(x[0]), wrapAngle(x[1]));
+  }
+
+  /**
+   * The closed-form census for e > 1 and r < R: ∂₁L = 0 ⇔ sin 2θ₁ = 0; ∂₂L = 0 ⇔ sin θ₂ = 0, since
+   * the other branch cos θ₂ = R A / (r (1 − A)) needs A < 1, impossible when e ≥ 1 (A ≥ 1).
+   * Signs of the diagonal Hessian there: ∂₁₁L = ρ²(e² − 1) cos 2θ₁; ∂₂₂L = r cos θ₂ (r cos θ₂ − ρA).
+   */
+  stationaryPoints(): StationaryPoint[] {
+    const points: StationaryPoint[] = [];
+    for (const t1 of [0, Math.PI / 2, Math.PI, -Math.PI / 2]) {
+      for (const t2 of [0, Math.PI]) {
+        const h = this.evaluate2(Float64Array.of(t1, t2)).hessian;
+        const kind: StationaryKind = h[0] > 0 && h[3] > 0 ? 'minimum' : h[0] < 0 && h[3] < 0 ? 'maximum' : 'saddle';
+        points.push({ theta: [t1, t2], kind, name: `${kind}(${angleName(t1)},${angleName(t2)})` });
+      }
+    }
+    return points;
+  }
+
+  identify(x: Float64Array, tol = 1e-6): string | null {
+    // The census above holds for e > 1 and r < R only; elsewhere we do not name points.
+    if (!(this.e > 1 && this.r < this.R)) return null;
+    for (const p of this.stationaryPoints()) {
+      if (angleDistance(x[0], p.theta[0]) < tol && angleDistance(x[1], p.theta[1]) < tol) return p.name;
+    }
+    return null;
+  }
+}
+
+export const torus: ProblemKind<typeof schema> = {
+  kind: 'torus',
+  schema,
+  create: (p) => new Torus(p.R, p.r, p.e),
+};

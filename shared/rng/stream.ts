@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
+import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
+
+/**
+ * A seeded stream of float64 variates. The generator is pure-rand's xoroshiro128+, whose full
+ * 128-bit state is taken from SHA-256 of the key parts, so a stream depends only on its key:
+ * never on the thread, machine or order that draws from it.
+ */
+export class Stream {
+  private readonly gen: RandomGenerator;
+  private spare = Number.NaN;
+
+  constructor(...key: Array<string | number>) {
+    const digest = createHash('sha256').update(JSON.stringify(key)).digest();
+    const state = [0, 1, 2, 3].map((i) => digest.readInt32LE(4 * i));
+    // xoroshiro128+ must not start from the all-zero state.
+    if (!state.some((s) => s !== 0)) state[0] = 1;
+    this.gen = xoroshiro128plusFromState(state);
+  }
+
+  /** Uniform on [0, 1), a multiple of 2⁻⁵³. */
+  uniform(): number {
+    return uniformFloat64(this.gen);
+  }
+
+  /** Uniform on [a, b). */
+  uniformIn(a: number, b: number): number {
+    return a + (b - a) * this.uniform();
+  }
+
+  /** Standard normal, Box–Muller (polar-free form; both variates used). */
+  normal(): number {
+    if (!Number.isNaN(this.spare)) {
+      const z = this.spare;
+      this.spare = Number.NaN;
+      return z;
+    }
+    // 1 − u ∈ (0, 1] keeps the logarithm finite.
+    const u1 = 1 - this.uniform();
+    const u2 = this.uniform();
+    const r = Math.sqrt(-2 * Math.log(u1));
+    this.spare = r * Math.sin(2 * Math.PI * u2);
+    return r * Math.cos(2 * Math.PI * u2);
+  }
+
+  /** Fills `out` with iid N(mean, sd²). */
+  fillNormal(out: Float64Array, mean = 0, sd = 1): Float64Array {
+    for (let i = 0; i < out.length; i++) out[i] = mean + sd * this.normal();
+    return out;
+  }
+}

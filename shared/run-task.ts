@@ -1,0 +1,133 @@
+import { classifyHessian, type Spectrum } from './analysis/classify.js';
+import { norm2 } from './linalg/vector.js';
+import { makeOptimizer } from './optimizers/mod.js';
+import type { OptimizerState } from './optimizers/types.js';
+import type { Objective } from './problems/objective.js';
+import { Stream } from './rng/stream.js';
+import { canonicalJson } from './study/canonical.js';
+import { problemKind } from './study/problem-spec.js';
+import type { HistoryColumns, Result, RunRow } from './study/result.js';
+import type { OptimizeTask, Task } from './study/task.js';
+import { minimize } from './optimizers/minimize.js';
+import { HistoryRecorder } from './history.js';
+
+/**
+ * The random streams of a task. Both are keyed by the study seed, the problem variant and the seed,
+ * not by the optimizer: every optimizer of a study starts from the same point for a given seed, so
+ * comparisons between optimizers are paired.
+ */
+export function taskStreams(task: OptimizeTask) {
+  const key = [task.studySeed, canonicalJson(task.problem), task.seed] as const;
+  return { problem: new Stream('problem', ...key), init: new Stream('init', ...key) };
+}
+
+export function buildObjective(task: OptimizeTask): Objective {
+  const kind = problemKind(task.problem.kind);
+  return kind.create(kind.schema.parse(task.problem), taskStreams(task).problem);
+}
+
+export interface RunContext {
+  /** Who ran it (host#thread); not part of the result's reproducible content. */
+  readonly worker: string;
+  /** Record the history at every iterate regardless of the task's stride (replay). */
+  readonly fullHistory?: boolean;
+}
+
+/**
+ * The ONE function that turns a task into a result, used by every worker and by replay.
+ * It never throws: any failure becomes a row with status `error` and its message.
+ */
+export function runTask(task: Task, ctx: RunContext): Result {
+  const t0 = performance.now();
+  const row = baseRow(task, ctx);
+  let history: HistoryColumns | null = null;
+  try {
+    const f = buildObjective(task);
+    const x0 = f.initial(taskStreams(task).init);
+    const stride = ctx.fullHistory ? 1 : task.record.historyStride;
+    const recorder = stride > 0 ? new HistoryRecorder(f, stride) : null;
+    const sol = minimize(makeOptimizer(task.optimizer), f, x0, task.stop, recorder ? (k, s) => recorder.observe(k, s) : undefined);
+    recorder?.finish(sol.iterations, sol.last);
+    history = recorder?.columns() ?? null;
+    Object.assign(row, finalColumns(task, f, x0, sol.last), {
+      status: sol.status,
+      message: sol.message,
+      iterations: sol.iterations,
+    });
+  } catch (e) {
+    Object.assign(row, { status: 'error', message: `${(e as Error).name}: ${(e as Error).message}` });
+  }
+  row.wall_ms = performance.now() - t0;
+  return { kind: 'run', row, history };
+}
+
+function finalColumns(task: OptimizeTask, f: Objective, x0: Float64Array, last: OptimizerState): Partial<RunRow> {
+  const x = last.x;
+  const d = f.diagnostics(x);
+  let spectrum: Spectrum | null = null;
+  if (task.record.spectrum) {
+    const h = 'hessian' in last ? (last.hessian as Float64Array) : f.evaluate2(x).hessian;
+    spectrum = classifyHessian(h, f.dim, task.record.zeroTol);
+  }
+  const nan = (v: number) => (Number.isNaN(v) ? null : v);
+  const ratio = nan(d.outputNormRatio);
+  return {
+    loss: last.value,
+    grad_norm: norm2(last.gradient),
+    grad_norm_inner: nan(d.gradNormInner),
+    grad_norm_outer: nan(d.gradNormOuter),
+    output_norm_ratio: ratio,
+    orthogonality: nan(d.orthogonality),
+    point_class: spectrum?.pointClass ?? null,
+    stationary_point: f.identify?.(x) ?? null,
+    n_positive: spectrum?.positive ?? null,
+    n_negative: spectrum?.negative ?? null,
+    n_zero: spectrum?.zero ?? null,
+    eig_min: spectrum?.eigMin ?? null,
+    eig_max: spectrum?.eigMax ?? null,
+    condition_number: spectrum?.conditionNumber ?? null,
+    eigenvalues: task.record.eigenvalues ? (spectrum?.eigenvalues ?? null) : null,
+    trivial: ratio === null ? null : ratio < task.record.trivialTol,
+    initial_params: task.record.finalParams ? x0 : null,
+    final_params: task.record.finalParams ? (f.canonical?.(x) ?? Float64Array.from(x)) : null,
+  };
+}
+
+function baseRow(task: OptimizeTask, ctx: RunContext): RunRow {
+  const { kind: problem, ...problemParams } = task.problem;
+  const { kind: optimizer, ...optimizerParams } = task.optimizer;
+  return {
+    task_id: task.id,
+    study: task.study,
+    problem,
+    optimizer,
+    seed: task.seed,
+    problem_params: canonicalJson(problemParams),
+    optimizer_params: canonicalJson(optimizerParams),
+    status: 'error',
+    message: '',
+    iterations: 0,
+    loss: Number.NaN,
+    grad_norm: Number.NaN,
+    grad_norm_inner: null,
+    grad_norm_outer: null,
+    output_norm_ratio: null,
+    orthogonality: null,
+    point_class: null,
+    stationary_point: null,
+    n_positive: null,
+    n_negative: null,
+    n_zero: null,
+    eig_min: null,
+    eig_max: null,
+    condition_number: null,
+    trivial: null,
+    initial_params: null,
+    final_params: null,
+    eigenvalues: null,
+    engine: 'f64',
+    wall_ms: 0,
+    worker: ctx.worker,
+    task: canonicalJson(task),
+  };
+}

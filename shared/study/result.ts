@@ -1,0 +1,67 @@
+import type { PointClass } from '../analysis/classify.js';
+import type { RunStatus } from '../optimizers/minimize.js';
+
+/**
+ * One row of the `runs` table (columns documented in README.md). Field names are the column names.
+ * Nullable fields are null where the quantity was not computed or has no meaning for the problem.
+ */
+export interface RunRow {
+  task_id: string;
+  study: string;
+  problem: string;
+  optimizer: string;
+  seed: number;
+  /** Canonical JSON of the problem's and optimizer's parameters. */
+  problem_params: string;
+  optimizer_params: string;
+  status: RunStatus;
+  message: string;
+  iterations: number;
+  loss: number;
+  grad_norm: number;
+  grad_norm_inner: number | null;
+  grad_norm_outer: number | null;
+  output_norm_ratio: number | null;
+  orthogonality: number | null;
+  point_class: PointClass | null;
+  stationary_point: string | null;
+  n_positive: number | null;
+  n_negative: number | null;
+  n_zero: number | null;
+  eig_min: number | null;
+  eig_max: number | null;
+  condition_number: number | null;
+  trivial: boolean | null;
+  initial_params: Float64Array | null;
+  final_params: Float64Array | null;
+  eigenvalues: Float64Array | null;
+  engine: string;
+  wall_ms: number;
+  worker: string;
+  /** Canonical JSON of the task: `saddlescope replay` reruns it from this alone. */
+  task: string;
+}
+
+/** Per-iteration trace of one run at the task's history stride, column-wise. */
+export interface HistoryColumns {
+  iteration: Int32Array;
+  loss: Float64Array;
+  grad_norm: Float64Array;
+  grad_norm_inner: Float64Array;
+  grad_norm_outer: Float64Array;
+  orthogonality: Float64Array;
+  output_norm_ratio: Float64Array;
+  step_norm: Float64Array;
+}
+
+/** What a worker posts back for one task. */
+export interface RunResult {
+  readonly kind: 'run';
+  readonly row: RunRow;
+  readonly history: HistoryColumns | null;
+}
+
+export type Result = RunResult;
+
+/** Columns that depend on where and when a task ran, not on the task: excluded from reproducibility checks. */
+export const RUN_CONTEXT_COLUMNS = ['wall_ms', 'worker'] as const;

@@ -1,0 +1,48 @@
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { OptimizerSpec } from '../optimizers/mod.js';
+import { InputError, inputErrorFrom } from './errors.js';
+import { ProblemSpec } from './problem-spec.js';
+import { RecordSpec, StopSpec } from './settings.js';
+
+/** A study as written in `studies/*.yaml`. See README.md, "Study specs". */
+export const StudySpec = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, ".", "_" or "-"'),
+    description: z.string().optional(),
+    /** The study seed: every task's random streams derive from it and the task's content. */
+    seed: z.number().int().min(0).max(0xffffffff),
+    problem: ProblemSpec.optional(),
+    problems: z.array(ProblemSpec).min(1).optional(),
+    /** Cartesian sweep over problem parameters, e.g. { width: [5, 10, 20, 40] }. */
+    sweep: z.record(z.string(), z.array(z.unknown()).min(1)).optional(),
+    optimizers: z.array(OptimizerSpec).min(1),
+    /** N (seeds 0 … N−1) or an explicit list of seeds. */
+    seeds: z.union([z.number().int().min(1), z.array(z.number().int().min(0)).min(1)]),
+    stop: StopSpec.prefault({}),
+    record: RecordSpec.prefault({}),
+  })
+  .check((ctx) => {
+    const { problem, problems } = ctx.value;
+    if ((problem === undefined) === (problems === undefined))
+      ctx.issues.push({ code: 'custom', input: ctx.value, path: ['problem'], message: 'give exactly one of `problem` or `problems`' });
+  });
+export type StudySpec = z.output<typeof StudySpec>;
+
+/** Validates a parsed spec; throws InputError naming every field at fault. */
+export function validateSpec(raw: unknown, source = 'study spec'): StudySpec {
+  const r = StudySpec.safeParse(raw);
+  if (!r.success) throw inputErrorFrom(`invalid ${source}`, r.error);
+  return r.data;
+}
+
+/** Parses YAML text and validates it. */
+export function parseSpec(text: string, source = 'study spec'): StudySpec {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (e) {
+    throw new InputError(`${source}: not valid YAML: ${(e as Error).message}`);
+  }
+  return validateSpec(raw, source);
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { OptimizerSpec } from '../optimizers/mod.js';
+import { contentHash } from './canonical.js';
+import { ProblemSpec } from './problem-spec.js';
+import { RecordSpec, StopSpec } from './settings.js';
+
+/**
+ * One optimizer run: everything needed to reproduce it. The id is a hash of all of it but the id
+ * and the study's name, so the same run planned twice (or resumed) has the same id.
+ */
+export const OptimizeTask = z.strictObject({
+  kind: z.literal('optimize'),
+  id: z.string().regex(/^[0-9a-f]{20}$/),
+  study: z.string(),
+  studySeed: z.number().int().min(0),
+  seed: z.number().int().min(0),
+  problem: ProblemSpec,
+  optimizer: OptimizerSpec,
+  stop: StopSpec,
+  record: RecordSpec,
+});
+export type OptimizeTask = z.output<typeof OptimizeTask>;
+
+export const Task = z.discriminatedUnion('kind', [OptimizeTask]);
+export type Task = z.output<typeof Task>;
+
+export const TASK_ID_CHARS = 20;
+
+/** 80 bits of SHA-256: a collision among 10⁹ tasks has probability below 10⁻⁶. */
+export function taskId(task: Omit<Task, 'id' | 'study'>): string {
+  return contentHash(task, TASK_ID_CHARS);
+}
