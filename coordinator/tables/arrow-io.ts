@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Table, type Vector, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
+import { RecordBatch, Struct, Table, makeData, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { atomicWrite } from '../files.js';
 import { arrowSchema, arrowType, type Column } from './columns.js';
 
@@ -7,12 +7,16 @@ type Row = Record<string, unknown>;
 
 /** Builds a table with exactly the documented schema from row objects. */
 export function tableFromRows(columns: readonly Column[], rows: readonly Row[]): Table {
-  if (rows.length === 0) return new Table(arrowSchema(columns));
-  const vectors: Record<string, Vector> = {};
-  for (const col of columns) vectors[col.name] = vectorFromArray(rows.map((r) => r[col.name] ?? null), arrowType(col.type) as never);
-  const t = new Table(vectors);
-  // Re-attach nullability from the documented schema (vectorFromArray marks every field nullable).
-  return new Table(arrowSchema(columns), t.batches.map((b) => b));
+  const schema = arrowSchema(columns);
+  if (rows.length === 0) return new Table(schema);
+  // One record batch under the documented schema (vectorFromArray alone would mark every field nullable).
+  const children = columns.map((col) => {
+    const v = vectorFromArray(rows.map((r) => r[col.name] ?? null), arrowType(col.type) as never);
+    if (!col.nullable && v.nullCount > 0) throw new Error(`column ${col.name} is not nullable but has ${v.nullCount} null(s)`);
+    return v.data.length === 1 ? v.data[0] : makeData({ type: v.type, length: 0 });
+  });
+  const data = makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children });
+  return new Table(schema, [new RecordBatch(schema, data)]);
 }
 
 /** Writes an Arrow IPC file atomically (temp file, fsync, rename). */

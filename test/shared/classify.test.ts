@@ -1,7 +1,7 @@
 import test from 'ava';
-import { classifySpectrum } from '../../shared/analysis/classify.js';
+import { type PointClass, classifySpectrum } from '../../shared/analysis/classify.js';
 
-const cases: Array<[string, number[], string, [number, number, number]]> = [
+const cases: Array<[string, number[], PointClass, [number, number, number]]> = [
   ['all positive', [0.5, 1, 3], 'minimum', [3, 0, 0]],
   ['all negative', [-4, -2, -1e-3], 'maximum', [0, 3, 0]],
   ['mixed signs', [-1, 2, 3], 'saddle', [2, 1, 0]],
