@@ -13,7 +13,10 @@ export type ExportFormat = 'parquet' | 'csv';
 
 /** Parquet through parquet-wasm (Arrow in, zstd-compressed Parquet out): pandas, polars, DuckDB, Spark read it. */
 export function toParquet(table: Table): Uint8Array {
-  const props = new WriterPropertiesBuilder().setCompression(Compression.ZSTD).setCreatedBy('saddlescope').build();
+  const props = new WriterPropertiesBuilder()
+    .setCompression(Compression.ZSTD)
+    .setCreatedBy('saddlescope')
+    .build();
   return writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')), props);
 }
 
@@ -23,8 +26,9 @@ export function toCsv(table: Table): string {
   const cols = names.map((n) => table.getChild(n)!);
   const cell = (v: unknown): string => {
     if (v === null || v === undefined) return '';
-    if (typeof v === "number") return String(v);
-    if (typeof v === 'object' && 'toArray' in (v as object)) return cell(`[${Array.from((v as { toArray(): ArrayLike<number> }).toArray()).join(',')}]`);
+    if (typeof v === 'number') return String(v);
+    if (typeof v === 'object' && 'toArray' in (v as object))
+      return cell(`[${Array.from((v as { toArray(): ArrayLike<number> }).toArray()).join(',')}]`);
     const s = String(v);
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
@@ -36,7 +40,8 @@ export function toCsv(table: Table): string {
 /** Writes every table of an out dir to DIR/export/<table>.<ext>; returns the paths written. */
 export function exportStudy(dir: string, format: ExportFormat, outDir = join(dir, 'export')): string[] {
   readManifest(dir);
-  if (format !== 'parquet' && format !== 'csv') throw new InputError(`--format must be parquet or csv, not '${format}'`);
+  if (format !== 'parquet' && format !== 'csv')
+    throw new InputError(`--format must be parquet or csv, not '${format}'`);
   const { runs, history } = loadResults(dir);
   const tables: Array<[string, Table]> = [
     ['runs', tableFromRows(RUN_COLUMNS, runs as unknown as Record<string, unknown>[])],
@@ -51,4 +56,3 @@ export function exportStudy(dir: string, format: ExportFormat, outDir = join(dir
   }
   return written;
 }
-

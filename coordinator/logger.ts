@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import pretty from 'pino-pretty';
 
 export type LogFormat = 'text' | 'json';
@@ -8,6 +8,12 @@ export function makeLogger(format: LogFormat, level = process.env.SADDLESCOPE_LO
   if (format === 'json') return pino({ level, base: undefined }, pino.destination({ fd: 2, sync: true }));
   return pino(
     { level, base: undefined },
-    pretty({ destination: 2, sync: true, colorize: false, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }),
+    pretty({
+      destination: 2,
+      sync: true,
+      colorize: false,
+      translateTime: 'SYS:HH:MM:ss',
+      ignore: 'pid,hostname',
+    }),
   );
 }

@@ -37,7 +37,14 @@ export function prepareOutDir(dir: string, spec: StudySpec, planHash: string, ta
     return old;
   }
   mkdirSync(dir, { recursive: true });
-  const manifest: StudyManifest = { name: spec.name, spec, planHash, tasks, versions: versions(), created: new Date().toISOString() };
+  const manifest: StudyManifest = {
+    name: spec.name,
+    spec,
+    planHash,
+    tasks,
+    versions: versions(),
+    created: new Date().toISOString(),
+  };
   atomicWrite(files.study, `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }

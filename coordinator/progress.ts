@@ -13,7 +13,10 @@ export class OutcomeCounts {
   }
 
   toString(): string {
-    return [...this.counts].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(' · ');
+    return [...this.counts]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${v}`)
+      .join(' · ');
   }
 }
 
@@ -40,7 +43,12 @@ export class Progress {
     this.startDone = already;
     this.bar = tty
       ? new cliProgress.SingleBar(
-          { format: '{bar} {value}/{total} | {rate}/s | ETA {eta_formatted} | {outcomes}{transport}', stream: process.stderr, hideCursor: true, etaBuffer: 200 },
+          {
+            format: '{bar} {value}/{total} | {rate}/s | ETA {eta_formatted} | {outcomes}{transport}',
+            stream: process.stderr,
+            hideCursor: true,
+            etaBuffer: 200,
+          },
           cliProgress.Presets.shades_classic,
         )
       : null;
@@ -53,14 +61,25 @@ export class Progress {
 
   private payload() {
     const s = this.stats();
-    const parts = [s.workers !== undefined ? `workers ${s.workers}` : '', `in flight ${s.inFlight}`, s.redeliveries ? `redelivered ${s.redeliveries}` : ''];
-    return { rate: this.rate().toFixed(1), outcomes: this.outcomes.toString(), transport: ` | ${parts.filter(Boolean).join(', ')}` };
+    const parts = [
+      s.workers !== undefined ? `workers ${s.workers}` : '',
+      `in flight ${s.inFlight}`,
+      s.redeliveries ? `redelivered ${s.redeliveries}` : '',
+    ];
+    return {
+      rate: this.rate().toFixed(1),
+      outcomes: this.outcomes.toString(),
+      transport: ` | ${parts.filter(Boolean).join(', ')}`,
+    };
   }
 
   add(row: RunRow): void {
     this.done++;
     this.outcomes.add(row);
-    if (this.bar) return this.bar.update(this.done, this.payload());
+    if (this.bar) {
+      this.bar.update(this.done, this.payload());
+      return;
+    }
     const now = Date.now();
     if (now - this.lastLog > 5000 || this.done === this.total) {
       this.lastLog = now;

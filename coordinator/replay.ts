@@ -1,6 +1,6 @@
 import { runTask } from '../shared/run-task.js';
 import { InputError } from '../shared/study/errors.js';
-import { RUN_CONTEXT_COLUMNS, type HistoryColumns, type RunRow } from '../shared/study/result.js';
+import { type HistoryColumns, RUN_CONTEXT_COLUMNS, type RunRow } from '../shared/study/result.js';
 import { Task } from '../shared/study/task.js';
 import { loadResults } from './sink.js';
 
@@ -26,23 +26,37 @@ export function replay(dir: string, id: string): ReplayOutcome {
   const { runs } = loadResults(dir);
   const matches = runs.filter((r) => r.task_id.startsWith(id));
   if (matches.length === 0) throw new InputError(`no task ${id} in ${dir}`);
-  if (matches.length > 1) throw new InputError(`task id prefix ${id} is ambiguous in ${dir} (${matches.length} tasks)`);
+  if (matches.length > 1)
+    throw new InputError(`task id prefix ${id} is ambiguous in ${dir} (${matches.length} tasks)`);
   const row = matches[0];
   const task = Task.parse(JSON.parse(row.task));
   const { row: replayed, history } = runTask(task, { worker: 'replay', fullHistory: true });
   const skip = new Set<string>(RUN_CONTEXT_COLUMNS);
-  const differences = Object.keys(row).filter((k) => !skip.has(k) && !sameBits((row as never)[k], (replayed as never)[k]));
+  const differences = Object.keys(row).filter(
+    (k) => !skip.has(k) && !sameBits((row as never)[k], (replayed as never)[k]),
+  );
   return { row, replayed, history, differences };
 }
 
 export function formatTrace(h: HistoryColumns): string {
-  const head = 'iter        loss          ‖g‖           ‖g_inner‖     ‖g_outer‖     orthogonality ‖u‖/‖f‖       ‖step‖';
+  const head =
+    'iter        loss          ‖g‖           ‖g_inner‖     ‖g_outer‖     orthogonality ‖u‖/‖f‖       ‖step‖';
   const f = (v: number) => (Number.isNaN(v) ? '—' : v.toExponential(5)).padEnd(14);
   const lines = [head];
   for (let i = 0; i < h.iteration.length; i++)
     lines.push(
       String(h.iteration[i]).padEnd(6) +
-        [h.loss, h.grad_norm, h.grad_norm_inner, h.grad_norm_outer, h.orthogonality, h.output_norm_ratio, h.step_norm].map((c) => f(c[i])).join(''),
+        [
+          h.loss,
+          h.grad_norm,
+          h.grad_norm_inner,
+          h.grad_norm_outer,
+          h.orthogonality,
+          h.output_norm_ratio,
+          h.step_norm,
+        ]
+          .map((c) => f(c[i]))
+          .join(''),
     );
   return lines.join('\n');
 }

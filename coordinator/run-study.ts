@@ -1,15 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { InputError } from '../shared/study/errors.js';
 import { expandStudy, planHash } from '../shared/study/expand.js';
 import { parseSpec, type StudySpec } from '../shared/study/spec.js';
 import type { Task } from '../shared/study/task.js';
-import { type StudyManifest, outFiles, prepareOutDir } from './out-dir.js';
+import { outFiles, prepareOutDir, type StudyManifest } from './out-dir.js';
 import { Progress } from './progress.js';
 import { ResultSink } from './sink.js';
 import type { Transport } from './transport/types.js';
-import { existsSync } from 'node:fs';
 
 export interface PlannedStudy {
   readonly spec: StudySpec;
@@ -23,7 +22,9 @@ export function planStudy(path: string, seeds?: number): PlannedStudy {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new InputError(`cannot read study spec ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new InputError(
+      `cannot read study spec ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   const spec = parseSpec(text, path);
   if (seeds !== undefined) spec.seeds = seeds;
@@ -54,18 +55,25 @@ export interface RunOutcome {
  */
 export async function runStudy(plan: PlannedStudy, o: RunOptions): Promise<RunOutcome> {
   const outDir = o.out ?? join('out', plan.spec.name);
-  if (o.resume && !existsSync(outFiles(outDir).study)) throw new InputError(`--resume: ${outDir} holds no study to resume`);
+  if (o.resume && !existsSync(outFiles(outDir).study))
+    throw new InputError(`--resume: ${outDir} holds no study to resume`);
   const manifest = prepareOutDir(outDir, plan.spec, plan.planHash, plan.tasks.length);
   const sink = new ResultSink(outDir);
   const pending = plan.tasks.filter((t) => !sink.has(t.id));
   const done = plan.tasks.length - pending.length;
-  o.log.info(`study ${plan.spec.name}: ${plan.tasks.length} tasks, ${done} already done, ${pending.length} to run → ${outDir}`);
+  o.log.info(
+    `study ${plan.spec.name}: ${plan.tasks.length} tasks, ${done} already done, ${pending.length} to run → ${outDir}`,
+  );
   const transport = o.transport();
   const progress = new Progress(plan.tasks.length, done, o.log, () => transport.stats());
   try {
-    await transport.run(pending, (r) => {
-      if (sink.add(r)) progress.add(r.row);
-    }, o.signal);
+    await transport.run(
+      pending,
+      (r) => {
+        if (sink.add(r)) progress.add(r.row);
+      },
+      o.signal,
+    );
   } finally {
     progress.stop();
     await transport.close();

@@ -1,9 +1,9 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import type { HistoryColumns, Result, RunRow } from '../shared/study/result.js';
-import { readArrowFile, rowsOf, tableFromRows, writeArrowFile } from './tables/arrow-io.js';
-import { HISTORY_COLUMNS, RUN_COLUMNS } from './tables/runs-columns.js';
 import { Journal } from './journal.js';
 import { outFiles } from './out-dir.js';
+import { readArrowFile, rowsOf, tableFromRows, writeArrowFile } from './tables/arrow-io.js';
+import { HISTORY_COLUMNS, RUN_COLUMNS } from './tables/runs-columns.js';
 
 type HistoryRow = Record<string, unknown>;
 
@@ -29,11 +29,14 @@ export function loadResults(dir: string): StoredResults {
   const seen = new Set<string>();
   const runs: RunRow[] = [];
   const history: HistoryRow[] = [];
-  if (existsSync(files.runs)) for (const r of rowsOf(readArrowFile(files.runs)) as unknown as RunRow[]) if (!seen.has(r.task_id)) {
-    seen.add(r.task_id);
-    runs.push(r);
-  }
-  if (existsSync(files.history)) history.push(...rowsOf(readArrowFile(files.history)).filter((r) => seen.has(r.task_id as string)));
+  if (existsSync(files.runs))
+    for (const r of rowsOf(readArrowFile(files.runs)) as unknown as RunRow[])
+      if (!seen.has(r.task_id)) {
+        seen.add(r.task_id);
+        runs.push(r);
+      }
+  if (existsSync(files.history))
+    history.push(...rowsOf(readArrowFile(files.history)).filter((r) => seen.has(r.task_id as string)));
   for (const res of Journal.read<Result>(files.journal)) {
     if (seen.has(res.row.task_id)) continue;
     seen.add(res.row.task_id);
@@ -88,7 +91,10 @@ export class ResultSink {
   close(): void {
     this.journal.close();
     const files = outFiles(this.dir);
-    writeArrowFile(files.runs, tableFromRows(RUN_COLUMNS, this.stored.runs as unknown as Record<string, unknown>[]));
+    writeArrowFile(
+      files.runs,
+      tableFromRows(RUN_COLUMNS, this.stored.runs as unknown as Record<string, unknown>[]),
+    );
     writeArrowFile(files.history, tableFromRows(HISTORY_COLUMNS, this.stored.history));
     if (existsSync(files.journal)) unlinkSync(files.journal);
   }

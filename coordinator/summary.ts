@@ -1,4 +1,4 @@
-import { type Proportion, formatProportion, wilson } from '../shared/analysis/intervals.js';
+import { formatProportion, type Proportion, wilson } from '../shared/analysis/intervals.js';
 import type { RunRow } from '../shared/study/result.js';
 
 const STATUSES = ['converged', 'max_iter', 'diverged', 'error'] as const;
@@ -20,10 +20,17 @@ export interface GroupSummary {
   readonly stationary_points: Record<string, number>;
 }
 
-/** Aggregate per (problem variant, optimizer variant), in order of first appearance. */
-export function summarize(rows: readonly RunRow[]): GroupSummary[] {
+/**
+ * Aggregate per (problem variant, optimizer variant). Groups come in the order of `order` (task ids
+ * in plan order, so columns follow the spec) and otherwise of first appearance.
+ */
+export function summarize(rows: readonly RunRow[], order?: readonly string[]): GroupSummary[] {
   const groups = new Map<string, RunRow[]>();
-  for (const r of rows) {
+  const rank = new Map(order?.map((id, i) => [id, i]));
+  const sorted = order
+    ? [...rows].sort((a, b) => (rank.get(a.task_id) ?? Infinity) - (rank.get(b.task_id) ?? Infinity))
+    : rows;
+  for (const r of sorted) {
     const key = JSON.stringify([r.problem, r.problem_params, r.optimizer, r.optimizer_params]);
     const g = groups.get(key);
     if (g) g.push(r);
@@ -33,18 +40,26 @@ export function summarize(rows: readonly RunRow[]): GroupSummary[] {
     const converged = g.filter((r) => r.status === 'converged');
     const withTrivial = converged.filter((r) => r.trivial !== null);
     const points: Record<string, number> = {};
-    for (const r of converged) if (r.stationary_point) points[r.stationary_point] = (points[r.stationary_point] ?? 0) + 1;
+    for (const r of converged)
+      if (r.stationary_point) points[r.stationary_point] = (points[r.stationary_point] ?? 0) + 1;
     return {
       problem: g[0].problem,
       problem_params: g[0].problem_params,
       optimizer: g[0].optimizer,
       optimizer_params: g[0].optimizer_params,
       runs: g.length,
-      status: Object.fromEntries(STATUSES.map((s) => [s, wilson(g.filter((r) => r.status === s).length, g.length)])) as GroupSummary['status'],
+      status: Object.fromEntries(
+        STATUSES.map((s) => [s, wilson(g.filter((r) => r.status === s).length, g.length)]),
+      ) as GroupSummary['status'],
       point_class: Object.fromEntries(
-        CLASSES.map((c) => [c, wilson(converged.filter((r) => r.point_class === c).length, converged.length)]),
+        CLASSES.map((c) => [
+          c,
+          wilson(converged.filter((r) => r.point_class === c).length, converged.length),
+        ]),
       ) as GroupSummary['point_class'],
-      trivial: withTrivial.length ? wilson(withTrivial.filter((r) => r.trivial).length, withTrivial.length) : null,
+      trivial: withTrivial.length
+        ? wilson(withTrivial.filter((r) => r.trivial).length, withTrivial.length)
+        : null,
       stationary_points: Object.fromEntries(Object.entries(points).sort()),
     };
   });
@@ -60,7 +75,10 @@ export function formatSummary(groups: readonly GroupSummary[]): string {
   const showO = variants('optimizer_params');
   const problems = new Set(groups.map((g) => g.problem + (showP ? g.problem_params : ''))).size;
   const label = (g: GroupSummary) =>
-    [problems > 1 ? g.problem + (showP ? ` ${g.problem_params}` : '') : '', g.optimizer + (showO ? ` ${g.optimizer_params}` : '')]
+    [
+      problems > 1 ? g.problem + (showP ? ` ${g.problem_params}` : '') : '',
+      g.optimizer + (showO ? ` ${g.optimizer_params}` : ''),
+    ]
       .filter(Boolean)
       .join(' / ');
   const line = (name: string, f: (g: GroupSummary) => string) => [name, ...groups.map(f)];
@@ -72,7 +90,8 @@ export function formatSummary(groups: readonly GroupSummary[]): string {
   ];
   const names = [...new Set(groups.flatMap((g) => Object.keys(g.stationary_points)))].sort();
   for (const n of names) body.push(line(`  at ${n}`, (g) => String(g.stationary_points[n] ?? 0)));
-  const title = problems === 1 ? `${groups[0]?.problem ?? ''}${showP ? '' : ` ${groups[0]?.problem_params ?? ''}`}` : '';
+  const title =
+    problems === 1 ? `${groups[0]?.problem ?? ''}${showP ? '' : ` ${groups[0]?.problem_params ?? ''}`}` : '';
   return [
     title,
     table(['', ...groups.map(label)], body),
@@ -85,5 +104,12 @@ export function formatSummary(groups: readonly GroupSummary[]): string {
 function table(head: string[], body: string[][]): string {
   const rows = [head, ...body];
   const widths = head.map((_, j) => Math.max(...rows.map((r) => r[j].length)));
-  return rows.map((r) => r.map((c, j) => c.padEnd(widths[j])).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, j) => c.padEnd(widths[j]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

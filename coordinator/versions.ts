@@ -9,9 +9,16 @@ function packageVersion(spec: string): string {
   }
 }
 
-const own = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const own = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 /** Versions that can change result bits or file formats, stored in study.json. */
 export function versions(): Record<string, string> {
-  return { saddlescope: own.version, node: process.versions.node, v8: process.versions.v8, 'apache-arrow': packageVersion('apache-arrow') };
+  return {
+    saddlescope: own.version,
+    node: process.versions.node,
+    v8: process.versions.v8,
+    'apache-arrow': packageVersion('apache-arrow'),
+  };
 }

@@ -24,7 +24,16 @@ export class HistoryRecorder {
 
   private record(k: number, s: OptimizerState): void {
     const d = this.f.diagnostics(s.x);
-    this.rows.push([k, s.value, norm2(s.gradient), d.gradNormInner, d.gradNormOuter, d.orthogonality, d.outputNormRatio, s.stepNorm]);
+    this.rows.push([
+      k,
+      s.value,
+      norm2(s.gradient),
+      d.gradNormInner,
+      d.gradNormOuter,
+      d.orthogonality,
+      d.outputNormRatio,
+      s.stepNorm,
+    ]);
     this.lastRecorded = k;
   }
 

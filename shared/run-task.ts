@@ -1,5 +1,7 @@
 import { classifyHessian, type Spectrum } from './analysis/classify.js';
+import { HistoryRecorder } from './history.js';
 import { norm2 } from './linalg/vector.js';
+import { minimize } from './optimizers/minimize.js';
 import { makeOptimizer } from './optimizers/mod.js';
 import type { OptimizerState } from './optimizers/types.js';
 import type { Objective } from './problems/objective.js';
@@ -8,8 +10,6 @@ import { canonicalJson } from './study/canonical.js';
 import { problemKind } from './study/problem-spec.js';
 import type { HistoryColumns, Result, RunRow } from './study/result.js';
 import type { OptimizeTask, Task } from './study/task.js';
-import { minimize } from './optimizers/minimize.js';
-import { HistoryRecorder } from './history.js';
 
 /**
  * The random streams of a task. Both are keyed by the study seed, the problem variant and the seed,
@@ -46,7 +46,13 @@ export function runTask(task: Task, ctx: RunContext): Result {
     const x0 = f.initial(taskStreams(task).init);
     const stride = ctx.fullHistory ? 1 : task.record.historyStride;
     const recorder = stride > 0 ? new HistoryRecorder(f, stride) : null;
-    const sol = minimize(makeOptimizer(task.optimizer), f, x0, task.stop, recorder ? (k, s) => recorder.observe(k, s) : undefined);
+    const sol = minimize(
+      makeOptimizer(task.optimizer),
+      f,
+      x0,
+      task.stop,
+      recorder ? (k, s) => recorder.observe(k, s) : undefined,
+    );
     recorder?.finish(sol.iterations, sol.last);
     history = recorder?.columns() ?? null;
     Object.assign(row, finalColumns(task, f, x0, sol.last), {
@@ -61,7 +67,12 @@ export function runTask(task: Task, ctx: RunContext): Result {
   return { kind: 'run', row, history };
 }
 
-function finalColumns(task: OptimizeTask, f: Objective, x0: Float64Array, last: OptimizerState): Partial<RunRow> {
+function finalColumns(
+  task: OptimizeTask,
+  f: Objective,
+  x0: Float64Array,
+  last: OptimizerState,
+): Partial<RunRow> {
   const x = last.x;
   const d = f.diagnostics(x);
   let spectrum: Spectrum | null = null;

@@ -12,4 +12,6 @@ export function positiveInt(name: string) {
 }
 
 export const logFormatOption = () =>
-  new Option('--log-format <format>', 'log lines on stderr: text or json').choices(['text', 'json']).default('text');
+  new Option('--log-format <format>', 'log lines on stderr: text or json')
+    .choices(['text', 'json'])
+    .default('text');

@@ -12,8 +12,11 @@ export function registerReplay(program: Command): void {
       const r = replay(dir, id);
       if (r.history) console.log(formatTrace(r.history));
       const { problem, optimizer, seed, status, iterations, point_class } = r.replayed;
-      console.log(`task ${r.row.task_id}: ${problem} / ${optimizer} seed ${seed}: ${status} after ${iterations} iterations, ${point_class ?? 'unclassified'}`);
-      if (r.differences.length === 0) console.log('reproduced bit for bit (all columns but wall_ms and worker)');
+      console.log(
+        `task ${r.row.task_id}: ${problem} / ${optimizer} seed ${seed}: ${status} after ${iterations} iterations, ${point_class ?? 'unclassified'}`,
+      );
+      if (r.differences.length === 0)
+        console.log('reproduced bit for bit (all columns but wall_ms and worker)');
       else {
         console.log(`NOT reproduced: columns differ: ${r.differences.join(', ')}`);
         process.exitCode = EXIT.failure;

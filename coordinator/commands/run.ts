@@ -20,7 +20,12 @@ export function registerRun(program: Command): void {
     .description('run a study (the tasks that have no row yet) and write its tables to the out dir')
     .argument('<study.yaml>', 'study spec')
     .option('--out <dir>', 'out dir (default: out/<study name>)')
-    .option('--threads <n>', 'worker threads (default: the cores)', positiveInt('--threads'), availableParallelism())
+    .option(
+      '--threads <n>',
+      'worker threads (default: the cores)',
+      positiveInt('--threads'),
+      availableParallelism(),
+    )
     .option('--seeds <n>', 'run seeds 0 … n−1 instead of the spec’s', positiveInt('--seeds'))
     .option('--resume', 'require the out dir to hold this study already (reruns always resume)')
     .addOption(logFormatOption())
@@ -42,7 +47,14 @@ export function registerRun(program: Command): void {
         transport: () => new LocalTransport(o.threads),
       });
       log.info(`${r.ranNow} tasks run now; ${r.sink.rows.length}/${r.total} rows in ${r.outDir}`);
-      console.log(formatSummary(summarize(r.sink.rows)));
+      console.log(
+        formatSummary(
+          summarize(
+            r.sink.rows,
+            plan.tasks.map((t) => t.id),
+          ),
+        ),
+      );
       if (!r.complete) process.exitCode = EXIT.failure;
     });
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { expandStudy } from '../../shared/study/expand.js';
 import { readManifest } from '../out-dir.js';
 import { loadResults } from '../sink.js';
 import { formatSummary, summarize } from '../summary.js';
@@ -12,9 +13,27 @@ export function registerSummary(program: Command): void {
     .action((dir: string, o: { json?: boolean }) => {
       const manifest = readManifest(dir);
       const { runs } = loadResults(dir);
-      const groups = summarize(runs);
+      const groups = summarize(
+        runs,
+        expandStudy(manifest.spec).map((t) => t.id),
+      );
       if (o.json)
-        console.log(JSON.stringify({ study: manifest.name, planHash: manifest.planHash, tasks: manifest.tasks, rows: runs.length, groups }, null, 2));
-      else console.log(`study ${manifest.name}: ${runs.length}/${manifest.tasks} rows\n${formatSummary(groups)}`);
+        console.log(
+          JSON.stringify(
+            {
+              study: manifest.name,
+              planHash: manifest.planHash,
+              tasks: manifest.tasks,
+              rows: runs.length,
+              groups,
+            },
+            null,
+            2,
+          ),
+        );
+      else
+        console.log(
+          `study ${manifest.name}: ${runs.length}/${manifest.tasks} rows\n${formatSummary(groups)}`,
+        );
     });
 }

@@ -1,5 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { RecordBatch, Struct, Table, makeData, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
+import {
+  makeData,
+  RecordBatch,
+  Struct,
+  Table,
+  tableFromIPC,
+  tableToIPC,
+  vectorFromArray,
+} from 'apache-arrow';
 import { atomicWrite } from '../files.js';
 import { arrowSchema, arrowType, type Column } from './columns.js';
 
@@ -11,8 +19,12 @@ export function tableFromRows(columns: readonly Column[], rows: readonly Row[]):
   if (rows.length === 0) return new Table(schema);
   // One record batch under the documented schema (vectorFromArray alone would mark every field nullable).
   const children = columns.map((col) => {
-    const v = vectorFromArray(rows.map((r) => r[col.name] ?? null), arrowType(col.type) as never);
-    if (!col.nullable && v.nullCount > 0) throw new Error(`column ${col.name} is not nullable but has ${v.nullCount} null(s)`);
+    const v = vectorFromArray(
+      rows.map((r) => r[col.name] ?? null),
+      arrowType(col.type) as never,
+    );
+    if (!col.nullable && v.nullCount > 0)
+      throw new Error(`column ${col.name} is not nullable but has ${v.nullCount} null(s)`);
     return v.data.length === 1 ? v.data[0] : makeData({ type: v.type, length: 0 });
   });
   const data = makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children });
@@ -37,7 +49,8 @@ export function rowsOf(table: Table): Row[] {
     const row: Row = {};
     for (let j = 0; j < names.length; j++) {
       const v = cols[j].get(i);
-      row[names[j]] = v !== null && typeof v === 'object' && 'toArray' in v ? Float64Array.from(v.toArray()) : v;
+      row[names[j]] =
+        v !== null && typeof v === 'object' && 'toArray' in v ? Float64Array.from(v.toArray()) : v;
     }
     out[i] = row;
   }

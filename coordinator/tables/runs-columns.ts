@@ -1,6 +1,11 @@
 import type { Column } from './columns.js';
 
-const c = (name: string, type: Column['type'], nullable: boolean, doc: string): Column => ({ name, type, nullable, doc });
+const c = (name: string, type: Column['type'], nullable: boolean, doc: string): Column => ({
+  name,
+  type,
+  nullable,
+  doc,
+});
 
 /** The `runs` table: one row per optimizer run. */
 export const RUN_COLUMNS: readonly Column[] = [
@@ -11,24 +16,64 @@ export const RUN_COLUMNS: readonly Column[] = [
   c('seed', 'i32', false, 'Seed of the run within the study (initial point and random problem parts)'),
   c('problem_params', 'utf8', false, 'Problem parameters, canonical JSON'),
   c('optimizer_params', 'utf8', false, 'Optimizer parameters, canonical JSON'),
-  c('status', 'utf8', false, 'converged (‖g‖ < tolerance), max_iter, diverged (non-finite or blow-up) or error'),
+  c(
+    'status',
+    'utf8',
+    false,
+    'converged (‖g‖ < tolerance), max_iter, diverged (non-finite or blow-up) or error',
+  ),
   c('message', 'utf8', false, 'Why a run did not converge (empty otherwise)'),
   c('iterations', 'i32', false, 'Optimizer steps taken'),
   c('loss', 'f64', false, 'Final loss L'),
   c('grad_norm', 'f64', false, 'Final ‖∇L‖₂'),
-  c('grad_norm_inner', 'f64', true, 'Final gradient norm over inner (basis-building) parameters; null for non-network problems'),
-  c('grad_norm_outer', 'f64', true, 'Final gradient norm over outer (coefficient) parameters; null for non-network problems'),
-  c('output_norm_ratio', 'f64', true, 'Final ‖u‖/‖f‖ on the grid (≈ 0 at the trivial solution); null for non-network problems'),
-  c('orthogonality', 'f64', true, "Final orthogonality metric of the basis against the target (paper §3); null for non-network problems"),
-  c('point_class', 'utf8', true, 'minimum, maximum, saddle or degenerate, from the final Hessian eigenvalues; null if not recorded'),
-  c('stationary_point', 'utf8', true, 'Name of the known stationary point reached (torus, circle census), else null'),
+  c(
+    'grad_norm_inner',
+    'f64',
+    true,
+    'Final gradient norm over inner (basis-building) parameters; null for non-network problems',
+  ),
+  c(
+    'grad_norm_outer',
+    'f64',
+    true,
+    'Final gradient norm over outer (coefficient) parameters; null for non-network problems',
+  ),
+  c(
+    'output_norm_ratio',
+    'f64',
+    true,
+    'Final ‖u‖/‖f‖ on the grid (≈ 0 at the trivial solution); null for non-network problems',
+  ),
+  c(
+    'orthogonality',
+    'f64',
+    true,
+    'Final orthogonality metric of the basis against the target (paper §3); null for non-network problems',
+  ),
+  c(
+    'point_class',
+    'utf8',
+    true,
+    'minimum, maximum, saddle or degenerate, from the final Hessian eigenvalues; null if not recorded',
+  ),
+  c(
+    'stationary_point',
+    'utf8',
+    true,
+    'Name of the known stationary point reached (torus, circle census), else null',
+  ),
   c('n_positive', 'i32', true, 'Eigenvalues of the final Hessian above zeroTol·max|λ|'),
   c('n_negative', 'i32', true, 'Eigenvalues below −zeroTol·max|λ|'),
   c('n_zero', 'i32', true, 'Eigenvalues within ±zeroTol·max|λ|'),
   c('eig_min', 'f64', true, 'Smallest Hessian eigenvalue at the final point'),
   c('eig_max', 'f64', true, 'Largest Hessian eigenvalue at the final point'),
   c('condition_number', 'f64', true, 'max|λ| / min|λ| of the final Hessian (Infinity if singular)'),
-  c('trivial', 'bool', true, 'output_norm_ratio < trivialTol (the trivial solution); null for non-network problems'),
+  c(
+    'trivial',
+    'bool',
+    true,
+    'output_norm_ratio < trivialTol (the trivial solution); null for non-network problems',
+  ),
   c('initial_params', 'f64[]', true, 'Initial parameters (record.finalParams)'),
   c('final_params', 'f64[]', true, 'Final parameters, angles reduced to (−π, π] (record.finalParams)'),
   c('eigenvalues', 'f64[]', true, 'Final Hessian eigenvalues, ascending (record.eigenvalues)'),

@@ -37,7 +37,13 @@ export function classifySpectrum(eigenvalues: Float64Array, relTol: number): Spe
   const n = eigenvalues.length;
   const zero = n - positive - negative;
   const pointClass: PointClass =
-    positive > 0 && negative > 0 ? 'saddle' : zero > 0 ? 'degenerate' : negative === 0 ? 'minimum' : 'maximum';
+    positive > 0 && negative > 0
+      ? 'saddle'
+      : zero > 0
+        ? 'degenerate'
+        : negative === 0
+          ? 'minimum'
+          : 'maximum';
   return {
     pointClass,
     positive,

@@ -23,7 +23,13 @@ export function wilson(count: number, total: number, z = Z95): Proportion {
   const centre = (p + z2 / (2 * total)) / denom;
   const half = (z * Math.sqrt((p * (1 - p)) / total + z2 / (4 * total * total))) / denom;
   // Clamp rounding only: the exact interval lies in [0, 1], and is exactly 0 / 1 at the edges.
-  return { count, total, fraction: p, lo: count === 0 ? 0 : Math.max(0, centre - half), hi: count === total ? 1 : Math.min(1, centre + half) };
+  return {
+    count,
+    total,
+    fraction: p,
+    lo: count === 0 ? 0 : Math.max(0, centre - half),
+    hi: count === total ? 1 : Math.min(1, centre + half),
+  };
 }
 
 export function formatProportion(p: Proportion, digits = 3): string {

@@ -18,7 +18,12 @@ export function norm2Range(a: Float64Array, from: number, to: number): number {
 }
 
 /** out = x + alpha·d (out may alias x). */
-export function addScaled(x: Float64Array, alpha: number, d: Float64Array, out = new Float64Array(x.length)): Float64Array {
+export function addScaled(
+  x: Float64Array,
+  alpha: number,
+  d: Float64Array,
+  out = new Float64Array(x.length),
+): Float64Array {
   for (let i = 0; i < x.length; i++) out[i] = x[i] + alpha * d[i];
   return out;
 }

@@ -26,7 +26,10 @@ export function damped(lambda: number): (h: Float64Array, n: number, g: Float64A
  * curvature directions are stepped down, not up. The floor on |eigenvalue| keeps the step finite
  * where H is (nearly) singular; λ adds Levenberg–Marquardt damping on top.
  */
-export function absoluteEigen(floor: number, lambda: number): (h: Float64Array, n: number, g: Float64Array) => Float64Array {
+export function absoluteEigen(
+  floor: number,
+  lambda: number,
+): (h: Float64Array, n: number, g: Float64Array) => Float64Array {
   return (h, n, g) => {
     const { values, vectors } = eigSym(h, n, { vectors: true });
     const v = vectors!;

@@ -16,7 +16,15 @@ export function adam(p: { lr: number; beta1: number; beta2: number; eps: number 
     init(f, x0) {
       const x = Float64Array.from(x0);
       const e = f.evaluate(x);
-      return { x, value: e.value, gradient: e.gradient, stepNorm: 0, m: new Float64Array(f.dim), v: new Float64Array(f.dim), t: 0 };
+      return {
+        x,
+        value: e.value,
+        gradient: e.gradient,
+        stepNorm: 0,
+        m: new Float64Array(f.dim),
+        v: new Float64Array(f.dim),
+        t: 0,
+      };
     },
     step(f, s) {
       const n = f.dim;

@@ -7,7 +7,15 @@ import { StepFailure } from './types.js';
  * Returns the first t = t₀/2ᵏ with L(x − t d) ≤ L(x) − c₁ t gᵀd, or the last tried t after 40 halvings
  * (t₀·2⁻⁴⁰: the step is then below float64 resolution of x and the driver's tolerance decides).
  */
-export function backtrack(f: Objective, x: Float64Array, value: number, d: Float64Array, slope: number, t0: number, c1 = 1e-4): number {
+export function backtrack(
+  f: Objective,
+  x: Float64Array,
+  value: number,
+  d: Float64Array,
+  slope: number,
+  t0: number,
+  c1 = 1e-4,
+): number {
   const n = x.length;
   const trial = new Float64Array(n);
   let t = t0;
@@ -61,7 +69,8 @@ export function strongWolfe(
     while (evals < maxEvals) {
       const t = cubicMin(lo, hi);
       const cur = at(t);
-      if (!Number.isFinite(cur.value) || cur.value > value + c1 * t * dphi0 || cur.value >= lo.value) hi = cur;
+      if (!Number.isFinite(cur.value) || cur.value > value + c1 * t * dphi0 || cur.value >= lo.value)
+        hi = cur;
       else {
         if (Math.abs(cur.slope) <= -c2 * dphi0) return cur;
         if (cur.slope * (hi.t - lo.t) >= 0) hi = lo;
@@ -77,7 +86,11 @@ export function strongWolfe(
   let t = t0;
   for (let i = 0; evals < maxEvals; i++) {
     const cur = at(t);
-    if (!Number.isFinite(cur.value) || cur.value > value + c1 * t * dphi0 || (i > 0 && cur.value >= prev.value))
+    if (
+      !Number.isFinite(cur.value) ||
+      cur.value > value + c1 * t * dphi0 ||
+      (i > 0 && cur.value >= prev.value)
+    )
       return zoom(prev, cur);
     if (Math.abs(cur.slope) <= -c2 * dphi0) return cur;
     if (cur.slope >= 0) return zoom(cur, prev);
@@ -88,7 +101,10 @@ export function strongWolfe(
 }
 
 /** Minimizer of the cubic through (t, φ, φ′) at both ends, kept inside the middle 80% of the interval. */
-function cubicMin(a: { t: number; value: number; slope: number }, b: { t: number; value: number; slope: number }): number {
+function cubicMin(
+  a: { t: number; value: number; slope: number },
+  b: { t: number; value: number; slope: number },
+): number {
   const lo = Math.min(a.t, b.t);
   const hi = Math.max(a.t, b.t);
   const d1 = a.slope + b.slope - (3 * (a.value - b.value)) / (a.t - b.t);

@@ -24,7 +24,8 @@ export interface Solution {
 }
 
 function blownUp(s: OptimizerState, limit: number): string | null {
-  if (!Number.isFinite(s.value) || !allFinite(s.gradient) || !allFinite(s.x)) return 'non-finite value, gradient or parameters';
+  if (!Number.isFinite(s.value) || !allFinite(s.gradient) || !allFinite(s.x))
+    return 'non-finite value, gradient or parameters';
   if (Math.abs(s.value) > limit) return `|loss| exceeded ${limit}`;
   for (let i = 0; i < s.x.length; i++) if (Math.abs(s.x[i]) > limit) return `|parameter| exceeded ${limit}`;
   return null;
@@ -46,13 +47,19 @@ export function minimize<S extends OptimizerState>(
   try {
     state = opt.init(f, x0);
   } catch (e) {
-    return { status: 'error', message: `init: ${(e as Error).message}`, iterations: 0, last: { x: x0, value: Number.NaN, gradient: new Float64Array(f.dim), stepNorm: 0 } };
+    return {
+      status: 'error',
+      message: `init: ${(e as Error).message}`,
+      iterations: 0,
+      last: { x: x0, value: Number.NaN, gradient: new Float64Array(f.dim), stepNorm: 0 },
+    };
   }
   const bad = blownUp(state, stop.blowup);
   if (bad) return { status: 'diverged', message: `at the initial point: ${bad}`, iterations: 0, last: state };
   for (let k = 0; ; k++) {
     observe?.(k, state);
-    if (norm2(state.gradient) < stop.gradTol) return { status: 'converged', message: '', iterations: k, last: state };
+    if (norm2(state.gradient) < stop.gradTol)
+      return { status: 'converged', message: '', iterations: k, last: state };
     if (k >= stop.maxIter) return { status: 'max_iter', message: '', iterations: k, last: state };
     let next: S;
     try {

@@ -57,13 +57,20 @@ export function bfgs(): Optimizer<BfgsState> {
           hy[i] = v;
         }
         const rho = 1 / ys;
-        const c = (rho * rho * dot(y, hy) + rho);
+        const c = rho * rho * dot(y, hy) + rho;
         // H⁺ = (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ = H − ρ (s (Hy)ᵀ + (Hy) sᵀ) + (ρ² yᵀHy + ρ) s sᵀ.
         for (let i = 0; i < n; i++)
           for (let j = 0; j < n; j++)
             h[i * n + j] += -rho * (sv[i] * hy[j] + hy[i] * sv[j]) + c * sv[i] * sv[j];
       }
-      return { x: w.x, value: w.value, gradient: w.gradient, stepNorm: norm2(sv), inverseHessian: h, iteration: s.iteration + 1 };
+      return {
+        x: w.x,
+        value: w.value,
+        gradient: w.gradient,
+        stepNorm: norm2(sv),
+        inverseHessian: h,
+        iteration: s.iteration + 1,
+      };
     },
   };
 }

@@ -103,7 +103,8 @@ export class Torus implements Objective {
     for (const t1 of [0, Math.PI / 2, Math.PI, -Math.PI / 2]) {
       for (const t2 of [0, Math.PI]) {
         const h = this.evaluate2(Float64Array.of(t1, t2)).hessian;
-        const kind: StationaryKind = h[0] > 0 && h[3] > 0 ? 'minimum' : h[0] < 0 && h[3] < 0 ? 'maximum' : 'saddle';
+        const kind: StationaryKind =
+          h[0] > 0 && h[3] > 0 ? 'minimum' : h[0] < 0 && h[3] < 0 ? 'maximum' : 'saddle';
         points.push({ theta: [t1, t2], kind, name: `${kind}(${angleName(t1)},${angleName(t2)})` });
       }
     }

@@ -1,5 +1,5 @@
 import { contentHash } from './canonical.js';
-import { InputError, describeIssue } from './errors.js';
+import { describeIssue, InputError } from './errors.js';
 import { ProblemSpec, problemKind } from './problem-spec.js';
 import type { StudySpec } from './spec.js';
 import { type OptimizeTask, taskId } from './task.js';
@@ -38,7 +38,15 @@ export function expandStudy(spec: StudySpec): OptimizeTask[] {
   for (const problem of problemVariants(spec))
     for (const seed of seedList(spec))
       for (const optimizer of spec.optimizers) {
-        const body = { kind: 'optimize' as const, studySeed: spec.seed, seed, problem, optimizer, stop: spec.stop, record: spec.record };
+        const body = {
+          kind: 'optimize' as const,
+          studySeed: spec.seed,
+          seed,
+          problem,
+          optimizer,
+          stop: spec.stop,
+          record: spec.record,
+        };
         const id = taskId(body);
         if (!tasks.has(id)) tasks.set(id, { ...body, id, study: spec.name });
       }

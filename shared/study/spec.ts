@@ -25,7 +25,12 @@ export const StudySpec = z
   .check((ctx) => {
     const { problem, problems } = ctx.value;
     if ((problem === undefined) === (problems === undefined))
-      ctx.issues.push({ code: 'custom', input: ctx.value, path: ['problem'], message: 'give exactly one of `problem` or `problems`' });
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value,
+        path: ['problem'],
+        message: 'give exactly one of `problem` or `problems`',
+      });
   });
 export type StudySpec = z.output<typeof StudySpec>;
 

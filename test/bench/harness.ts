@@ -35,7 +35,11 @@ export function timeMs(fn: () => unknown, reps = 7, warmup = 2): number {
 export function formatReport(r: BenchReport): string {
   const cols = [...new Set(r.rows.flatMap((row) => Object.keys(row)))];
   const cell = (v: unknown) =>
-    typeof v === 'number' ? (Math.abs(v) >= 100 || Number.isInteger(v) ? v.toFixed(0) : v.toPrecision(3)) : String(v ?? '');
+    typeof v === 'number'
+      ? Math.abs(v) >= 100 || Number.isInteger(v)
+        ? v.toFixed(0)
+        : v.toPrecision(3)
+      : String(v ?? '');
   const table = [cols, ...r.rows.map((row) => cols.map((c) => cell(row[c])))];
   const widths = cols.map((_, j) => Math.max(...table.map((line) => line[j].length)));
   const lines = table.map((line) => line.map((c, j) => c.padEnd(widths[j])).join('  '));

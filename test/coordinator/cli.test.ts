@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import test from 'ava';
 import { tableFromIPC } from 'apache-arrow';
-import { HISTORY_COLUMNS, RUN_COLUMNS } from '../../coordinator/tables/runs-columns.js';
+import test from 'ava';
 import { arrowSchema } from '../../coordinator/tables/columns.js';
+import { HISTORY_COLUMNS, RUN_COLUMNS } from '../../coordinator/tables/runs-columns.js';
 import { collect, runCli, startCli, tempDir } from '../helpers/cli.js';
 
 const spec = (extra = '') => `
@@ -32,7 +32,8 @@ function reproducibleRows(dir: string) {
       const o = r.toJSON() as Record<string, unknown>;
       delete o.wall_ms;
       delete o.worker;
-      for (const k of Object.keys(o)) if (o[k] && typeof o[k] === 'object') o[k] = Array.from(o[k] as ArrayLike<number>);
+      for (const k of Object.keys(o))
+        if (o[k] && typeof o[k] === 'object') o[k] = Array.from(o[k] as ArrayLike<number>);
       return o;
     })
     .sort((a, b) => String(a.task_id).localeCompare(String(b.task_id)));
@@ -50,9 +51,15 @@ test('run with 1 and with 2 threads: identical rows; tables have the documented 
   const runs = readTable(one);
   t.is(runs.numRows, 45);
   const want = arrowSchema(RUN_COLUMNS).fields.map((f) => `${f.name}:${f.type}:${f.nullable}`);
-  t.deepEqual(runs.schema.fields.map((f) => `${f.name}:${f.type}:${f.nullable}`), want);
+  t.deepEqual(
+    runs.schema.fields.map((f) => `${f.name}:${f.type}:${f.nullable}`),
+    want,
+  );
   const history = readTable(one, 'history');
-  t.deepEqual(history.schema.fields.map((f) => f.name), HISTORY_COLUMNS.map((c) => c.name));
+  t.deepEqual(
+    history.schema.fields.map((f) => f.name),
+    HISTORY_COLUMNS.map((c) => c.name),
+  );
   t.true(history.numRows > 45);
   t.true(existsSync(join(one, 'study.json')));
   t.false(existsSync(join(one, 'results.journal')));
@@ -115,7 +122,13 @@ test('a different spec into an out dir that holds rows is refused, and its rows 
   t.is(r.code, 2);
   t.regex(r.stderr, /holds study 'cli-test' with another plan/);
   t.deepEqual(readFileSync(join(out, 'runs.arrow')), before);
-  const resumeNothing = await runCli(['run', writeSpec(dir, spec()), '--out', join(dir, 'empty'), '--resume']);
+  const resumeNothing = await runCli([
+    'run',
+    writeSpec(dir, spec()),
+    '--out',
+    join(dir, 'empty'),
+    '--resume',
+  ]);
   t.is(resumeNothing.code, 2);
   t.regex(resumeNothing.stderr, /holds no study to resume/);
 });
@@ -132,7 +145,8 @@ test('SIGKILL midway, then rerun: every task ends with exactly one row', async (
   const done = collect(child);
   const journal = join(out, 'results.journal');
   const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && !(existsSync(journal) && statSync(journal).size > 20_000)) await new Promise((r) => setTimeout(r, 20));
+  while (Date.now() < deadline && !(existsSync(journal) && statSync(journal).size > 20_000))
+    await new Promise((r) => setTimeout(r, 20));
   child.kill('SIGKILL');
   const killed = await done;
   t.is(killed.signal, 'SIGKILL');

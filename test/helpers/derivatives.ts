@@ -52,6 +52,7 @@ export function relativeError(exact: Float64Array, approx: Float64Array): number
 /** max |H − Hᵀ| for an n × n row-major matrix. */
 export function asymmetry(h: Float64Array, n: number): number {
   let m = 0;
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) m = Math.max(m, Math.abs(h[i * n + j] - h[j * n + i]));
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < i; j++) m = Math.max(m, Math.abs(h[i * n + j] - h[j * n + i]));
   return m;
 }

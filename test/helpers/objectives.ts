@@ -46,11 +46,17 @@ export class Rosenbrock implements Objective {
   }
   evaluate(x: Float64Array) {
     const [a, b] = x;
-    return { value: this.value(x), gradient: Float64Array.of(-2 * (1 - a) - 400 * a * (b - a * a), 200 * (b - a * a)) };
+    return {
+      value: this.value(x),
+      gradient: Float64Array.of(-2 * (1 - a) - 400 * a * (b - a * a), 200 * (b - a * a)),
+    };
   }
   evaluate2(x: Float64Array) {
     const [a, b] = x;
-    return { ...this.evaluate(x), hessian: Float64Array.of(2 - 400 * (b - 3 * a * a), -400 * a, -400 * a, 200) };
+    return {
+      ...this.evaluate(x),
+      hessian: Float64Array.of(2 - 400 * (b - 3 * a * a), -400 * a, -400 * a, 200),
+    };
   }
   initial(rng: Stream) {
     return Float64Array.of(rng.uniformIn(-2, 2), rng.uniformIn(-1, 3));

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { type PointClass, classifySpectrum } from '../../shared/analysis/classify.js';
+import { classifySpectrum, type PointClass } from '../../shared/analysis/classify.js';
 
 const cases: Array<[string, number[], PointClass, [number, number, number]]> = [
   ['all positive', [0.5, 1, 3], 'minimum', [3, 0, 0]],

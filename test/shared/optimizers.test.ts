@@ -1,7 +1,7 @@
 import test from 'ava';
 import { classifyHessian } from '../../shared/analysis/classify.js';
 import { norm2 } from '../../shared/linalg/vector.js';
-import { type OptimizerSpec, makeOptimizer, minimize } from '../../shared/optimizers/mod.js';
+import { makeOptimizer, minimize, type OptimizerSpec } from '../../shared/optimizers/mod.js';
 import { Circle } from '../../shared/problems/circle.js';
 import { Torus } from '../../shared/problems/torus.js';
 import { Stream } from '../../shared/rng/stream.js';
@@ -51,7 +51,12 @@ for (const spec of [ALL[3], ALL[4], ALL[2]]) {
 
 test('Newton finds whichever stationary point is near: the circle maximum from near it', (t) => {
   const f = new Circle([2, 1]);
-  const sol = minimize(makeOptimizer({ kind: 'newton', alpha: 1, lambda: 0 }), f, Float64Array.of(Math.atan2(1, 2) + Math.PI + 0.3), stop);
+  const sol = minimize(
+    makeOptimizer({ kind: 'newton', alpha: 1, lambda: 0 }),
+    f,
+    Float64Array.of(Math.atan2(1, 2) + Math.PI + 0.3),
+    stop,
+  );
   t.is(sol.status, 'converged');
   t.is(f.identify(sol.last.x), 'maximum');
 });
@@ -77,22 +82,38 @@ test('BFGS and saddle-free Newton end only at torus minima from 200 uniform star
     for (const spec of [ALL[2], ALL[3]]) {
       const sol = minimize(makeOptimizer(spec), f, x0, stop);
       t.is(sol.status, 'converged');
-      t.true(f.identify(sol.last.x)?.startsWith('minimum') ?? false, `${spec.kind} from ${x0} ended at ${sol.last.x}`);
+      t.true(
+        f.identify(sol.last.x)?.startsWith('minimum') ?? false,
+        `${spec.kind} from ${x0} ended at ${sol.last.x}`,
+      );
     }
   }
 });
 
 test('statuses are data: max_iter, diverged, error — never a throw', (t) => {
-  const capped = minimize(makeOptimizer({ kind: 'adam', lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8 }), spd, Float64Array.of(3, 3, 3), { ...stop, maxIter: 3 });
+  const capped = minimize(
+    makeOptimizer({ kind: 'adam', lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8 }),
+    spd,
+    Float64Array.of(3, 3, 3),
+    { ...stop, maxIter: 3 },
+  );
   t.is(capped.status, 'max_iter');
   t.is(capped.iterations, 3);
   // A concave quadratic: the curvature step is undefined, the fixed step walks off to the blow-up limit.
   const concave = new Quadratic(Float64Array.of(-1, 0, 0, -2), Float64Array.of(0, 0));
-  const up = minimize(makeOptimizer({ kind: 'gd', step: 10 }), concave, Float64Array.of(1, 1), { ...stop, blowup: 1e6 });
+  const up = minimize(makeOptimizer({ kind: 'gd', step: 10 }), concave, Float64Array.of(1, 1), {
+    ...stop,
+    blowup: 1e6,
+  });
   t.is(up.status, 'diverged');
   t.regex(up.message, /exceeded/);
   const singular = new Quadratic(Float64Array.of(1, 0, 0, 0), Float64Array.of(0, 0));
-  const s = minimize(makeOptimizer({ kind: 'newton', alpha: 1, lambda: 0 }), singular, Float64Array.of(1, 1), stop);
+  const s = minimize(
+    makeOptimizer({ kind: 'newton', alpha: 1, lambda: 0 }),
+    singular,
+    Float64Array.of(1, 1),
+    stop,
+  );
   t.is(s.status, 'error');
   t.regex(s.message, /singular/);
   const boom = minimize(makeOptimizer({ kind: 'bfgs' }), new Throwing(), Float64Array.of(0, 0), stop);

@@ -59,7 +59,8 @@ test('torus: exactly 8 stationary points, 2 minima, 2 maxima, 4 saddles, matchin
     t.is(f.identify(x), p.name);
   }
   // Minima are the inner equator on the short axis (distance R − r), maxima the outer equator on the long one (e(R + r)).
-  const byKind = (k: string) => points.filter((p) => p.kind === k).map((p) => Math.sqrt(2 * f.value(Float64Array.of(...p.theta))));
+  const byKind = (k: string) =>
+    points.filter((p) => p.kind === k).map((p) => Math.sqrt(2 * f.value(Float64Array.of(...p.theta))));
   for (const d of byKind('minimum')) t.true(Math.abs(d - 1) < 1e-14);
   for (const d of byKind('maximum')) t.true(Math.abs(d - 4.5) < 1e-14);
 });
@@ -80,7 +81,13 @@ test('torus: a dense grid finds no stationary point other than the census', (t) 
     for (let j = 0; j < m; j++) {
       const v = g2(i, j);
       if (v > 1e-3) continue;
-      if (v > g2((i + 1) % m, j) || v > g2((i + m - 1) % m, j) || v > g2(i, (j + 1) % m) || v > g2(i, (j + m - 1) % m)) continue;
+      if (
+        v > g2((i + 1) % m, j) ||
+        v > g2((i + m - 1) % m, j) ||
+        v > g2(i, (j + 1) % m) ||
+        v > g2(i, (j + m - 1) % m)
+      )
+        continue;
       found++;
       const x = Float64Array.of(-Math.PI + i * h, -Math.PI + j * h);
       const near = census.some((p) => Math.hypot(wrap(x[0] - p.theta[0]), wrap(x[1] - p.theta[1])) < 2 * h);

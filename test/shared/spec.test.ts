@@ -13,16 +13,40 @@ seeds: 3
 
 /** Each malformed spec and the message that must name its field. */
 const bad: Array<[string, string, RegExp]> = [
-  ['negative damping', good.replace('{ kind: newton }', '{ kind: newton, lambda: -1 }'), /optimizers\[0\]\.lambda: must be >= 0/],
+  [
+    'negative damping',
+    good.replace('{ kind: newton }', '{ kind: newton, lambda: -1 }'),
+    /optimizers\[0\]\.lambda: must be >= 0/,
+  ],
   ['unknown key at top level', `${good}colour: red\n`, /colour: unknown key/],
-  ['unknown key in an optimizer', good.replace('{ kind: bfgs }', '{ kind: bfgs, memory: 3 }'), /optimizers\[1\]\.memory: unknown key/],
-  ['unknown optimizer kind', good.replace('{ kind: bfgs }', '{ kind: sgd }'), /optimizers\[1\]\.kind: must be one of "newton"/],
-  ['unknown problem kind', good.replace('{ kind: torus }', '{ kind: sphere }'), /problem\.kind: must be one of "circle", "torus"/],
+  [
+    'unknown key in an optimizer',
+    good.replace('{ kind: bfgs }', '{ kind: bfgs, memory: 3 }'),
+    /optimizers\[1\]\.memory: unknown key/,
+  ],
+  [
+    'unknown optimizer kind',
+    good.replace('{ kind: bfgs }', '{ kind: sgd }'),
+    /optimizers\[1\]\.kind: must be one of "newton"/,
+  ],
+  [
+    'unknown problem kind',
+    good.replace('{ kind: torus }', '{ kind: sphere }'),
+    /problem\.kind: must be one of "circle", "torus"/,
+  ],
   ['wrong type', good.replace('seeds: 3', 'seeds: three'), /seeds: expected number.*or.*expected array/],
   ['zero seeds', good.replace('seeds: 3', 'seeds: 0'), /seeds: /],
-  ['out-of-range torus radius', good.replace('{ kind: torus }', '{ kind: torus, r: -1 }'), /problem\.r: must be > 0/],
+  [
+    'out-of-range torus radius',
+    good.replace('{ kind: torus }', '{ kind: torus, r: -1 }'),
+    /problem\.r: must be > 0/,
+  ],
   ['missing name', good.replace('name: t\n', ''), /name: expected string/],
-  ['both problem and problems', `${good}problems: [ { kind: circle } ]\n`, /give exactly one of `problem` or `problems`/],
+  [
+    'both problem and problems',
+    `${good}problems: [ { kind: circle } ]\n`,
+    /give exactly one of `problem` or `problems`/,
+  ],
   ['bad stop rule', `${good}stop: { maxIter: 1.5 }\n`, /stop\.maxIter: expected int/],
   ['not YAML', 'name: [unclosed', /not valid YAML/],
 ];
@@ -40,7 +64,10 @@ test('expansion: problem variant × seed × optimizer, with deterministic distin
   const a = expandStudy(spec);
   const b = expandStudy(parseSpec(good));
   t.is(a.length, 6);
-  t.deepEqual(a.map((x) => x.id), b.map((x) => x.id));
+  t.deepEqual(
+    a.map((x) => x.id),
+    b.map((x) => x.id),
+  );
   t.is(new Set(a.map((x) => x.id)).size, 6);
   t.is(planHash(a), planHash(b));
   // Defaults are filled in, so writing a default explicitly does not change the plan.
