@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import test from 'ava';
+import { HISTORY_COLUMNS, RUN_COLUMNS } from '../../coordinator/tables/runs-columns.js';
+import { REPO } from '../helpers/cli.js';
+
+const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+
+test('README documents every column of the runs and history tables with its type', (t) => {
+  for (const [table, cols] of [
+    ['runs', RUN_COLUMNS],
+    ['history', HISTORY_COLUMNS],
+  ] as const) {
+    const section = readme.slice(readme.indexOf(`#### \`${table}\``));
+    for (const c of cols)
+      t.true(section.includes(`| \`${c.name}\` | ${c.type} |`), `${table}.${c.name} is not documented`);
+  }
+});
+
+test('README starts with the two quick-start commands', (t) => {
+  t.regex(readme, /npm install && npx saddlescope run studies\/torus\.yaml/);
+  t.regex(readme, /^npm test\b/m);
+});
