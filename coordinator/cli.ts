@@ -4,6 +4,7 @@ import { isInputError } from '../shared/study/errors.js';
 import { EXIT } from './commands/common.js';
 import { registerExport } from './commands/export.js';
 import { registerReplay } from './commands/replay.js';
+import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerSummary } from './commands/summary.js';
 
@@ -12,7 +13,8 @@ const program = new Command('saddlescope')
   .exitOverride();
 
 // One file per command in ./commands: each registers itself here.
-for (const register of [registerRun, registerSummary, registerReplay, registerExport]) register(program);
+for (const register of [registerRun, registerSummary, registerReplay, registerExport, registerReport])
+  register(program);
 for (const c of program.commands) c.exitOverride();
 
 try {

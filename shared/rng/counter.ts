@@ -1,21 +1,32 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Counter-based random numbers: a variate is a pure function of (key, c0, c1), so a matrix entry
- * can be drawn lazily, in any order, on any thread or machine, and is the same every time.
+ * Keyed random streams for lazily generated random matrices: trial t of a batch keyed K draws from
+ * its own stream, a pure function of (K, t), so a trial's matrix is the same whichever thread,
+ * machine, batch split or method (early-exit census or full factorization) generates it.
  *
- * The bit generator is Threefry-2×32 with 20 rounds (Salmon, Moraes, Dror & Shaw, "Parallel random
- * numbers: as easy as 1, 2, 3", SC 2011; the Random123 library's default round count, with a margin
- * over the 13 rounds that already pass TestU01's BigCrush). It is add–rotate–xor on two 32-bit lanes:
- * only int32 additions, shifts and xors, so JavaScript computes it bit-exactly everywhere. It is
- * checked against Random123's known-answer vectors in the tests.
+ * Two layers:
+ * - Counter-based seeding: Threefry-2×32 with 20 rounds (Salmon, Moraes, Dror & Shaw, "Parallel
+ *   random numbers: as easy as 1, 2, 3", SC 2011; Random123's default round count, a margin over the
+ *   13 rounds that already pass TestU01's BigCrush) maps (K; t, 0) and (K; t, 1) to the 128-bit state
+ *   of the trial's generator. It is add–rotate–xor on int32 lanes, so JavaScript computes it
+ *   bit-exactly everywhere; the tests check Random123's known-answer vectors.
+ * - Within a trial: xoshiro128** (Blackman & Vigna, "Scrambled linear pseudorandom number
+ *   generators", ACM TOMS 47, 2021; passes BigCrush), consumed in one canonical order — for a dense
+ *   matrix the packed lower triangle row by row, (0,0), (1,0), (1,1), (2,0), …, which is exactly the
+ *   order in which a bordered (row-by-row) factorization needs entries, so an early exit after k rows
+ *   has drawn the same first k(k+1)/2 variates as a full factorization of the same trial.
  *
- * Floats: 52 of the 64 output bits make u = (m + ½)·2⁻⁵² ∈ (0, 1), a grid symmetric about ½ (so
- * 1 − u is exact and normal variates are exactly symmetric). Normals are Φ⁻¹(u) by Wichura's AS241
- * (PPND16, relative error about 10⁻¹⁶): one uniform per normal, no rejection and no pairing, which is
- * what an entry-addressed stream wants; the grid reaches |z| ≈ 8.1. Apart from IEEE +, −, ×, ÷ and √
- * it calls only Math.log, which V8 implements with its own fdlibm port (ieee754::log), not the
- * platform's libm, so results do not depend on the machine.
+ * Why not one Threefry call per entry (a stream addressed by (trial, entry))? Measured here, a normal
+ * that way costs 30–60 ns (Threefry ~12–20 ns, and its words must be moved through memory), a gamma
+ * ~100 ns; seeded xoshiro128** gives a normal in ~6 ns. The tridiagonal GOE model needs ~n normals and
+ * n gammas per trial and is held to ≥ 1,000× numpy's dense eigvalsh, a budget of ~25 ns per variate.
+ *
+ * Normals: the 256-layer ziggurat (Marsaglia & Tsang, J. Stat. Softw. 5(8), 2000) with the layer
+ * index and the abscissa taken from disjoint bits (Doornik, "An improved ziggurat method", 2005):
+ * 8 bits choose the layer, 1 the sign, 52 the abscissa. Gammas: Marsaglia & Tsang (ACM TOMS 26,
+ * 2000). Math.exp/log run only in table set-up and rare slow paths; V8 implements them with its own
+ * fdlibm port (ieee754::exp/log), not the platform libm, so the values do not depend on the machine.
  */
 
 /** A 64-bit Threefry key as two uint32 words. */
@@ -87,99 +98,126 @@ export function threefryOut(): [number, number] {
 
 const TWO_M52 = 2 ** -52;
 
-/** Uniform on (0, 1): (m + ½)·2⁻⁵² with m the top 52 of Threefry's 64 bits at (c0, c1). */
-export function counterUniform(key: CounterKey, c0: number, c1: number): number {
-  threefry2x32(key.k0, key.k1, c0, c1);
-  // 20 bits of word 0 (high) and all 32 of word 1: m < 2⁵², so m + ½ is exact in float64.
-  return ((lanes[0] >>> 12) * 4294967296 + (lanes[1] >>> 0) + 0.5) * TWO_M52;
-}
-
-/** Standard normal at (c0, c1): Φ⁻¹ of `counterUniform`. */
-export function counterNormal(key: CounterKey, c0: number, c1: number): number {
-  return normalQuantile(counterUniform(key, c0, c1));
+// Ziggurat tables. Layer 0 is the base strip (the rectangle [0, R] × [0, f(R)] and the tail beyond R),
+// layers k = 1…255 the rectangles [0, X[k]] × [f(X[k]), f(X[k+1])]; all have area V. X[0] = V/f(R) is
+// the base strip's equivalent width, X[1] = R, X[256] = 0. R solves the closure f(X[255]) + V/X[255] = 1
+// (to 3·10⁻¹⁵, by bisection in double precision); V = R f(R) + ∫_R^∞ f, with f(x) = exp(−x²/2).
+const LAYERS = 256;
+const R = 3.654152885361009;
+const V = 0.004928673233974658;
+const X = new Float64Array(LAYERS + 1);
+const F = new Float64Array(LAYERS + 1);
+{
+  const f = (x: number) => Math.exp(-0.5 * x * x);
+  X[0] = V / f(R);
+  X[1] = R;
+  for (let k = 1; k < LAYERS - 1; k++) X[k + 1] = Math.sqrt(-2 * Math.log(f(X[k]) + V / X[k]));
+  X[LAYERS] = 0;
+  for (let k = 0; k <= LAYERS; k++) F[k] = f(X[k]);
 }
 
 /**
- * Φ⁻¹(p) for p ∈ (0, 1): Wichura, "Algorithm AS 241: The percentage points of the normal
- * distribution", Applied Statistics 37 (1988) 477–484, PPND16 (about 16 significant digits).
+ * The random stream of one trial: xoshiro128** seeded by Threefry-2×32-20 of the batch key and the
+ * trial index. One object serves a whole batch (`reset` per trial) so a trial allocates nothing.
  */
-export function normalQuantile(p: number): number {
-  const q = p - 0.5;
-  if (Math.abs(q) <= 0.425) {
-    // Central region, 85% of draws: one rational function, no transcendental calls.
-    const r = 0.180625 - q * q;
-    return (
-      (q *
-        (((((((2509.0809287301226727 * r + 33430.575583588128105) * r + 67265.770927008700853) * r +
-          45921.953931549871457) *
-          r +
-          13731.693765509461125) *
-          r +
-          1971.5909503065514427) *
-          r +
-          133.14166789178437745) *
-          r +
-          3.387132872796366608)) /
-      (((((((5226.495278852854561 * r + 28729.085735721942674) * r + 39307.89580009271061) * r +
-        21213.794301586595867) *
-        r +
-        5394.1960214247511077) *
-        r +
-        687.1870074920579083) *
-        r +
-        42.313330701600911252) *
-        r +
-        1)
-    );
+export class TrialStream {
+  /** xoshiro128** state, four uint32 words (as int32 bits). */
+  private readonly s = new Int32Array(4);
+
+  constructor(
+    private readonly key: CounterKey,
+    trial = 0,
+  ) {
+    this.reset(trial);
   }
-  let r = Math.sqrt(-Math.log(q < 0 ? p : 1 - p));
-  let z: number;
-  if (r <= 5) {
-    r -= 1.6;
-    z =
-      (((((((7.7454501427834140764e-4 * r + 0.0227238449892691845833) * r + 0.24178072517745061177) * r +
-        1.27045825245236838258) *
-        r +
-        3.64784832476320460504) *
-        r +
-        5.7694972214606914055) *
-        r +
-        4.6303378461565452959) *
-        r +
-        1.42343711074968357734) /
-      (((((((1.05075007164441684324e-9 * r + 5.475938084995344946e-4) * r + 0.0151986665636164571966) * r +
-        0.14810397642748007459) *
-        r +
-        0.68976733498510000455) *
-        r +
-        1.6763848301838038494) *
-        r +
-        2.05319162663775882187) *
-        r +
-        1);
-  } else {
-    r -= 5;
-    z =
-      (((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r + 0.0012426609473880784386) * r +
-        0.026532189526576123093) *
-        r +
-        0.29656057182850489123) *
-        r +
-        1.7848265399172913358) *
-        r +
-        5.4637849111641143699) *
-        r +
-        6.6579046435011037772) /
-      (((((((2.04426310338993978564e-15 * r + 1.4215117583164458887e-7) * r + 1.8463183175100546818e-5) * r +
-        7.868691311456132591e-4) *
-        r +
-        0.0148753612908506148525) *
-        r +
-        0.13692988092273580531) *
-        r +
-        0.59983220655588793769) *
-        r +
-        1);
+
+  /** Restarts at the beginning of trial `trial` (an integer in [0, 2³²)). */
+  reset(trial: number): this {
+    if (!(Number.isInteger(trial) && trial >= 0 && trial < 2 ** 32)) {
+      throw new RangeError(`TrialStream: trial must be an integer in [0, 2^32), got ${trial}`);
+    }
+    const s = this.s;
+    threefry2x32(this.key.k0, this.key.k1, trial, 0);
+    s[0] = lanes[0];
+    s[1] = lanes[1];
+    threefry2x32(this.key.k0, this.key.k1, trial, 1);
+    s[2] = lanes[0];
+    s[3] = lanes[1];
+    // xoshiro must not start from the all-zero state (probability 2⁻¹²⁸, but cheap to rule out).
+    if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1;
+    return this;
   }
-  return q < 0 ? -z : z;
+
+  /** Next 32 bits, as int32 (xoshiro128**: rotl(5·s1, 7)·9, then the linear engine's step). */
+  nextInt32(): number {
+    const s = this.s;
+    const s1 = s[1];
+    const m = Math.imul(s1, 5);
+    const result = Math.imul((m << 7) | (m >>> 25), 9);
+    const t = s1 << 9;
+    s[2] ^= s[0];
+    s[3] ^= s1;
+    s[1] = s1 ^ s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    const s3 = s[3];
+    s[3] = (s3 << 11) | (s3 >>> 21);
+    return result;
+  }
+
+  /** Uniform on (0, 1): (m + ½)·2⁻⁵² from 52 bits of two outputs (m + ½ < 2⁵² is exact). */
+  uniform(): number {
+    const hi = this.nextInt32() >>> 12;
+    const lo = this.nextInt32() >>> 0;
+    return (hi * 4294967296 + lo + 0.5) * TWO_M52;
+  }
+
+  /** Standard normal: ziggurat, ~99% of calls on the fast path (two outputs, one multiply). */
+  normal(): number {
+    for (;;) {
+      const w = this.nextInt32();
+      const lo = this.nextInt32() >>> 0;
+      const k = w & 255;
+      // 20 bits of w (above the layer and sign bits) and 32 of lo: a 52-bit abscissa in [0, 1).
+      const x = ((w >>> 12) * 4294967296 + lo) * TWO_M52 * X[k];
+      const neg = (w & 256) !== 0;
+      // Fast path: inside the next layer's width, hence under the curve.
+      if (x < X[k + 1]) return neg ? -x : x;
+      if (k === 0) {
+        // Tail beyond R (Marsaglia 1964): R + a with a ~ Exp(rate R), accepted w.p. exp(−a²/2).
+        for (;;) {
+          const a = -Math.log(this.uniform()) / R;
+          const b = -Math.log(this.uniform());
+          if (2 * b > a * a) return neg ? -(R + a) : R + a;
+        }
+      }
+      // Wedge: accept if a uniform height in [f(X[k]), f(X[k+1])] lies under the curve.
+      if (F[k] + this.uniform() * (F[k + 1] - F[k]) < Math.exp(-0.5 * x * x)) return neg ? -x : x;
+    }
+  }
+
+  /**
+   * Gamma(shape, 1) for shape = ½ or shape ≥ 1. Marsaglia & Tsang, "A simple method for generating
+   * gamma variables", ACM TOMS 26 (2000): d(1 + cZ)³ with d = shape − ⅓, c = 1/√(9d), accepted by the
+   * squeeze u < 1 − 0.0331 Z⁴ or the log test; acceptance ≥ 95% (≥ 99% from shape 4 on). Shape ½
+   * (χ²₁/2, the last off-diagonal of the tridiagonal GOE) is Z²/2 exactly.
+   */
+  gamma(shape: number): number {
+    if (shape === 0.5) {
+      const z = this.normal();
+      return 0.5 * z * z;
+    }
+    if (!(shape >= 1)) throw new RangeError(`TrialStream.gamma: shape must be 1/2 or >= 1, got ${shape}`);
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      const z = this.normal();
+      let v = 1 + c * z;
+      if (v <= 0) continue;
+      v = v * v * v;
+      const u = this.uniform();
+      const z2 = z * z;
+      if (u < 1 - 0.0331 * z2 * z2 || Math.log(u) < 0.5 * z2 + d * (1 - v + Math.log(v))) return d * v;
+    }
+  }
 }

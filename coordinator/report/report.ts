@@ -1,0 +1,52 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { expandStudy } from '../../shared/study/expand.js';
+import type { RunRow } from '../../shared/study/result.js';
+import { atomicWrite } from '../files.js';
+import { readManifest } from '../out-dir.js';
+import { loadResults } from '../sink.js';
+import { formatSummary, summarize } from '../summary.js';
+import type { ReportContext } from './context.js';
+import type { Figure } from './figure.js';
+import { htmlPage } from './html.js';
+import { basinFigures, landscapeFigures } from './landscape.js';
+import { markdownSummary } from './markdown.js';
+import { outcomeFigures } from './outcomes.js';
+import { renderFigure } from './render.js';
+
+/** Figure builders, in the order the report shows them; each returns nothing where it does not apply. */
+const BUILDERS: Array<(ctx: ReportContext) => Figure[]> = [outcomeFigures, basinFigures, landscapeFigures];
+
+export interface ReportFiles {
+  readonly dir: string;
+  readonly html: string;
+  readonly markdown: string;
+  readonly figures: readonly Figure[];
+}
+
+/** Writes DIR/report/index.html, summary.md and figures/*.svg|png from an out dir's tables. */
+export async function writeReport(dir: string, log: Logger): Promise<ReportFiles> {
+  const manifest = readManifest(dir);
+  const { runs, history } = loadResults(dir);
+  const rank = new Map(expandStudy(manifest.spec).map((t, i) => [t.id, i]));
+  const ordered: RunRow[] = [...runs].sort((a, b) => (rank.get(a.task_id) ?? 0) - (rank.get(b.task_id) ?? 0));
+  const ctx: ReportContext = { manifest, runs: ordered, history };
+  const out = join(dir, 'report');
+  mkdirSync(join(out, 'figures'), { recursive: true });
+  const figures: Figure[] = [];
+  for (const build of BUILDERS) figures.push(...build(ctx));
+  for (const [i, fig] of figures.entries()) {
+    log.info(`report: figure ${i + 1}/${figures.length}: ${fig.id}`);
+    const { svg, png } = await renderFigure(fig);
+    writeFileSync(join(out, 'figures', `${fig.id}.svg`), svg);
+    writeFileSync(join(out, 'figures', `${fig.id}.png`), png);
+    writeFileSync(join(out, 'figures', `${fig.id}.vl.json`), JSON.stringify(fig.spec));
+  }
+  const groups = summarize(ordered, [...rank.keys()]);
+  const md = markdownSummary(manifest, ordered.length, groups, figures);
+  const files = { dir: out, html: join(out, 'index.html'), markdown: join(out, 'summary.md'), figures };
+  atomicWrite(files.markdown, md);
+  atomicWrite(files.html, htmlPage(manifest, ordered.length, formatSummary(groups), groups, figures));
+  return files;
+}

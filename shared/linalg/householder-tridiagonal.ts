@@ -1,0 +1,196 @@
+/**
+ * Householder reduction of a dense symmetric matrix to tridiagonal form, Qᵀ A Q = T, as LAPACK's
+ * dsytd2 ('L'): Q = H₀ H₁ ⋯ H_{n−2}, Hᵢ = I − τᵢ vᵢ vᵢᵀ with vᵢ zero above index i + 1 and
+ * vᵢ[i + 1] = 1. ≈ 2n³/3 multiply-adds.
+ *
+ * Only the lower triangle of a row-major working copy is used, and each step makes ONE pass over
+ * the trailing triangle, row by row: it applies the previous step's rank-2 update A −= v wᵀ + w vᵀ
+ * and, on the freshly updated entries, accumulates the symmetric product y = A v that the next
+ * update needs. Every inner loop is contiguous, and the triangle is streamed once per step.
+ */
+export interface Tridiagonal {
+  /** Diagonal of T, length n. */
+  readonly d: Float64Array;
+  /** Subdiagonal of T, length n (e[i] = T[i + 1, i]; e[n − 1] = 0). */
+  readonly e: Float64Array;
+  /** n × n row-major; row i holds vᵢ (entries i + 1 … n − 1; vᵢ[i + 1] = 1). Null if not kept. */
+  readonly reflectors: Float64Array | null;
+  /** τᵢ, length n (τ_{n−1} = 0). */
+  readonly tau: Float64Array;
+}
+
+const SAFE_LO = 2 ** -500;
+const SAFE_HI = 2 ** 500;
+
+/** Euclidean norm of a[from + k·stride], k < count, without overflow or harmful underflow. */
+export function stridedNorm(a: Float64Array, from: number, count: number, stride: number): number {
+  let s = 0;
+  for (let k = 0, p = from; k < count; k++, p += stride) s += a[p] * a[p];
+  const r = Math.sqrt(s);
+  if (r > SAFE_LO && r < SAFE_HI) return r;
+  // The sum of squares under- or overflowed (or is exactly 0): redo it scaled by the largest entry.
+  let big = 0;
+  for (let k = 0, p = from; k < count; k++, p += stride) big = Math.max(big, Math.abs(a[p]));
+  if (big === 0 || !Number.isFinite(big)) return big;
+  s = 0;
+  for (let k = 0, p = from; k < count; k++, p += stride) {
+    const x = a[p] / big;
+    s += x * x;
+  }
+  return big * Math.sqrt(s);
+}
+
+export function tridiagonalize(a: Float64Array, n: number, keepReflectors: boolean): Tridiagonal {
+  const m = Float64Array.from(a);
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  const tau = new Float64Array(n);
+  const reflectors = keepReflectors ? new Float64Array(n * n) : null;
+  // Two v and two w buffers alternate: step i builds (v, w) while it applies step i − 1's (pv, pw).
+  const vBuf = [new Float64Array(n), new Float64Array(n)];
+  const wBuf = [new Float64Array(n), new Float64Array(n)];
+  const y = new Float64Array(n);
+  let pv: Float64Array | null = null;
+  let pw: Float64Array | null = null;
+  for (let i = 0; i < n - 1; i++) {
+    // Bring column i (rows i … n − 1) up to date with the pending update of step i − 1.
+    if (pv && pw) {
+      const pvi = pv[i];
+      const pwi = pw[i];
+      for (let r = i; r < n; r++) m[r * n + i] -= pv[r] * pwi + pw[r] * pvi;
+    }
+    d[i] = m[i * n + i];
+    const v = reflectors ? reflectors.subarray(i * n, i * n + n) : vBuf[i & 1];
+    const w = wBuf[i & 1];
+    // Reflector for x = A[i+1:, i] (dlarfg): H x = β e₁.
+    const alpha = m[(i + 1) * n + i];
+    const xnorm = stridedNorm(m, (i + 2) * n + i, n - i - 2, n);
+    let t = 0;
+    if (xnorm === 0) {
+      // x is already a multiple of e₁: H = I (τ = 0), and the pass below only applies the pending update.
+      e[i] = alpha;
+      v.fill(0, i + 1);
+    } else {
+      const beta = -Math.sign(alpha || 1) * Math.hypot(alpha, xnorm);
+      // β has the opposite sign of α, so |α − β| = |α| + |β| >= |β| > 0: no cancellation, no 0/0.
+      t = (beta - alpha) / beta;
+      const inv = 1 / (alpha - beta);
+      v[i + 1] = 1;
+      for (let r = i + 2; r < n; r++) v[r] = m[r * n + i] * inv;
+      e[i] = beta;
+    }
+    tau[i] = t;
+    y.fill(0, i + 1);
+    fusedPass(m, n, i + 1, pv, pw, v, y, t !== 0);
+    if (t !== 0) {
+      // p = τ y; w = p − (τ/2)(pᵀv) v, so that Hᵢ A Hᵢ = A − v wᵀ − w vᵀ on the trailing block.
+      let pv2 = 0;
+      for (let r = i + 1; r < n; r++) {
+        const p = t * y[r];
+        w[r] = p;
+        pv2 += p * v[r];
+      }
+      const k = (t / 2) * pv2;
+      for (let r = i + 1; r < n; r++) w[r] -= k * v[r];
+      pv = v;
+      pw = w;
+    } else {
+      pv = null;
+      pw = null;
+    }
+  }
+  if (n > 0) {
+    let last = m[(n - 1) * n + n - 1];
+    if (pv && pw) last -= 2 * pv[n - 1] * pw[n - 1];
+    d[n - 1] = last;
+  }
+  return { d, e, reflectors, tau };
+}
+
+/**
+ * Over the lower triangle of rows/columns from..n−1: A −= pv pwᵀ + pw pvᵀ (when pv is given), then
+ * y += A v (when `product`). Rows are taken two at a time so each load of the column vectors
+ * serves both rows.
+ */
+function fusedPass(
+  m: Float64Array,
+  n: number,
+  from: number,
+  pv: Float64Array | null,
+  pw: Float64Array | null,
+  v: Float64Array,
+  y: Float64Array,
+  product: boolean,
+): void {
+  if (pv && pw && product) {
+    let r = from;
+    for (; r + 1 < n; r += 2) {
+      const row0 = r * n;
+      const row1 = row0 + n;
+      const pv0 = pv[r];
+      const pw0 = pw[r];
+      const v0 = v[r];
+      const pv1 = pv[r + 1];
+      const pw1 = pw[r + 1];
+      const v1 = v[r + 1];
+      let y0 = 0;
+      let y1 = 0;
+      for (let c = from; c < r; c++) {
+        const pvc = pv[c];
+        const pwc = pw[c];
+        const vc = v[c];
+        const x0 = m[row0 + c] - pv0 * pwc - pw0 * pvc;
+        const x1 = m[row1 + c] - pv1 * pwc - pw1 * pvc;
+        m[row0 + c] = x0;
+        m[row1 + c] = x1;
+        y0 += x0 * vc;
+        y1 += x1 * vc;
+        y[c] += x0 * v0 + x1 * v1;
+      }
+      // The 2×2 diagonal block: (r, r), (r + 1, r), (r + 1, r + 1).
+      const d0 = m[row0 + r] - 2 * pv0 * pw0;
+      const o = m[row1 + r] - pv1 * pw0 - pw1 * pv0;
+      const d1 = m[row1 + r + 1] - 2 * pv1 * pw1;
+      m[row0 + r] = d0;
+      m[row1 + r] = o;
+      m[row1 + r + 1] = d1;
+      y[r] += y0 + d0 * v0 + o * v1;
+      y[r + 1] += y1 + o * v0 + d1 * v1;
+    }
+    if (r < n) {
+      const row = r * n;
+      const pvr = pv[r];
+      const pwr = pw[r];
+      const vr = v[r];
+      let yr = 0;
+      for (let c = from; c < r; c++) {
+        const x = m[row + c] - pvr * pw[c] - pwr * pv[c];
+        m[row + c] = x;
+        yr += x * v[c];
+        y[c] += x * vr;
+      }
+      const x = m[row + r] - 2 * pvr * pwr;
+      m[row + r] = x;
+      y[r] += yr + x * vr;
+    }
+  } else if (product) {
+    for (let r = from; r < n; r++) {
+      const row = r * n;
+      const vr = v[r];
+      let yr = 0;
+      for (let c = from; c < r; c++) {
+        const x = m[row + c];
+        yr += x * v[c];
+        y[c] += x * vr;
+      }
+      y[r] += yr + m[row + r] * vr;
+    }
+  } else if (pv && pw) {
+    for (let r = from; r < n; r++) {
+      const row = r * n;
+      const pvr = pv[r];
+      const pwr = pw[r];
+      for (let c = from; c <= r; c++) m[row + c] -= pvr * pw[c] + pwr * pv[c];
+    }
+  }
+}
