@@ -77,8 +77,11 @@ function finalColumns(
   const d = f.diagnostics(x);
   let spectrum: Spectrum | null = null;
   if (task.record.spectrum) {
+    const reduced = f.reducedHessian?.(x);
     const h = 'hessian' in last ? (last.hessian as Float64Array) : f.evaluate2(x).hessian;
-    spectrum = classifyHessian(h, f.dim, task.record.zeroTol);
+    spectrum = reduced
+      ? classifyHessian(reduced.matrix, reduced.n, task.record.zeroTol)
+      : classifyHessian(h, f.dim, task.record.zeroTol);
   }
   const nan = (v: number) => (Number.isNaN(v) ? null : v);
   const ratio = nan(d.outputNormRatio);

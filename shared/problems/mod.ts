@@ -1,4 +1,5 @@
 import { circle } from './circle.js';
+import { circleKktKind, torusKktKind } from './implicit.js';
 import type { ProblemKind } from './kind.js';
 import { torus } from './torus.js';
 
@@ -6,4 +7,4 @@ export type { ProblemKind } from './kind.js';
 export type { Diagnostics, Evaluation, Objective, SecondOrderEvaluation } from './objective.js';
 
 /** Every problem kind a study may name, by its `kind`. */
-export const PROBLEM_KINDS: readonly ProblemKind[] = [circle, torus];
+export const PROBLEM_KINDS: readonly ProblemKind[] = [circle, torus, circleKktKind, torusKktKind];

@@ -44,6 +44,11 @@ export interface Objective {
    * or null when unknown or not near any.
    */
   identify?(x: Float64Array): string | null;
+  /**
+   * For objectives whose stationary points are not classified by their own Hessian (a Lagrangian,
+   * whose KKT matrix is always indefinite): the matrix whose eigenvalues classify the point.
+   */
+  reducedHessian?(x: Float64Array): { matrix: Float64Array; n: number };
   /** Canonical representative of x (angles reduced modulo 2π), for storage and comparison. */
   canonical?(x: Float64Array): Float64Array;
 }
