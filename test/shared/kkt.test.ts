@@ -33,7 +33,8 @@ test('torus-kkt: every census point is a KKT point whose projected Hessian has t
     const rho = 2 + Math.cos(t2);
     const x = Float64Array.of(rho * Math.cos(t1), 1.5 * rho * Math.sin(t1), Math.sin(t2));
     // μ from stationarity in x: x + μ∇g = 0 along ∇g.
-    const z = Float64Array.of(...x, 0);
+    // At μ = 1 the x-part of the KKT residual is x + ∇g, which gives ∇g.
+    const z = Float64Array.of(...x, 1);
     const gg = torusKkt.evaluate(z).gradient;
     const gradG = Float64Array.from(gg.subarray(0, 3), (v, i) => v - x[i]);
     z[3] = -(x[0] * gradG[0] + x[1] * gradG[1] + x[2] * gradG[2]) / norm2(gradG) ** 2;
