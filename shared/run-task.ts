@@ -109,7 +109,10 @@ function finalColumns(
 
 function baseRow(task: OptimizeTask, ctx: RunContext): RunRow {
   const { kind: problem, ...problemParams } = task.problem;
-  const { kind: optimizer, ...optimizerParams } = task.optimizer;
+  const { kind, ...optimizerParams } = task.optimizer;
+  // A warm start is named by its stages (adam→newton), so tables and figures tell it apart.
+  const optimizer =
+    task.optimizer.kind === 'warm-start' ? `${task.optimizer.first.kind}→${task.optimizer.then.kind}` : kind;
   return {
     task_id: task.id,
     study: task.study,

@@ -14,9 +14,16 @@ import { basinFigures, landscapeFigures } from './landscape.js';
 import { markdownSummary } from './markdown.js';
 import { outcomeFigures } from './outcomes.js';
 import { renderFigure } from './render.js';
+import { spectrumFigures, traceFigures } from './spectra.js';
 
 /** Figure builders, in the order the report shows them; each returns nothing where it does not apply. */
-const BUILDERS: Array<(ctx: ReportContext) => Figure[]> = [outcomeFigures, basinFigures, landscapeFigures];
+const BUILDERS: Array<(ctx: ReportContext) => Figure[]> = [
+  outcomeFigures,
+  spectrumFigures,
+  traceFigures,
+  basinFigures,
+  landscapeFigures,
+];
 
 export interface ReportFiles {
   readonly dir: string;

@@ -49,7 +49,14 @@ export function applyQ(
 }
 
 /** dlarft forward/columnwise: T[0:b, b] = −τ_b T[0:b, 0:b] (V[:, 0:b]ᵀ v_b), T[b, b] = τ_b. */
-function formT(refl: Float64Array, tau: Float64Array, n: number, j: number, nb: number, t: Float64Array): void {
+function formT(
+  refl: Float64Array,
+  tau: Float64Array,
+  n: number,
+  j: number,
+  nb: number,
+  t: Float64Array,
+): void {
   t.fill(0);
   for (let b = 0; b < nb; b++) {
     const tb = tau[j + b];

@@ -3,6 +3,7 @@ import { adam, gradientDescent } from './first-order.js';
 import { bfgs, lbfgs } from './quasi-newton.js';
 import { newton, saddleFreeNewton } from './second-order.js';
 import type { Optimizer } from './types.js';
+import { warmStart } from './warm-start.js';
 
 export { minimize, type RunStatus, type Solution, type StopRule } from './minimize.js';
 export type { Optimizer, OptimizerState } from './types.js';
@@ -11,7 +12,7 @@ export type { Optimizer, OptimizerState } from './types.js';
  * Optimizer specs as they appear in a study. Defaults are ours (the paper's numeric settings did
  * not survive in our copy): α = 1, λ = 0 is pure Newton.
  */
-export const OptimizerSpec = z.discriminatedUnion('kind', [
+const BASE_OPTIMIZERS = [
   z.strictObject({
     kind: z.literal('newton'),
     /** Step relaxation α of Eq. 9. */
@@ -42,10 +43,30 @@ export const OptimizerSpec = z.discriminatedUnion('kind', [
     /** Step used where gᵀHg ≤ 0 (the curvature step is undefined there). */
     step: z.number().positive().default(1e-2),
   }),
+] as const;
+const BaseOptimizerSpec = z.discriminatedUnion('kind', BASE_OPTIMIZERS);
+type BaseOptimizerSpec = z.output<typeof BaseOptimizerSpec>;
+
+export const OptimizerSpec = z.discriminatedUnion('kind', [
+  ...BASE_OPTIMIZERS,
+  z.strictObject({
+    kind: z.literal('warm-start'),
+    /** The optimizer that runs first (e.g. ADAM), for `steps` steps. */
+    first: BaseOptimizerSpec,
+    steps: z.number().int().min(0),
+    /** The optimizer that continues from where the first stopped (e.g. exact Newton). */
+    then: BaseOptimizerSpec,
+  }),
 ]);
 export type OptimizerSpec = z.output<typeof OptimizerSpec>;
 
 export function makeOptimizer(spec: OptimizerSpec): Optimizer {
+  if (spec.kind === 'warm-start')
+    return warmStart(makeBase(spec.first), spec.steps, makeBase(spec.then)) as Optimizer;
+  return makeBase(spec);
+}
+
+function makeBase(spec: BaseOptimizerSpec): Optimizer {
   switch (spec.kind) {
     case 'newton':
       return newton(spec) as Optimizer;

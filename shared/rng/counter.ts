@@ -59,34 +59,58 @@ export function threefry2x32(k0: number, k1: number, c0: number, c1: number): vo
   let x0 = (c0 + ks0) | 0;
   let x1 = (c1 + ks1) | 0;
   // Rounds 1–4.
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
-  x0 = (x0 + ks1) | 0; x1 = (x1 + ks2 + 1) | 0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+  x0 = (x0 + ks1) | 0;
+  x1 = (x1 + ks2 + 1) | 0;
   // Rounds 5–8.
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
-  x0 = (x0 + ks2) | 0; x1 = (x1 + ks0 + 2) | 0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
+  x0 = (x0 + ks2) | 0;
+  x1 = (x1 + ks0 + 2) | 0;
   // Rounds 9–12.
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
-  x0 = (x0 + ks0) | 0; x1 = (x1 + ks1 + 3) | 0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+  x0 = (x0 + ks0) | 0;
+  x1 = (x1 + ks1 + 3) | 0;
   // Rounds 13–16.
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
-  x0 = (x0 + ks1) | 0; x1 = (x1 + ks2 + 4) | 0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
+  x0 = (x0 + ks1) | 0;
+  x1 = (x1 + ks2 + 4) | 0;
   // Rounds 17–20.
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
-  x0 = (x0 + x1) | 0; x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
   lanes[0] = (x0 + ks2) | 0;
   lanes[1] = (x1 + ks0 + 5) | 0;
 }
@@ -115,9 +139,6 @@ const F = new Float64Array(LAYERS + 1);
   X[LAYERS] = 0;
   for (let k = 0; k <= LAYERS; k++) F[k] = f(X[k]);
 }
-
-/** √½: the GOE's off-diagonal standard deviation. */
-const SQRT_HALF = Math.SQRT1_2;
 
 /**
  * The random stream of one trial: xoshiro128** seeded by Threefry-2×32-20 of the batch key and the
@@ -295,18 +316,107 @@ export class TrialStream {
    * `normal()`, `gamma((n − 1 − k)/2)` in that order.
    */
   fillTridiagonalGoe(diag: Float64Array, offSq: Float64Array, from: number, to: number, n: number): void {
+    const gd = gammaConstants(n);
     const st = this.s;
-    for (let k = from; k < to; k++) {
-      this.fillNormal(diag, k, k + 1);
-      if (k < n - 1) offSq[k] = this.gammaFast(0.5 * (n - 1 - k));
+    let s0 = st[0];
+    let s1 = st[1];
+    let s2 = st[2];
+    let s3 = st[3];
+    let m = 0;
+    let t = 0;
+    // Which variate is being drawn: 0 the diagonal normal, 1 the gamma's normal, 2 its uniform.
+    let phase = 0;
+    let k = from;
+    let z = 0;
+    let v = 0;
+    while (k < to) {
+      // Two xoshiro128** outputs w, lo (written out as in nextInt32).
+      m = Math.imul(s1, 5);
+      const w = Math.imul((m << 7) | (m >>> 25), 9);
+      t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      m = Math.imul(s1, 5);
+      const lo = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+      t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      if (phase === 2) {
+        // Marsaglia–Tsang acceptance of d·v (see gamma()); u as uniform() makes it.
+        const u = ((w >>> 12) * 4294967296 + lo + 0.5) * TWO_M52;
+        const z2 = z * z;
+        const d = gd[2 * k];
+        if (u < 1 - 0.0331 * z2 * z2 || Math.log(u) < 0.5 * z2 + d * (1 - v + Math.log(v))) {
+          offSq[k] = d * v;
+          k++;
+          phase = 0;
+        } else phase = 1;
+        continue;
+      }
+      const layer = w & 255;
+      let x = ((w >>> 12) * 4294967296 + lo) * TWO_M52 * X[layer];
+      if (x < X[layer + 1]) {
+        if (w & 256) x = -x;
+      } else {
+        st[0] = s0;
+        st[1] = s1;
+        st[2] = s2;
+        st[3] = s3;
+        x = this.normalSlow(w, x);
+        s0 = st[0];
+        s1 = st[1];
+        s2 = st[2];
+        s3 = st[3];
+      }
+      if (phase === 0) {
+        diag[k] = x;
+        if (k === n - 1) {
+          k++;
+        } else if (k === n - 2) {
+          // Shape ½: b² = Z²/2, from the next normal.
+          phase = 3;
+        } else phase = 1;
+      } else if (phase === 3) {
+        offSq[k] = 0.5 * x * x;
+        k++;
+        phase = 0;
+      } else {
+        z = x;
+        v = 1 + gd[2 * k + 1] * z;
+        if (v > 0) {
+          v = v * v * v;
+          phase = 2;
+        }
+      }
     }
-    void st;
-  }
-
-  /** `gamma(shape)` with the generator state in locals (same variates). */
-  private gammaFast(shape: number): number {
-    return this.gamma(shape);
+    st[0] = s0;
+    st[1] = s1;
+    st[2] = s2;
+    st[3] = s3;
   }
 }
 
-export { SQRT_HALF };
+/** Per n: for k < n − 2, Marsaglia–Tsang's d = (n − 1 − k)/2 − ⅓ and c = 1/√(9d) at [2k], [2k + 1]. */
+const gammaCache = new Map<number, Float64Array>();
+function gammaConstants(n: number): Float64Array {
+  let g = gammaCache.get(n);
+  if (!g) {
+    g = new Float64Array(2 * Math.max(n, 1));
+    for (let k = 0; k < n - 2; k++) {
+      const d = 0.5 * (n - 1 - k) - 1 / 3;
+      g[2 * k] = d;
+      g[2 * k + 1] = 1 / Math.sqrt(9 * d);
+    }
+    if (gammaCache.size > 64) gammaCache.clear();
+    gammaCache.set(n, g);
+  }
+  return g;
+}

@@ -240,7 +240,7 @@ function applyPatch(p: K8sObject, dir: string, items: Item[]): void {
       body.apiVersion = it.obj.apiVersion;
     }
     const group = String(it.obj.apiVersion).includes('/') ? String(it.obj.apiVersion).split('/')[0] : '';
-    it.obj = BUILTIN_GROUPS.has(group) ? strategicMerge(it.obj, body) : jsonMerge(it.obj, body);
+    it.obj = BUILTIN_GROUPS.has(group) ? (strategicMerge(it.obj, body) as K8sObject) : jsonMerge(it.obj, body);
   }
 }
 
@@ -279,13 +279,15 @@ export function strategicMerge(base: unknown, patch: unknown, field = ''): unkno
   if (Array.isArray(patch)) {
     const key = mergeKey(field, [...(Array.isArray(base) ? base : []), ...patch]);
     if (!key || !Array.isArray(base)) return patch.map((x) => strategicMerge(undefined, x));
+    // kustomize (kyaml) keeps the base's order and puts the patch's new elements first.
     const out = [...base];
+    const added: unknown[] = [];
     for (const item of patch) {
       const i = out.findIndex((b) => isObj(b) && isObj(item) && b[key] === item[key]);
       if (i >= 0) out[i] = strategicMerge(out[i], item);
-      else out.push(item);
+      else added.push(item);
     }
-    return out;
+    return [...added, ...out];
   }
   return patch;
 }
@@ -295,7 +297,7 @@ export function jsonMerge(base: unknown, patch: unknown): K8sObject {
   const out: K8sObject = isObj(base) ? { ...base } : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
-    else out[k] = jsonMerge(out[k], v);
+    else out[k] = isObj(v) ? jsonMerge(out[k], v) : v;
   }
   return out;
 }
@@ -376,12 +378,16 @@ function fixPodRefs(spec: K8sObject, ref: (kind: string, name: string) => string
   }
 }
 
-/** kustomize's name suffix for a ConfigMap or Secret (api/hasher/hasher.go). */
+/**
+ * kustomize's name suffix for a ConfigMap or Secret (api/hasher/hasher.go). Its lookup of
+ * "metadata/name" is a single-field lookup that never finds the name, so the name hashed is
+ * always "" (checked against kubectl kustomize v5.5.0).
+ */
 export function kustomizeHash(obj: K8sObject): string {
   const m: K8sObject =
     obj.kind === 'Secret'
-      ? { kind: 'Secret', type: obj.type ?? '', name: obj.metadata.name, data: obj.data ?? '' }
-      : { kind: 'ConfigMap', name: obj.metadata.name, data: obj.data ?? '' };
+      ? { kind: 'Secret', type: obj.type ?? '', name: '', data: obj.data ?? '' }
+      : { kind: 'ConfigMap', name: '', data: obj.data ?? '' };
   if (obj.kind === 'ConfigMap' && isObj(obj.binaryData)) m.binaryData = obj.binaryData;
   if (obj.kind === 'Secret' && isObj(obj.stringData)) m.stringData = obj.stringData;
   const hex = createHash('sha256').update(goJson(m)).digest('hex');
