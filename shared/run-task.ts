@@ -112,7 +112,7 @@ function baseRow(task: OptimizeTask, ctx: RunContext): RunRow {
   const { kind, ...optimizerParams } = task.optimizer;
   // A warm start is named by its stages (adam→newton), so tables and figures tell it apart.
   const optimizer =
-    task.optimizer.kind === 'warm-start' ? `${task.optimizer.first.kind}→${task.optimizer.then.kind}` : kind;
+    task.optimizer.kind === 'warm-start' ? `${task.optimizer.first.kind}→${task.optimizer.next.kind}` : kind;
   return {
     task_id: task.id,
     study: task.study,

@@ -55,14 +55,14 @@ export const OptimizerSpec = z.discriminatedUnion('kind', [
     first: BaseOptimizerSpec,
     steps: z.number().int().min(0),
     /** The optimizer that continues from where the first stopped (e.g. exact Newton). */
-    then: BaseOptimizerSpec,
+    next: BaseOptimizerSpec,
   }),
 ]);
 export type OptimizerSpec = z.output<typeof OptimizerSpec>;
 
 export function makeOptimizer(spec: OptimizerSpec): Optimizer {
   if (spec.kind === 'warm-start')
-    return warmStart(makeBase(spec.first), spec.steps, makeBase(spec.then)) as Optimizer;
+    return warmStart(makeBase(spec.first), spec.steps, makeBase(spec.next)) as Optimizer;
   return makeBase(spec);
 }
 
