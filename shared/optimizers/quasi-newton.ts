@@ -1,12 +1,24 @@
 import { dot, norm2 } from '../linalg/vector.js';
 import type { Objective } from '../problems/objective.js';
-import { strongWolfe } from './line-search.js';
+import { strongWolfe, type WolfePoint } from './line-search.js';
 import type { Optimizer, OptimizerState } from './types.js';
 
 export interface BfgsState extends OptimizerState {
   /** Inverse-Hessian approximation, n × n row-major, positive definite by the Wolfe curvature condition. */
   readonly inverseHessian: Float64Array;
   readonly iteration: number;
+}
+
+/** The secant pair of a step: s = x⁺ − x, y = ∇L(x⁺) − ∇L(x), and yᵀs. */
+function secantPair(from: OptimizerState, to: WolfePoint) {
+  const n = from.x.length;
+  const s = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    s[i] = to.x[i] - from.x[i];
+    y[i] = to.gradient[i] - from.gradient[i];
+  }
+  return { s, y, ys: dot(y, s) };
 }
 
 function first(f: Objective, x0: Float64Array) {
@@ -34,13 +46,7 @@ export function bfgs(): Optimizer<BfgsState> {
         p[i] = v;
       }
       const w = strongWolfe(f, s.x, s.value, s.gradient, p);
-      const sv = new Float64Array(n);
-      const y = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        sv[i] = w.x[i] - s.x[i];
-        y[i] = w.gradient[i] - s.gradient[i];
-      }
-      const ys = dot(y, sv);
+      const { s: sv, y, ys } = secantPair(s, w);
       let h = hm;
       // The Wolfe conditions give yᵀs > 0 in exact arithmetic; skip the update if rounding says otherwise.
       if (ys > 0) {
@@ -104,13 +110,7 @@ export function lbfgs(p: { memory: number }): Optimizer<LbfgsState> {
       }
       for (let i = 0; i < n; i++) q[i] = -q[i];
       const w = strongWolfe(f, st.x, st.value, st.gradient, q);
-      const s = new Float64Array(n);
-      const y = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        s[i] = w.x[i] - st.x[i];
-        y[i] = w.gradient[i] - st.gradient[i];
-      }
-      const ys = dot(y, s);
+      const { s, y, ys } = secantPair(st, w);
       // Keep only curvature pairs with yᵀs > 0, so the implicit inverse Hessian stays positive definite.
       const pairs = ys > 0 ? [...st.pairs, { s, y, rho: 1 / ys }].slice(-p.memory) : st.pairs;
       return { x: w.x, value: w.value, gradient: w.gradient, stepNorm: norm2(s), pairs };
