@@ -10,6 +10,7 @@ export const outFiles = (dir: string) => ({
   study: join(dir, 'study.json'),
   runs: join(dir, 'runs.arrow'),
   history: join(dir, 'history.arrow'),
+  trials: join(dir, 'trials.arrow'),
   journal: join(dir, 'results.journal'),
 });
 

@@ -1,14 +1,21 @@
 import cliProgress from 'cli-progress';
 import type { Logger } from 'pino';
-import type { RunRow } from '../shared/study/result.js';
+import type { AnyRow } from '../shared/study/result.js';
 import type { TransportStats } from './transport/types.js';
 
 /** Counts by outcome so far: status, and class among converged runs. */
 export class OutcomeCounts {
   readonly counts = new Map<string, number>();
 
-  add(row: RunRow): void {
-    const key = row.status === 'converged' ? (row.point_class ?? 'converged') : row.status;
+  add(row: AnyRow): void {
+    const key =
+      'status' in row
+        ? row.status === 'converged'
+          ? (row.point_class ?? 'converged')
+          : row.status
+        : row.message
+          ? 'error'
+          : 'batches';
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
   }
 
@@ -73,7 +80,7 @@ export class Progress {
     };
   }
 
-  add(row: RunRow): void {
+  add(row: AnyRow): void {
     this.done++;
     this.outcomes.add(row);
     if (this.bar) {

@@ -1,12 +1,12 @@
 import { runTask } from '../shared/run-task.js';
 import { InputError } from '../shared/study/errors.js';
-import { type HistoryColumns, RUN_CONTEXT_COLUMNS, type RunRow } from '../shared/study/result.js';
+import { type AnyRow, type HistoryColumns, RUN_CONTEXT_COLUMNS } from '../shared/study/result.js';
 import { Task } from '../shared/study/task.js';
 import { loadResults } from './sink.js';
 
 export interface ReplayOutcome {
-  readonly row: RunRow;
-  readonly replayed: RunRow;
+  readonly row: AnyRow;
+  readonly replayed: AnyRow;
   readonly history: HistoryColumns | null;
   /** Columns whose bits differ (timing and worker excluded). */
   readonly differences: string[];
@@ -23,24 +23,31 @@ function sameBits(a: unknown, b: unknown): boolean {
 
 /** Reruns one stored task (id or unique prefix) in the foreground and compares it bit for bit. */
 export function replay(dir: string, id: string): ReplayOutcome {
-  const { runs } = loadResults(dir);
-  const matches = runs.filter((r) => r.task_id.startsWith(id));
+  const { runs, trials } = loadResults(dir);
+  const matches = [...runs, ...trials].filter((r) => r.task_id.startsWith(id));
   if (matches.length === 0) throw new InputError(`no task ${id} in ${dir}`);
   if (matches.length > 1)
     throw new InputError(`task id prefix ${id} is ambiguous in ${dir} (${matches.length} tasks)`);
   const row = matches[0];
-  const task = Task.parse(JSON.parse(row.task));
-  const { row: replayed, history } = runTask(task, { worker: 'replay', fullHistory: true });
+  const result = runTask(Task.parse(JSON.parse(row.task)), { worker: 'replay', fullHistory: true });
   const skip = new Set<string>(RUN_CONTEXT_COLUMNS);
+  const replayed = result.row;
   const differences = Object.keys(row).filter(
     (k) => !skip.has(k) && !sameBits((row as never)[k], (replayed as never)[k]),
   );
-  return { row, replayed, history, differences };
+  return { row, replayed, history: result.kind === 'run' ? result.history : null, differences };
+}
+
+/** One line that says what the task was and how it ended. */
+export function describeRow(r: AnyRow): string {
+  if ('status' in r)
+    return `${r.problem} / ${r.optimizer} seed ${r.seed}: ${r.status} after ${r.iterations} iterations, ${r.point_class ?? 'unclassified'}`;
+  return `${r.ensemble} ${r.model} n=${r.n} trials ${r.first_trial}…${r.first_trial + r.trials - 1}: ${r.positive_definite} positive definite, ${r.negative_definite} negative definite, ${r.indefinite} indefinite, ${r.singular} singular`;
 }
 
 export function formatTrace(h: HistoryColumns): string {
   const head =
-    'iter        loss          ‖g‖           ‖g_inner‖     ‖g_outer‖     orthogonality ‖u‖/‖f‖       ‖step‖';
+    'iter  loss          ‖g‖           ‖g_inner‖     ‖g_outer‖     orthogonality ‖u‖/‖f‖       ‖step‖';
   const f = (v: number) => (Number.isNaN(v) ? '—' : v.toExponential(5)).padEnd(14);
   const lines = [head];
   for (let i = 0; i < h.iteration.length; i++)

@@ -1,9 +1,10 @@
 import { existsSync, unlinkSync } from 'node:fs';
-import type { HistoryColumns, Result, RunRow } from '../shared/study/result.js';
+import type { AnyRow, HistoryColumns, Result, RunRow, TrialsRow } from '../shared/study/result.js';
 import { Journal } from './journal.js';
 import { outFiles } from './out-dir.js';
 import { readArrowFile, rowsOf, tableFromRows, writeArrowFile } from './tables/arrow-io.js';
 import { HISTORY_COLUMNS, RUN_COLUMNS } from './tables/runs-columns.js';
+import { TRIAL_COLUMNS } from './tables/trials-columns.js';
 
 type HistoryRow = Record<string, unknown>;
 
@@ -11,6 +12,7 @@ type HistoryRow = Record<string, unknown>;
 export interface StoredResults {
   readonly runs: RunRow[];
   readonly history: HistoryRow[];
+  readonly trials: TrialsRow[];
 }
 
 function historyRows(taskId: string, h: HistoryColumns): HistoryRow[] {
@@ -23,27 +25,34 @@ function historyRows(taskId: string, h: HistoryColumns): HistoryRow[] {
   return rows;
 }
 
-/** Reads an out dir's results, deduplicated by task id (the first row of an id wins). */
+/** Adds a result to `into` unless its task already has a row; the first row of an id wins. */
+function store(into: StoredResults, seen: Set<string>, res: Result): boolean {
+  const id = res.row.task_id;
+  if (seen.has(id)) return false;
+  seen.add(id);
+  if (res.kind === 'trials') into.trials.push(res.row);
+  else {
+    into.runs.push(res.row);
+    if (res.history) into.history.push(...historyRows(id, res.history));
+  }
+  return true;
+}
+
+function readTable<T>(path: string): T[] {
+  return existsSync(path) ? (rowsOf(readArrowFile(path)) as T[]) : [];
+}
+
+/** Reads an out dir's results, deduplicated by task id. */
 export function loadResults(dir: string): StoredResults {
   const files = outFiles(dir);
+  const out: StoredResults = { runs: [], history: [], trials: [] };
   const seen = new Set<string>();
-  const runs: RunRow[] = [];
-  const history: HistoryRow[] = [];
-  if (existsSync(files.runs))
-    for (const r of rowsOf(readArrowFile(files.runs)) as unknown as RunRow[])
-      if (!seen.has(r.task_id)) {
-        seen.add(r.task_id);
-        runs.push(r);
-      }
-  if (existsSync(files.history))
-    history.push(...rowsOf(readArrowFile(files.history)).filter((r) => seen.has(r.task_id as string)));
-  for (const res of Journal.read<Result>(files.journal)) {
-    if (seen.has(res.row.task_id)) continue;
-    seen.add(res.row.task_id);
-    runs.push(res.row);
-    if (res.history) history.push(...historyRows(res.row.task_id, res.history));
-  }
-  return { runs, history };
+  for (const row of readTable<RunRow>(files.runs)) store(out, seen, { kind: 'run', row, history: null });
+  for (const row of readTable<TrialsRow>(files.trials)) store(out, seen, { kind: 'trials', row });
+  const kept = new Set(out.runs.map((r) => r.task_id));
+  out.history.push(...readTable<HistoryRow>(files.history).filter((h) => kept.has(h.task_id as string)));
+  for (const res of Journal.read<Result>(files.journal)) store(out, seen, res);
+  return out;
 }
 
 /**
@@ -59,7 +68,7 @@ export class ResultSink {
 
   constructor(private readonly dir: string) {
     this.stored = loadResults(dir);
-    this.seen = new Set(this.stored.runs.map((r) => r.task_id));
+    this.seen = new Set([...this.stored.runs, ...this.stored.trials].map((r) => r.task_id));
     this.journal = new Journal(outFiles(dir).journal);
   }
 
@@ -71,31 +80,42 @@ export class ResultSink {
     return this.stored.runs;
   }
 
+  get trialRows(): readonly TrialsRow[] {
+    return this.stored.trials;
+  }
+
+  get allRows(): readonly AnyRow[] {
+    return [...this.stored.runs, ...this.stored.trials];
+  }
+
   get newRows(): number {
     return this.added;
   }
 
   /** Stores a result unless its task already has a row; returns whether it was new. */
   add(result: Result): boolean {
-    const id = result.row.task_id;
-    if (this.seen.has(id)) return false;
+    if (this.seen.has(result.row.task_id)) return false;
     this.journal.append(result);
-    this.seen.add(id);
-    this.stored.runs.push(result.row);
-    if (result.history) this.stored.history.push(...historyRows(id, result.history));
+    store(this.stored, this.seen, result);
     this.added++;
     return true;
   }
 
-  /** Writes runs.arrow and history.arrow with every row so far, then removes the journal. */
+  /** Writes the Arrow tables with every row so far, then removes the journal. */
   close(): void {
     this.journal.close();
     const files = outFiles(this.dir);
-    writeArrowFile(
-      files.runs,
-      tableFromRows(RUN_COLUMNS, this.stored.runs as unknown as Record<string, unknown>[]),
-    );
-    writeArrowFile(files.history, tableFromRows(HISTORY_COLUMNS, this.stored.history));
+    const { runs, history, trials } = this.stored;
+    // An optimizer study has runs and history tables, a trials study a trials table.
+    if (runs.length > 0 || trials.length === 0) {
+      writeArrowFile(files.runs, tableFromRows(RUN_COLUMNS, runs as unknown as Record<string, unknown>[]));
+      writeArrowFile(files.history, tableFromRows(HISTORY_COLUMNS, history));
+    }
+    if (trials.length > 0)
+      writeArrowFile(
+        files.trials,
+        tableFromRows(TRIAL_COLUMNS, trials as unknown as Record<string, unknown>[]),
+      );
     if (existsSync(files.journal)) unlinkSync(files.journal);
   }
 }

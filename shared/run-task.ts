@@ -6,6 +6,7 @@ import { makeOptimizer } from './optimizers/mod.js';
 import type { OptimizerState } from './optimizers/types.js';
 import type { Objective } from './problems/objective.js';
 import { Stream } from './rng/stream.js';
+import { runTrialsTask } from './run-trials.js';
 import { canonicalJson } from './study/canonical.js';
 import { problemKind } from './study/problem-spec.js';
 import type { HistoryColumns, Result, RunRow } from './study/result.js';
@@ -38,6 +39,10 @@ export interface RunContext {
  * It never throws: any failure becomes a row with status `error` and its message.
  */
 export function runTask(task: Task, ctx: RunContext): Result {
+  return task.kind === 'hessian-trials' ? runTrialsTask(task, ctx) : runOptimizeTask(task, ctx);
+}
+
+function runOptimizeTask(task: OptimizeTask, ctx: RunContext): Result {
   const t0 = performance.now();
   const row = baseRow(task, ctx);
   let history: HistoryColumns | null = null;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatTrace, replay } from '../replay.js';
+import { describeRow, formatTrace, replay } from '../replay.js';
 import { EXIT } from './common.js';
 
 export function registerReplay(program: Command): void {
@@ -11,10 +11,7 @@ export function registerReplay(program: Command): void {
     .action((dir: string, id: string) => {
       const r = replay(dir, id);
       if (r.history) console.log(formatTrace(r.history));
-      const { problem, optimizer, seed, status, iterations, point_class } = r.replayed;
-      console.log(
-        `task ${r.row.task_id}: ${problem} / ${optimizer} seed ${seed}: ${status} after ${iterations} iterations, ${point_class ?? 'unclassified'}`,
-      );
+      console.log(`task ${r.row.task_id}: ${describeRow(r.replayed)}`);
       if (r.differences.length === 0)
         console.log('reproduced bit for bit (all columns but wall_ms and worker)');
       else {

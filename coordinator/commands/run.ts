@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { type LogFormat, makeLogger } from '../logger.js';
 import { planStudy, runStudy } from '../run-study.js';
-import { formatSummary, summarize } from '../summary.js';
+import { formatStudySummary, studySummary } from '../study-summary.js';
 import { LocalTransport } from '../transport/local.js';
 import { EXIT, logFormatOption, positiveInt } from './common.js';
 
@@ -46,14 +46,10 @@ export function registerRun(program: Command): void {
         signal: abort.signal,
         transport: () => new LocalTransport(o.threads),
       });
-      log.info(`${r.ranNow} tasks run now; ${r.sink.rows.length}/${r.total} rows in ${r.outDir}`);
+      log.info(`${r.ranNow} tasks run now; ${r.sink.allRows.length}/${r.total} rows in ${r.outDir}`);
+      const order = plan.tasks.map((t) => t.id);
       console.log(
-        formatSummary(
-          summarize(
-            r.sink.rows,
-            plan.tasks.map((t) => t.id),
-          ),
-        ),
+        formatStudySummary(studySummary({ runs: [...r.sink.rows], trials: [...r.sink.trialRows] }, order)),
       );
       if (!r.complete) process.exitCode = EXIT.failure;
     });

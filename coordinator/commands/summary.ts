@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { expandStudy } from '../../shared/study/expand.js';
 import { readManifest } from '../out-dir.js';
 import { loadResults } from '../sink.js';
-import { formatSummary, summarize } from '../summary.js';
+import { formatStudySummary, studySummary } from '../study-summary.js';
 
 export function registerSummary(program: Command): void {
   program
@@ -12,28 +12,18 @@ export function registerSummary(program: Command): void {
     .option('--json', 'machine-readable output')
     .action((dir: string, o: { json?: boolean }) => {
       const manifest = readManifest(dir);
-      const { runs } = loadResults(dir);
-      const groups = summarize(
-        runs,
+      const s = studySummary(
+        loadResults(dir),
         expandStudy(manifest.spec).map((t) => t.id),
       );
       if (o.json)
         console.log(
           JSON.stringify(
-            {
-              study: manifest.name,
-              planHash: manifest.planHash,
-              tasks: manifest.tasks,
-              rows: runs.length,
-              groups,
-            },
+            { study: manifest.name, planHash: manifest.planHash, tasks: manifest.tasks, ...s },
             null,
             2,
           ),
         );
-      else
-        console.log(
-          `study ${manifest.name}: ${runs.length}/${manifest.tasks} rows\n${formatSummary(groups)}`,
-        );
+      else console.log(`study ${manifest.name}: ${s.rows}/${manifest.tasks} rows\n${formatStudySummary(s)}`);
     });
 }

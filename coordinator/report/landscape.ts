@@ -1,6 +1,6 @@
 import { buildObjective } from '../../shared/run-task.js';
 import type { RunRow } from '../../shared/study/result.js';
-import { Task } from '../../shared/study/task.js';
+import { OptimizeTask } from '../../shared/study/task.js';
 import { trajectory } from '../../shared/trajectory.js';
 import { groupBy, problemLabel, type ReportContext, settings } from './context.js';
 import type { Figure } from './figure.js';
@@ -9,7 +9,7 @@ const PANEL = 260;
 const GRID = 48;
 const TRAJECTORIES = 12;
 
-const taskOf = (r: RunRow) => Task.parse(JSON.parse(r.task));
+const taskOf = (r: RunRow) => OptimizeTask.parse(JSON.parse(r.task));
 
 /**
  * For two-parameter problems (the torus): the loss landscape with the stationary points reached,

@@ -2,12 +2,13 @@
  * Symmetric eigendecomposition on flat row-major Float64Array, float64 throughout:
  * Householder tridiagonalization (householder-tridiagonal.ts), then
  *  - values only: implicit QL on T without vectors, O(n²) after the reduction;
- *  - values and vectors: implicit QL on T accumulating into Z = I, then Z ← Q Z by blocked
- *    Householder back-transformation (householder-back.ts).
+ *  - values and vectors: divide and conquer on T (divide-conquer.ts) gives T = Z Λ Zᵀ, then
+ *    Z ← Q Z by blocked Householder back-transformation (householder-back.ts).
  */
+import { tridiagonalEigen } from './divide-conquer.js';
 import { applyQ } from './householder-back.js';
 import { tridiagonalize } from './householder-tridiagonal.js';
-import { qlValues, qlVectors } from './tridiagonal-ql.js';
+import { qlValues } from './tridiagonal-ql.js';
 
 export interface SymEig {
   /** Ascending eigenvalues. */
@@ -25,9 +26,7 @@ export function eigSym(a: Float64Array, n: number, opts: { vectors?: boolean } =
     qlValues(d, e, n);
     return { values: d.sort(), vectors: null };
   }
-  const z = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) z[i * n + i] = 1;
-  qlVectors(d, e, n, z, n, n);
+  const z = tridiagonalEigen(d, e, n);
   applyQ(reflectors!, tau, n, z, n);
   return sortPairs(d, z, n);
 }

@@ -109,8 +109,8 @@ export function tridiagonalize(a: Float64Array, n: number, keepReflectors: boole
 
 /**
  * Over the lower triangle of rows/columns from..n−1: A −= pv pwᵀ + pw pvᵀ (when pv is given), then
- * y += A v (when `product`). Rows are taken two at a time so each load of the column vectors
- * serves both rows.
+ * y += A v (when `product`). Rows go four at a time, so each load of the column vectors serves four
+ * rows and the triangle streams through the cache once.
  */
 function fusedPass(
   m: Float64Array,
@@ -122,75 +122,157 @@ function fusedPass(
   y: Float64Array,
   product: boolean,
 ): void {
-  if (pv && pw && product) {
-    let r = from;
-    for (; r + 1 < n; r += 2) {
-      const row0 = r * n;
-      const row1 = row0 + n;
-      const pv0 = pv[r];
-      const pw0 = pw[r];
-      const v0 = v[r];
-      const pv1 = pv[r + 1];
-      const pw1 = pw[r + 1];
-      const v1 = v[r + 1];
-      let y0 = 0;
-      let y1 = 0;
-      for (let c = from; c < r; c++) {
-        const pvc = pv[c];
-        const pwc = pw[c];
-        const vc = v[c];
-        const x0 = m[row0 + c] - pv0 * pwc - pw0 * pvc;
-        const x1 = m[row1 + c] - pv1 * pwc - pw1 * pvc;
-        m[row0 + c] = x0;
-        m[row1 + c] = x1;
-        y0 += x0 * vc;
-        y1 += x1 * vc;
-        y[c] += x0 * v0 + x1 * v1;
-      }
-      // The 2×2 diagonal block: (r, r), (r + 1, r), (r + 1, r + 1).
-      const d0 = m[row0 + r] - 2 * pv0 * pw0;
-      const o = m[row1 + r] - pv1 * pw0 - pw1 * pv0;
-      const d1 = m[row1 + r + 1] - 2 * pv1 * pw1;
-      m[row0 + r] = d0;
-      m[row1 + r] = o;
-      m[row1 + r + 1] = d1;
-      y[r] += y0 + d0 * v0 + o * v1;
-      y[r + 1] += y1 + o * v0 + d1 * v1;
-    }
-    if (r < n) {
-      const row = r * n;
-      const pvr = pv[r];
-      const pwr = pw[r];
-      const vr = v[r];
-      let yr = 0;
-      for (let c = from; c < r; c++) {
-        const x = m[row + c] - pvr * pw[c] - pwr * pv[c];
-        m[row + c] = x;
-        yr += x * v[c];
-        y[c] += x * vr;
-      }
-      const x = m[row + r] - 2 * pvr * pwr;
-      m[row + r] = x;
-      y[r] += yr + x * vr;
-    }
-  } else if (product) {
-    for (let r = from; r < n; r++) {
-      const row = r * n;
-      const vr = v[r];
-      let yr = 0;
-      for (let c = from; c < r; c++) {
-        const x = m[row + c];
-        yr += x * v[c];
-        y[c] += x * vr;
-      }
-      y[r] += yr + m[row + r] * vr;
-    }
-  } else if (pv && pw) {
+  if (!pv || !pw) {
+    if (product) productPass(m, n, from, v, y);
+    return;
+  }
+  if (!product) {
     for (let r = from; r < n; r++) {
       const row = r * n;
       const pvr = pv[r];
       const pwr = pw[r];
       for (let c = from; c <= r; c++) m[row + c] -= pvr * pw[c] + pwr * pv[c];
     }
+    return;
+  }
+  let r = from;
+  for (; r + 3 < n; r += 4) {
+    const row0 = r * n;
+    const row1 = row0 + n;
+    const row2 = row1 + n;
+    const row3 = row2 + n;
+    const pv0 = pv[r];
+    const pw0 = pw[r];
+    const v0 = v[r];
+    const pv1 = pv[r + 1];
+    const pw1 = pw[r + 1];
+    const v1 = v[r + 1];
+    const pv2 = pv[r + 2];
+    const pw2 = pw[r + 2];
+    const v2 = v[r + 2];
+    const pv3 = pv[r + 3];
+    const pw3 = pw[r + 3];
+    const v3 = v[r + 3];
+    let y0 = 0;
+    let y1 = 0;
+    let y2 = 0;
+    let y3 = 0;
+    for (let c = from; c < r; c++) {
+      const pvc = pv[c];
+      const pwc = pw[c];
+      const vc = v[c];
+      const x0 = m[row0 + c] - pv0 * pwc - pw0 * pvc;
+      const x1 = m[row1 + c] - pv1 * pwc - pw1 * pvc;
+      const x2 = m[row2 + c] - pv2 * pwc - pw2 * pvc;
+      const x3 = m[row3 + c] - pv3 * pwc - pw3 * pvc;
+      m[row0 + c] = x0;
+      m[row1 + c] = x1;
+      m[row2 + c] = x2;
+      m[row3 + c] = x3;
+      y0 += x0 * vc;
+      y1 += x1 * vc;
+      y2 += x2 * vc;
+      y3 += x3 * vc;
+      y[c] += x0 * v0 + x1 * v1 + x2 * v2 + x3 * v3;
+    }
+    y[r] += y0;
+    y[r + 1] += y1;
+    y[r + 2] += y2;
+    y[r + 3] += y3;
+    diagonalBlock(m, n, r, r + 4, pv, pw, v, y);
+  }
+  // The last rows (fewer than four), each with its columns before the group and its own block.
+  for (let q = r; q < n; q++) {
+    const row = q * n;
+    const pvq = pv[q];
+    const pwq = pw[q];
+    const vq = v[q];
+    let yq = 0;
+    for (let c = from; c < r; c++) {
+      const x = m[row + c] - pvq * pw[c] - pwq * pv[c];
+      m[row + c] = x;
+      yq += x * v[c];
+      y[c] += x * vq;
+    }
+    y[q] += yq;
+  }
+  diagonalBlock(m, n, r, n, pv, pw, v, y);
+}
+
+/** The lower triangle of the small diagonal block rows/columns r0..r1−1 of fusedPass. */
+function diagonalBlock(
+  m: Float64Array,
+  n: number,
+  r0: number,
+  r1: number,
+  pv: Float64Array,
+  pw: Float64Array,
+  v: Float64Array,
+  y: Float64Array,
+): void {
+  for (let a = r0; a < r1; a++) {
+    const row = a * n;
+    for (let c = r0; c < a; c++) {
+      const x = m[row + c] - pv[a] * pw[c] - pw[a] * pv[c];
+      m[row + c] = x;
+      y[a] += x * v[c];
+      y[c] += x * v[a];
+    }
+    const x = m[row + a] - pv[a] * pw[a] - pw[a] * pv[a];
+    m[row + a] = x;
+    y[a] += x * v[a];
+  }
+}
+
+/** y += A v over the lower triangle from..n−1 (no pending update), four rows at a time. */
+function productPass(m: Float64Array, n: number, from: number, v: Float64Array, y: Float64Array): void {
+  let r = from;
+  for (; r + 3 < n; r += 4) {
+    const row0 = r * n;
+    const row1 = row0 + n;
+    const row2 = row1 + n;
+    const row3 = row2 + n;
+    const v0 = v[r];
+    const v1 = v[r + 1];
+    const v2 = v[r + 2];
+    const v3 = v[r + 3];
+    let y0 = 0;
+    let y1 = 0;
+    let y2 = 0;
+    let y3 = 0;
+    for (let c = from; c < r; c++) {
+      const vc = v[c];
+      const x0 = m[row0 + c];
+      const x1 = m[row1 + c];
+      const x2 = m[row2 + c];
+      const x3 = m[row3 + c];
+      y0 += x0 * vc;
+      y1 += x1 * vc;
+      y2 += x2 * vc;
+      y3 += x3 * vc;
+      y[c] += x0 * v0 + x1 * v1 + x2 * v2 + x3 * v3;
+    }
+    y[r] += y0;
+    y[r + 1] += y1;
+    y[r + 2] += y2;
+    y[r + 3] += y3;
+    for (let a = r; a < r + 4; a++) {
+      const row = a * n;
+      for (let c = r; c < a; c++) {
+        y[a] += m[row + c] * v[c];
+        y[c] += m[row + c] * v[a];
+      }
+      y[a] += m[row + a] * v[a];
+    }
+  }
+  for (let q = r; q < n; q++) {
+    const row = q * n;
+    const vq = v[q];
+    let yq = 0;
+    for (let c = from; c < q; c++) {
+      yq += m[row + c] * v[c];
+      y[c] += m[row + c] * vq;
+    }
+    y[q] += yq + m[row + q] * vq;
   }
 }

@@ -61,7 +61,42 @@ export interface RunResult {
   readonly history: HistoryColumns | null;
 }
 
-export type Result = RunResult;
+/** One row of the `trials` table: one batch of random-Hessian trials (columns in README.md). */
+export interface TrialsRow {
+  task_id: string;
+  study: string;
+  ensemble: 'paper' | 'goe';
+  model: 'dense' | 'tridiagonal';
+  method: 'census' | 'index';
+  n: number;
+  first_trial: number;
+  trials: number;
+  /** Fingerprint of the point's counter key: batches under one key must not overlap. */
+  key: string;
+  singular_tol: number;
+  positive_definite: number;
+  negative_definite: number;
+  indefinite: number;
+  singular: number;
+  /** Empty, or the error that stopped the batch (its counts are then all zero). */
+  message: string;
+  index_histogram: Float64Array | null;
+  eig_hist_edges: Float64Array | null;
+  eig_hist_counts: Float64Array | null;
+  eig_hist_below: number | null;
+  eig_hist_above: number | null;
+  wall_ms: number;
+  worker: string;
+  task: string;
+}
+
+export interface TrialsResult {
+  readonly kind: 'trials';
+  readonly row: TrialsRow;
+}
+
+export type Result = RunResult | TrialsResult;
+export type AnyRow = RunRow | TrialsRow;
 
 /** Columns that depend on where and when a task ran, not on the task: excluded from reproducibility checks. */
 export const RUN_CONTEXT_COLUMNS = ['wall_ms', 'worker'] as const;

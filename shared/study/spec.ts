@@ -4,6 +4,7 @@ import { OptimizerSpec } from '../optimizers/mod.js';
 import { InputError, inputErrorFrom } from './errors.js';
 import { ProblemSpec } from './problem-spec.js';
 import { RecordSpec, StopSpec } from './settings.js';
+import { TrialsSpec } from './trials-spec.js';
 
 /** A study as written in `studies/*.yaml`. See README.md, "Study specs". */
 export const StudySpec = z
@@ -16,21 +17,28 @@ export const StudySpec = z
     problems: z.array(ProblemSpec).min(1).optional(),
     /** Cartesian sweep over problem parameters, e.g. { width: [5, 10, 20, 40] }. */
     sweep: z.record(z.string(), z.array(z.unknown()).min(1)).optional(),
-    optimizers: z.array(OptimizerSpec).min(1),
+    optimizers: z.array(OptimizerSpec).min(1).optional(),
     /** N (seeds 0 … N−1) or an explicit list of seeds. */
-    seeds: z.union([z.number().int().min(1), z.array(z.number().int().min(0)).min(1)]),
+    seeds: z.union([z.number().int().min(1), z.array(z.number().int().min(0)).min(1)]).optional(),
+    /** A random-Hessian study instead of optimizer runs. */
+    trials: TrialsSpec.optional(),
     stop: StopSpec.prefault({}),
     record: RecordSpec.prefault({}),
   })
   .check((ctx) => {
-    const { problem, problems } = ctx.value;
+    const { problem, problems, optimizers, seeds, trials, sweep } = ctx.value;
+    const issue = (path: string, message: string) =>
+      ctx.issues.push({ code: 'custom', input: ctx.value, path: [path], message });
+    if (trials !== undefined) {
+      // A trials study has no optimizer runs; mixing the two would make one plan of two kinds of rows.
+      for (const [k, v] of Object.entries({ problem, problems, optimizers, seeds, sweep }))
+        if (v !== undefined) issue(k, 'not allowed in a study with `trials`');
+      return;
+    }
     if ((problem === undefined) === (problems === undefined))
-      ctx.issues.push({
-        code: 'custom',
-        input: ctx.value,
-        path: ['problem'],
-        message: 'give exactly one of `problem` or `problems`',
-      });
+      issue('problem', 'give exactly one of `problem` or `problems` (or `trials`)');
+    if (optimizers === undefined) issue('optimizers', 'required (a list of optimizers)');
+    if (seeds === undefined) issue('seeds', 'required (a number of seeds or a list)');
   });
 export type StudySpec = z.output<typeof StudySpec>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OptimizerSpec } from '../optimizers/mod.js';
+import { HessianTrialsParams } from '../trials/schema.js';
 import { contentHash } from './canonical.js';
 import { ProblemSpec } from './problem-spec.js';
 import { RecordSpec, StopSpec } from './settings.js';
@@ -21,7 +22,17 @@ export const OptimizeTask = z.strictObject({
 });
 export type OptimizeTask = z.output<typeof OptimizeTask>;
 
-export const Task = z.discriminatedUnion('kind', [OptimizeTask]);
+/** One batch of random-Hessian trials (shared/trials): params as runTrialBatch takes them. */
+export const TrialsTask = z.strictObject({
+  kind: z.literal('hessian-trials'),
+  id: z.string().regex(/^[0-9a-f]{20}$/),
+  study: z.string(),
+  studySeed: z.number().int().min(0),
+  params: HessianTrialsParams,
+});
+export type TrialsTask = z.output<typeof TrialsTask>;
+
+export const Task = z.discriminatedUnion('kind', [OptimizeTask, TrialsTask]);
 export type Task = z.output<typeof Task>;
 
 export const TASK_ID_CHARS = 20;

@@ -54,7 +54,9 @@ export function find(objs: K8sObject[], kind: string, name?: string): K8sObject 
 
 /** Generated names carry a hash suffix: find a ConfigMap or Secret by its name before the suffix. */
 export function findGenerated(objs: K8sObject[], kind: string, base: string): K8sObject {
-  const found = objs.filter((o) => o.kind === kind && new RegExp(`^${base}-[a-z0-9]{10}$`).test(o.metadata?.name));
+  const found = objs.filter(
+    (o) => o.kind === kind && new RegExp(`^${base}-[a-z0-9]{10}$`).test(o.metadata?.name),
+  );
   if (found.length !== 1) throw new Error(`expected one ${kind} ${base}-<hash>, found ${found.length}`);
   return found[0]!;
 }
@@ -65,8 +67,13 @@ export function podSpecs(objs: K8sObject[]): { owner: K8sObject; meta: K8sObject
   for (const o of objs) {
     if (o.kind === 'Pod') out.push({ owner: o, meta: o.metadata ?? {}, spec: o.spec });
     else if (o.kind === 'CronJob')
-      out.push({ owner: o, meta: o.spec.jobTemplate.spec.template.metadata ?? {}, spec: o.spec.jobTemplate.spec.template.spec });
-    else if (o.spec?.template?.spec) out.push({ owner: o, meta: o.spec.template.metadata ?? {}, spec: o.spec.template.spec });
+      out.push({
+        owner: o,
+        meta: o.spec.jobTemplate.spec.template.metadata ?? {},
+        spec: o.spec.jobTemplate.spec.template.spec,
+      });
+    else if (o.spec?.template?.spec)
+      out.push({ owner: o, meta: o.spec.template.metadata ?? {}, spec: o.spec.template.spec });
   }
   return out;
 }

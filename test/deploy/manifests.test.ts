@@ -32,7 +32,16 @@ const extras = () => loadYaml(join(K8S, 'extras', 'results-reader.yaml'));
 const envOf = (c: K8sObject, name: string) => (c.env ?? []).find((e: K8sObject) => e.name === name);
 const quantity = (q: string | number) => {
   const s = String(q);
-  const units: Record<string, number> = { m: 1e-3, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9 };
+  const units: Record<string, number> = {
+    m: 1e-3,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+  };
   const m = /^([0-9.]+)([A-Za-z]*)$/.exec(s);
   if (!m) throw new Error(`bad quantity ${s}`);
   return Number(m[1]) * (m[2] ? units[m[2]]! : 1);
@@ -115,7 +124,11 @@ for (const name of OVERLAYS) {
       for (const v of spec.volumes ?? []) {
         const kinds = Object.keys(v).filter((k) => k !== 'name');
         t.true(
-          kinds.every((k) => ['configMap', 'secret', 'emptyDir', 'persistentVolumeClaim', 'projected', 'downwardAPI'].includes(k)),
+          kinds.every((k) =>
+            ['configMap', 'secret', 'emptyDir', 'persistentVolumeClaim', 'projected', 'downwardAPI'].includes(
+              k,
+            ),
+          ),
           `${where}: volume ${v.name} (${kinds})`,
         );
       }
@@ -133,7 +146,10 @@ for (const name of OVERLAYS) {
         for (const r of ['cpu', 'memory']) {
           t.truthy(c.resources?.limits?.[r], `${at}: limits.${r}`);
           t.truthy(c.resources?.requests?.[r], `${at}: requests.${r}`);
-          t.true(quantity(c.resources.requests[r]) <= quantity(c.resources.limits[r]), `${at}: requests.${r} <= limits`);
+          t.true(
+            quantity(c.resources.requests[r]) <= quantity(c.resources.limits[r]),
+            `${at}: requests.${r} <= limits`,
+          );
         }
       }
     }
@@ -143,7 +159,9 @@ for (const name of OVERLAYS) {
     for (const { owner, spec } of podSpecs([...render(overlay(name)), ...extras()])) {
       for (const c of containersOf(spec)) {
         const img = parseImage(c.image);
-        const pinned = /^sha256:[0-9a-f]{64}$/.test(img.digest ?? '') || /^v?\d+\.\d+\.\d+([-.][\w.-]+)?$/.test(img.tag ?? '');
+        const pinned =
+          /^sha256:[0-9a-f]{64}$/.test(img.digest ?? '') ||
+          /^v?\d+\.\d+\.\d+([-.][\w.-]+)?$/.test(img.tag ?? '');
         t.true(pinned, `${idOf(owner)}: ${c.image}`);
         t.not(img.tag, 'latest');
         t.not(c.imagePullPolicy, 'Always', `${idOf(owner)}: a pinned image needs no Always pull`);
@@ -155,15 +173,23 @@ for (const name of OVERLAYS) {
     const objs = render(overlay(name));
     const worker = find(objs, 'Deployment', 'saddlescope-worker');
     const pod = worker.spec.template.spec;
-    const c = find(pod.containers.map((x: K8sObject) => ({ ...x, kind: 'C', metadata: { name: x.name } })), 'C', 'worker');
+    const c = find(
+      pod.containers.map((x: K8sObject) => ({ ...x, kind: 'C', metadata: { name: x.name } })),
+      'C',
+      'worker',
+    );
     const drain = Number(envOf(c, 'DRAIN_TIMEOUT_SECONDS')?.value);
     t.true(Number.isInteger(drain) && drain >= 60, `DRAIN_TIMEOUT_SECONDS ${drain}`);
-    t.true(pod.terminationGracePeriodSeconds >= drain + 15, `grace ${pod.terminationGracePeriodSeconds} vs drain ${drain}`);
+    t.true(
+      pod.terminationGracePeriodSeconds >= drain + 15,
+      `grace ${pod.terminationGracePeriodSeconds} vs drain ${drain}`,
+    );
     // No preStop hook eats into the grace period before SIGTERM reaches the worker.
     t.is(c.lifecycle?.preStop, undefined);
     t.is(c.args[0], 'worker');
     const port = Number(c.args[c.args.indexOf('--health-port') + 1]);
-    const named = (p: string | number) => (typeof p === 'number' ? p : c.ports.find((x: K8sObject) => x.name === p)?.containerPort);
+    const named = (p: string | number) =>
+      typeof p === 'number' ? p : c.ports.find((x: K8sObject) => x.name === p)?.containerPort;
     t.is(c.readinessProbe.httpGet.path, '/readyz');
     t.is(named(c.readinessProbe.httpGet.port), port);
     t.is(c.livenessProbe.httpGet.path, '/healthz');
@@ -217,7 +243,10 @@ for (const name of OVERLAYS) {
     const claim = sts.spec.volumeClaimTemplates[0];
     t.is(nats.volumeMounts.find((m: K8sObject) => m.name === claim.metadata.name)?.mountPath, storeDir);
     t.deepEqual(claim.spec.accessModes, ['ReadWriteOnce']);
-    t.true(quantity(claim.spec.resources.requests.storage) > quantity(/max_file_store:\s*(\S+)/.exec(text)![1]!.replace(/B$/, '')));
+    t.true(
+      quantity(claim.spec.resources.requests.storage) >
+        quantity(/max_file_store:\s*(\S+)/.exec(text)![1]!.replace(/B$/, '')),
+    );
     t.regex(text, /http_port:\s*8222/);
     const svc = find(objs, 'Service', 'saddlescope-nats');
     t.deepEqual(svc.spec.ports.map((p: K8sObject) => p.port).sort(), [4222, 8222]);
@@ -229,7 +258,9 @@ for (const name of OVERLAYS) {
     t.regex(text, /password:\s*\$NATS_PASSWORD/);
     for (const { owner, spec } of podSpecs(objs))
       t.true(
-        spec.containers.every((c: K8sObject) => c.envFrom?.some((e: K8sObject) => e.secretRef?.name === secret.metadata.name)),
+        spec.containers.every((c: K8sObject) =>
+          c.envFrom?.some((e: K8sObject) => e.secretRef?.name === secret.metadata.name),
+        ),
         `${idOf(owner)} reads the credentials`,
       );
     // The NetworkPolicy: NATS pods admit only saddlescope pods (plus KEDA on the monitoring port).
@@ -244,7 +275,11 @@ for (const name of OVERLAYS) {
       for (const peer of r.from) {
         t.is(peer.ipBlock, undefined);
         if (peer.namespaceSelector) {
-          t.deepEqual(r.ports.map((x: K8sObject) => x.port), [8222], 'other namespaces: monitoring only');
+          t.deepEqual(
+            r.ports.map((x: K8sObject) => x.port),
+            [8222],
+            'other namespaces: monitoring only',
+          );
         } else t.deepEqual(peer.podSelector.matchLabels, { 'app.kubernetes.io/part-of': 'saddlescope' });
       }
     }
@@ -273,7 +308,10 @@ for (const name of OVERLAYS) {
     t.is(m.account, '$G');
     t.regex(m.lagThreshold, /^[1-9]\d*$/);
     const svc = find(objs, 'Service', 'saddlescope-nats');
-    t.is(m.natsServerMonitoringEndpoint, `${svc.metadata.name}.${svc.metadata.namespace}.svc.cluster.local:8222`);
+    t.is(
+      m.natsServerMonitoringEndpoint,
+      `${svc.metadata.name}.${svc.metadata.namespace}.svc.cluster.local:8222`,
+    );
     // A fallback keeps one worker when the lag cannot be read (no consumer yet): no deadlock at zero.
     t.true(so.spec.fallback?.replicas >= 1);
     // Scaling down must not outrun the drain: one step per period at least as long as a drain.
@@ -287,10 +325,15 @@ test('gpu: workers ask for a GPU, tolerate the GPU taint, select GPU nodes and r
   const pod = find(objs, 'Deployment', 'saddlescope-worker').spec.template.spec;
   const c = pod.containers[0];
   t.true(Number(c.resources.limits['nvidia.com/gpu']) >= 1);
-  t.is(c.resources.requests['nvidia.com/gpu'], c.resources.limits['nvidia.com/gpu'], 'extended resources: requests = limits');
+  t.is(
+    c.resources.requests['nvidia.com/gpu'],
+    c.resources.limits['nvidia.com/gpu'],
+    'extended resources: requests = limits',
+  );
   t.true(
     pod.tolerations.some(
-      (x: K8sObject) => x.key === 'nvidia.com/gpu' && x.effect === 'NoSchedule' && (x.operator === 'Exists' || x.value),
+      (x: K8sObject) =>
+        x.key === 'nvidia.com/gpu' && x.effect === 'NoSchedule' && (x.operator === 'Exists' || x.value),
     ),
   );
   t.true(Object.keys(pod.nodeSelector ?? {}).length > 0);
@@ -343,7 +386,10 @@ test('a study overlay as deploy/README.md describes replaces the study and the c
   mkdirSync(dir);
   writeFileSync(join(dir, 'kustomization.yaml'), block!);
   const k = parseYaml(block!);
-  writeFileSync(join(dir, 'study.yaml'), readFileSync(join(K8S, '..', '..', 'studies', 'torus.yaml'), 'utf8'));
+  writeFileSync(
+    join(dir, 'study.yaml'),
+    readFileSync(join(K8S, '..', '..', 'studies', 'torus.yaml'), 'utf8'),
+  );
   writeFileSync(join(dir, 'nats.env'), 'NATS_USER=saddlescope\nNATS_PASSWORD=5f0c3a9e7d21b4c8\n');
   const objs = kustomize(dir);
   const study = findGenerated(objs, 'ConfigMap', 'saddlescope-study');
@@ -351,11 +397,22 @@ test('a study overlay as deploy/README.md describes replaces the study and the c
   const secret = findGenerated(objs, 'Secret', 'saddlescope-nats-credentials');
   t.is(Buffer.from(secret.data.NATS_PASSWORD, 'base64').toString(), '5f0c3a9e7d21b4c8');
   // Only one study ConfigMap and one Secret: replaced, not added; and the pods follow the new names.
-  t.is(objs.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('saddlescope-study')).length, 1);
+  t.is(
+    objs.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('saddlescope-study')).length,
+    1,
+  );
   const job = find(objs, 'Job', 'saddlescope-coordinator');
-  t.is(job.spec.template.spec.volumes.find((v: K8sObject) => v.configMap)?.configMap.name, study.metadata.name);
-  t.true(podSpecs(objs).every(({ spec }) => spec.containers[0].envFrom[0].secretRef.name === secret.metadata.name));
-  t.is(find(objs, 'Deployment', 'saddlescope-worker').spec.template.spec.containers[0].image, `${k.images[0].newName}:${k.images[0].newTag}`);
+  t.is(
+    job.spec.template.spec.volumes.find((v: K8sObject) => v.configMap)?.configMap.name,
+    study.metadata.name,
+  );
+  t.true(
+    podSpecs(objs).every(({ spec }) => spec.containers[0].envFrom[0].secretRef.name === secret.metadata.name),
+  );
+  t.is(
+    find(objs, 'Deployment', 'saddlescope-worker').spec.template.spec.containers[0].image,
+    `${k.images[0].newName}:${k.images[0].newTag}`,
+  );
   if (KUBECTL) {
     const theirs = byId(kubectlKustomize(dir));
     t.deepEqual([...byId(objs).keys()].sort(), [...theirs.keys()].sort());

@@ -65,7 +65,15 @@ const CLUSTER_SCOPED = new Set([
 ]);
 
 /** API groups whose kinds kustomize patches strategically (it has their OpenAPI schema). */
-const BUILTIN_GROUPS = new Set(['', 'apps', 'batch', 'networking.k8s.io', 'policy', 'rbac.authorization.k8s.io', 'autoscaling']);
+const BUILTIN_GROUPS = new Set([
+  '',
+  'apps',
+  'batch',
+  'networking.k8s.io',
+  'policy',
+  'rbac.authorization.k8s.io',
+  'autoscaling',
+]);
 
 /** Workload kinds and where their pod template sits. */
 const TEMPLATE_PATHS: Record<string, string[][]> = {
@@ -75,7 +83,10 @@ const TEMPLATE_PATHS: Record<string, string[][]> = {
   ReplicaSet: [['spec', 'template']],
   ReplicationController: [['spec', 'template']],
   Job: [['spec', 'template']],
-  CronJob: [['spec', 'jobTemplate'], ['spec', 'jobTemplate', 'spec', 'template']],
+  CronJob: [
+    ['spec', 'jobTemplate'],
+    ['spec', 'jobTemplate', 'spec', 'template'],
+  ],
 };
 
 /** Renders the kustomization in `dir` (like `kubectl kustomize dir`). */
@@ -91,7 +102,8 @@ function readKustomization(dir: string, kind: 'Kustomization' | 'Component'): K8
   if (!file) throw new Error(`kustomize: no kustomization in ${dir}`);
   const k = loadYaml(file)[0] ?? {};
   const want = kind === 'Component' ? 'Component' : 'Kustomization';
-  if ((k.kind ?? 'Kustomization') !== want) throw new Error(`kustomize: ${file} is a ${k.kind}, expected ${want}`);
+  if ((k.kind ?? 'Kustomization') !== want)
+    throw new Error(`kustomize: ${file} is a ${k.kind}, expected ${want}`);
   for (const key of Object.keys(k))
     if (!KNOWN_KEYS.has(key)) throw new Error(`kustomize subset: ${file}: field "${key}" is not implemented`);
   return k;
@@ -151,7 +163,8 @@ function runGenerators(k: K8sObject, dir: string, items: Item[]): Item[] {
     } else if (behavior === 'merge' || behavior === 'replace') {
       if (!existing) throw new Error(`kustomize: no ${kind} ${g.name} to ${behavior}`);
       const old = existing.obj;
-      const merged: K8sObject = behavior === 'merge' ? { ...(old.data ?? {}), ...(obj.data ?? {}) } : (obj.data ?? {});
+      const merged: K8sObject =
+        behavior === 'merge' ? { ...(old.data ?? {}), ...(obj.data ?? {}) } : (obj.data ?? {});
       existing.obj = { ...old, metadata: { ...old.metadata } };
       if (Object.keys(merged).length > 0) existing.obj.data = merged;
       else delete existing.obj.data;
@@ -197,7 +210,8 @@ function runTransformers(k: K8sObject, dir: string, items: Item[]): Item[] {
     for (const it of items) {
       setLabels(it.obj, ['metadata'], l.pairs);
       if (l.includeTemplates)
-        for (const path of TEMPLATE_PATHS[it.obj.kind] ?? []) setLabels(it.obj, [...path, 'metadata'], l.pairs);
+        for (const path of TEMPLATE_PATHS[it.obj.kind] ?? [])
+          setLabels(it.obj, [...path, 'metadata'], l.pairs);
     }
   }
   for (const img of k.images ?? []) for (const it of items) retag(it.obj, img);
@@ -223,7 +237,11 @@ function applyPatch(p: K8sObject, dir: string, items: Item[]): void {
   if (docs.length !== 1 || Array.isArray(docs[0]))
     throw new Error('kustomize subset: only single-document strategic merge patches are implemented');
   const patch = docs[0] as K8sObject;
-  const target = p.target ?? { kind: patch.kind, name: patch.metadata?.name, namespace: patch.metadata?.namespace };
+  const target = p.target ?? {
+    kind: patch.kind,
+    name: patch.metadata?.name,
+    namespace: patch.metadata?.namespace,
+  };
   const matches = items.filter(
     (it) =>
       (!target.kind || it.obj.kind === target.kind) &&
@@ -240,7 +258,9 @@ function applyPatch(p: K8sObject, dir: string, items: Item[]): void {
       body.apiVersion = it.obj.apiVersion;
     }
     const group = String(it.obj.apiVersion).includes('/') ? String(it.obj.apiVersion).split('/')[0] : '';
-    it.obj = BUILTIN_GROUPS.has(group) ? (strategicMerge(it.obj, body) as K8sObject) : jsonMerge(it.obj, body);
+    it.obj = BUILTIN_GROUPS.has(group)
+      ? (strategicMerge(it.obj, body) as K8sObject)
+      : jsonMerge(it.obj, body);
   }
 }
 
@@ -303,7 +323,10 @@ export function jsonMerge(base: unknown, patch: unknown): K8sObject {
 }
 
 function retag(obj: unknown, img: K8sObject): void {
-  if (Array.isArray(obj)) return obj.forEach((x) => retag(x, img));
+  if (Array.isArray(obj)) {
+    for (const x of obj) retag(x, img);
+    return;
+  }
   if (!isObj(obj)) return;
   for (const [k, v] of Object.entries(obj)) {
     if ((k === 'containers' || k === 'initContainers') && Array.isArray(v)) {

@@ -2,6 +2,7 @@ import test from 'ava';
 import { isInputError } from '../../shared/study/errors.js';
 import { expandStudy, planHash } from '../../shared/study/expand.js';
 import { parseSpec } from '../../shared/study/spec.js';
+import type { OptimizeTask } from '../../shared/study/task.js';
 
 const good = `
 name: t
@@ -80,7 +81,7 @@ test('expansion: problem variant × seed × optimizer, with deterministic distin
 
 test('sweep crosses problem parameters and validates every value', (t) => {
   const spec = parseSpec(`${good}sweep: { e: [1.2, 1.5, 2] }\n`);
-  const tasks = expandStudy(spec);
+  const tasks = expandStudy(spec) as OptimizeTask[];
   t.is(tasks.length, 18);
   t.deepEqual([...new Set(tasks.map((x) => x.problem.e))], [1.2, 1.5, 2]);
   const e1 = t.throws(() => expandStudy(parseSpec(`${good}sweep: { e: [1.2, -1] }\n`)));

@@ -1,0 +1,58 @@
+import { canonicalJson } from './study/canonical.js';
+import type { TrialsResult, TrialsRow } from './study/result.js';
+import type { TrialsTask } from './study/task.js';
+import { runTrialBatch } from './trials/batch.js';
+
+/** A `hessian-trials` task: one batch through shared/trials, as a `trials` row. Never throws. */
+export function runTrialsTask(task: TrialsTask, ctx: { worker: string }): TrialsResult {
+  const t0 = performance.now();
+  const p = task.params;
+  const row: TrialsRow = {
+    task_id: task.id,
+    study: task.study,
+    ensemble: p.ensemble,
+    model: p.model,
+    method: p.method,
+    n: p.n,
+    first_trial: p.firstTrial,
+    trials: p.trials,
+    key: '',
+    singular_tol: p.singularTol,
+    positive_definite: 0,
+    negative_definite: 0,
+    indefinite: 0,
+    singular: 0,
+    message: '',
+    index_histogram: null,
+    eig_hist_edges: null,
+    eig_hist_counts: null,
+    eig_hist_below: null,
+    eig_hist_above: null,
+    wall_ms: 0,
+    worker: ctx.worker,
+    task: canonicalJson(task),
+  };
+  // The batch's streams derive from the study seed and the point; the trial range selects the matrices.
+  let r: ReturnType<typeof runTrialBatch>;
+  try {
+    r = runTrialBatch({ ...p, key: [task.studySeed] });
+  } catch (e) {
+    row.message = `${(e as Error).name}: ${(e as Error).message}`;
+    row.wall_ms = performance.now() - t0;
+    return { kind: 'trials', row };
+  }
+  row.key = r.key;
+  row.positive_definite = r.counts.positiveDefinite;
+  row.negative_definite = r.counts.negativeDefinite;
+  row.indefinite = r.counts.indefinite;
+  row.singular = r.counts.singular;
+  row.index_histogram = r.indexHistogram ? Float64Array.from(r.indexHistogram) : null;
+  if (r.eigenvalueHistogram) {
+    row.eig_hist_edges = Float64Array.from(r.eigenvalueHistogram.edges);
+    row.eig_hist_counts = Float64Array.from(r.eigenvalueHistogram.counts);
+    row.eig_hist_below = r.eigenvalueHistogram.below;
+    row.eig_hist_above = r.eigenvalueHistogram.above;
+  }
+  row.wall_ms = performance.now() - t0;
+  return { kind: 'trials', row };
+}
