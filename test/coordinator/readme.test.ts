@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { HISTORY_COLUMNS, RUN_COLUMNS } from '../../coordinator/tables/runs-columns.js';
+import { TRIAL_COLUMNS } from '../../coordinator/tables/trials-columns.js';
 import { REPO } from '../helpers/cli.js';
 
 const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
 
-test('README documents every column of the runs and history tables with its type', (t) => {
+test('README documents every column of the runs, history and trials tables with its type', (t) => {
   for (const [table, cols] of [
     ['runs', RUN_COLUMNS],
     ['history', HISTORY_COLUMNS],
