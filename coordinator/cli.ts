@@ -6,14 +6,24 @@ import { registerExport } from './commands/export.js';
 import { registerReplay } from './commands/replay.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
+import { registerStatus } from './commands/status.js';
 import { registerSummary } from './commands/summary.js';
+import { registerWorker } from './commands/worker.js';
 
 const program = new Command('saddlescope')
   .description('Seeded robustness studies of optimizers on nonlinear-discretization objectives')
   .exitOverride();
 
 // One file per command in ./commands: each registers itself here.
-for (const register of [registerRun, registerSummary, registerReplay, registerExport, registerReport])
+for (const register of [
+  registerRun,
+  registerSummary,
+  registerReplay,
+  registerExport,
+  registerReport,
+  registerWorker,
+  registerStatus,
+])
   register(program);
 for (const c of program.commands) c.exitOverride();
 

@@ -1,12 +1,15 @@
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { type LogFormat, makeLogger } from '../logger.js';
+import { addNatsOptions, type NatsFlags, resolveConnection } from '../nats/connection.js';
 import { planStudy, runStudy } from '../run-study.js';
 import { formatStudySummary, studySummary } from '../study-summary.js';
 import { LocalTransport } from '../transport/local.js';
+import { NatsTransport } from '../transport/nats.js';
 import { EXIT, logFormatOption, positiveInt } from './common.js';
 
-interface RunFlags {
+interface RunFlags extends NatsFlags {
   out?: string;
   threads: number;
   seeds?: number;
@@ -15,42 +18,53 @@ interface RunFlags {
 }
 
 export function registerRun(program: Command): void {
-  program
+  const cmd = program
     .command('run')
     .description('run a study (the tasks that have no row yet) and write its tables to the out dir')
     .argument('<study.yaml>', 'study spec')
     .option('--out <dir>', 'out dir (default: out/<study name>)')
     .option(
       '--threads <n>',
-      'worker threads (default: the cores)',
+      'worker threads of the local pool (default: the cores; with --nats, workers choose)',
       positiveInt('--threads'),
       availableParallelism(),
     )
     .option('--seeds <n>', 'run seeds 0 … n−1 instead of the spec’s', positiveInt('--seeds'))
     .option('--resume', 'require the out dir to hold this study already (reruns always resume)')
-    .addOption(logFormatOption())
-    .action(async (specPath: string, o: RunFlags) => {
-      const log = makeLogger(o.logFormat);
-      const plan = planStudy(specPath, o.seeds);
-      const abort = new AbortController();
-      const stop = () => {
-        log.warn('interrupted: stopping after the tasks in flight; rerun the same command to resume');
-        abort.abort();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      const r = await runStudy(plan, {
-        out: o.out,
-        resume: o.resume,
-        log,
-        signal: abort.signal,
-        transport: () => new LocalTransport(o.threads),
-      });
-      log.info(`${r.ranNow} tasks run now; ${r.sink.allRows.length}/${r.total} rows in ${r.outDir}`);
-      const order = plan.tasks.map((t) => t.id);
-      console.log(
-        formatStudySummary(studySummary({ runs: [...r.sink.rows], trials: [...r.sink.trialRows] }, order)),
-      );
-      if (!r.complete) process.exitCode = EXIT.failure;
-    });
+    .addOption(logFormatOption());
+  // --nats URL: run through the cluster's workers instead of a local pool (README, "Running on a cluster").
+  addNatsOptions(cmd, false).action(async (specPath: string, o: RunFlags) => {
+    const log = makeLogger(o.logFormat);
+    const plan = planStudy(specPath, o.seeds);
+    const abort = new AbortController();
+    const stop = () => {
+      log.warn('interrupted: stopping after the tasks in flight; rerun the same command to resume');
+      abort.abort();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    // Connect before the out dir is touched: refused credentials write nothing (exit 2).
+    const outDir = o.out ?? join('out', plan.spec.name);
+    const nats = o.nats
+      ? await NatsTransport.connect({
+          connection: resolveConnection(o, 'saddlescope-coordinator'),
+          log,
+          plan,
+          outDir,
+        })
+      : null;
+    const r = await runStudy(plan, {
+      out: outDir,
+      resume: o.resume,
+      log,
+      signal: abort.signal,
+      transport: () => nats ?? new LocalTransport(o.threads),
+    }).finally(() => nats?.close());
+    log.info(`${r.ranNow} tasks run now; ${r.sink.allRows.length}/${r.total} rows in ${r.outDir}`);
+    const order = plan.tasks.map((t) => t.id);
+    console.log(
+      formatStudySummary(studySummary({ runs: [...r.sink.rows], trials: [...r.sink.trialRows] }, order)),
+    );
+    if (!r.complete) process.exitCode = EXIT.failure;
+  });
 }

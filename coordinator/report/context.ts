@@ -1,4 +1,4 @@
-import type { RunRow } from '../../shared/study/result.js';
+import type { RunRow, TrialsRow } from '../../shared/study/result.js';
 import type { StudyManifest } from '../out-dir.js';
 
 /** What every figure builder gets: the study, its rows and its history, in plan order. */
@@ -6,6 +6,7 @@ export interface ReportContext {
   readonly manifest: StudyManifest;
   readonly runs: readonly RunRow[];
   readonly history: readonly Record<string, unknown>[];
+  readonly trials: readonly TrialsRow[];
 }
 
 /** "torus (R=2, e=1.5, r=1)" from a row's problem and its canonical params. */

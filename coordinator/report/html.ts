@@ -1,5 +1,4 @@
 import type { StudyManifest } from '../out-dir.js';
-import type { GroupSummary } from '../summary.js';
 import type { Figure } from './figure.js';
 
 const esc = (s: string) =>
@@ -10,7 +9,6 @@ export function htmlPage(
   m: StudyManifest,
   rows: number,
   summaryText: string,
-  _groups: readonly GroupSummary[],
   figures: readonly Figure[],
 ): string {
   return `<!doctype html>

@@ -6,7 +6,7 @@ import type { RunRow } from '../../shared/study/result.js';
 import { atomicWrite } from '../files.js';
 import { readManifest } from '../out-dir.js';
 import { loadResults } from '../sink.js';
-import { formatSummary, summarize } from '../summary.js';
+import { formatStudySummary, studySummary } from '../study-summary.js';
 import type { ReportContext } from './context.js';
 import type { Figure } from './figure.js';
 import { htmlPage } from './html.js';
@@ -15,6 +15,7 @@ import { markdownSummary } from './markdown.js';
 import { outcomeFigures } from './outcomes.js';
 import { renderFigure } from './render.js';
 import { spectrumFigures, traceFigures } from './spectra.js';
+import { trialsFigures } from './trials-figures.js';
 
 /** Figure builders, in the order the report shows them; each returns nothing where it does not apply. */
 const BUILDERS: Array<(ctx: ReportContext) => Figure[]> = [
@@ -23,6 +24,7 @@ const BUILDERS: Array<(ctx: ReportContext) => Figure[]> = [
   traceFigures,
   basinFigures,
   landscapeFigures,
+  trialsFigures,
 ];
 
 export interface ReportFiles {
@@ -35,10 +37,10 @@ export interface ReportFiles {
 /** Writes DIR/report/index.html, summary.md and figures/*.svg|png from an out dir's tables. */
 export async function writeReport(dir: string, log: Logger): Promise<ReportFiles> {
   const manifest = readManifest(dir);
-  const { runs, history } = loadResults(dir);
+  const { runs, history, trials } = loadResults(dir);
   const rank = new Map(expandStudy(manifest.spec).map((t, i) => [t.id, i]));
   const ordered: RunRow[] = [...runs].sort((a, b) => (rank.get(a.task_id) ?? 0) - (rank.get(b.task_id) ?? 0));
-  const ctx: ReportContext = { manifest, runs: ordered, history };
+  const ctx: ReportContext = { manifest, runs: ordered, history, trials };
   const out = join(dir, 'report');
   mkdirSync(join(out, 'figures'), { recursive: true });
   const figures: Figure[] = [];
@@ -50,10 +52,10 @@ export async function writeReport(dir: string, log: Logger): Promise<ReportFiles
     writeFileSync(join(out, 'figures', `${fig.id}.png`), png);
     writeFileSync(join(out, 'figures', `${fig.id}.vl.json`), JSON.stringify(fig.spec));
   }
-  const groups = summarize(ordered, [...rank.keys()]);
-  const md = markdownSummary(manifest, ordered.length, groups, figures);
+  const summary = studySummary({ runs: ordered, trials }, [...rank.keys()]);
+  const md = markdownSummary(manifest, summary, figures);
   const files = { dir: out, html: join(out, 'index.html'), markdown: join(out, 'summary.md'), figures };
   atomicWrite(files.markdown, md);
-  atomicWrite(files.html, htmlPage(manifest, ordered.length, formatSummary(groups), groups, figures));
+  atomicWrite(files.html, htmlPage(manifest, summary.rows, formatStudySummary(summary), figures));
   return files;
 }

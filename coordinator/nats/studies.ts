@@ -1,0 +1,63 @@
+import type { KV } from '@nats-io/kv';
+import { z } from 'zod';
+import type { StudyManifest } from '../out-dir.js';
+import { manifestKey, statusKey } from './names.js';
+
+/**
+ * A study's status in the studies bucket (`<key>.status`), written by its coordinator every few
+ * seconds and when it stops. `epoch` numbers the study's runs on this server: it grows when a
+ * completed study is run again, so its tasks get fresh message ids (see NatsTransport).
+ */
+export const StudyStatus = z.object({
+  key: z.string(),
+  name: z.string(),
+  planHash: z.string(),
+  state: z.enum(['running', 'stopped', 'complete']),
+  epoch: z.number().int().min(1),
+  total: z.number().int().min(0),
+  done: z.number().int().min(0),
+  errors: z.number().int().min(0).default(0),
+  workers: z.number().int().min(0).default(0),
+  out: z.string(),
+  coordinator: z.string(),
+  started: z.string(),
+  updated: z.string(),
+});
+export type StudyStatus = z.output<typeof StudyStatus>;
+
+/** The studies bucket: `<key>.manifest` (the out dir's study.json) and `<key>.status`. */
+export class StudyRegistry {
+  constructor(readonly kv: KV) {}
+
+  async status(key: string): Promise<StudyStatus | null> {
+    const e = await this.kv.get(statusKey(key));
+    if (!e || e.operation !== 'PUT') return null;
+    const r = StudyStatus.safeParse(e.json());
+    return r.success ? r.data : null;
+  }
+
+  async putStatus(s: StudyStatus): Promise<void> {
+    await this.kv.put(statusKey(s.key), JSON.stringify(s));
+  }
+
+  async putManifest(key: string, m: StudyManifest): Promise<void> {
+    await this.kv.put(manifestKey(key), JSON.stringify(m));
+  }
+
+  async manifest(key: string): Promise<StudyManifest | null> {
+    const e = await this.kv.get(manifestKey(key));
+    return e && e.operation === 'PUT' ? (e.json() as StudyManifest) : null;
+  }
+
+  /** Every study's status, in order of key. Entries that do not parse are skipped. */
+  async list(): Promise<StudyStatus[]> {
+    const keys: string[] = [];
+    for await (const k of await this.kv.keys('*.status')) keys.push(k);
+    const out: StudyStatus[] = [];
+    for (const k of keys.sort()) {
+      const s = await this.status(k.slice(0, -'.status'.length));
+      if (s) out.push(s);
+    }
+    return out;
+  }
+}

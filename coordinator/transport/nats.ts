@@ -1,0 +1,398 @@
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import {
+  AckPolicy,
+  type Consumer,
+  type ConsumerConfig,
+  type ConsumerInfo,
+  type ConsumerMessages,
+  DeliverPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  jetstream,
+} from '@nats-io/jetstream';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { Logger } from 'pino';
+import type { Result } from '../../shared/study/result.js';
+import type { Task } from '../../shared/study/task.js';
+import { decodeWorkerMessage, encodeTask } from '../../shared/study/wire.js';
+import { connectNats, type ResolvedConnection } from '../nats/connection.js';
+import { failureResult } from '../nats/failure-row.js';
+import {
+  coordinatorConsumer,
+  PRESENCE_SUBJECT,
+  parseSubject,
+  RESULTS_STREAM,
+  studyKey,
+  studyResults,
+  studyTasks,
+  TASKS_STREAM,
+  taskMsgId,
+  taskSubject,
+  WORKERS_CONSUMER,
+} from '../nats/names.js';
+import { ensureInfrastructure } from '../nats/setup.js';
+import { StudyRegistry, type StudyStatus } from '../nats/studies.js';
+import { readManifest } from '../out-dir.js';
+import type { PlannedStudy } from '../run-study.js';
+import type { Transport, TransportStats } from './types.js';
+
+const SECOND_NS = 1_000_000_000;
+/** Tasks published and not yet acknowledged by the server at once. */
+const PUBLISH_WINDOW = 512;
+/** A worker is counted while it announced itself (or sent a result) within this time. */
+const WORKER_ALIVE_MS = 15_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function isTransient(e: unknown): boolean {
+  return /timeout|no responders|disconnect|reconnect|connection|503/i.test((e as Error)?.message ?? '');
+}
+
+export interface NatsTransportOptions {
+  readonly connection: ResolvedConnection;
+  readonly log: Logger;
+  readonly plan: PlannedStudy;
+  /** The study's out dir: its manifest names this coordinator's results consumer. */
+  readonly outDir: string;
+  /** How long to wait for an unreachable server at start (ms). */
+  readonly connectWaitMs?: number;
+}
+
+/**
+ * The cluster transport (README, "Running on a cluster"). `run` publishes the tasks that still
+ * need a row to the work-queue stream and takes results back from the results stream through a
+ * durable consumer of this study and out dir, so that:
+ *
+ * - a restarted coordinator first reads the results stored while it was away, then publishes only
+ *   tasks that have neither a row, nor a stored result, nor a message still queued;
+ * - a result is acked only after `onResult` has journaled it, so none is lost to a kill;
+ * - a task published twice within the server's duplicate window is stored once (message id
+ *   `<study key>.<epoch>.<task id>`), and any duplicate result is dropped by the sink.
+ */
+export class NatsTransport implements Transport {
+  private js!: JetStreamClient;
+  private jsm!: JetStreamManager;
+  private registry!: StudyRegistry;
+  private presence: Subscription | null = null;
+  private results: ConsumerMessages | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly workersSeen = new Map<string, number>();
+  private workersInfo: ConsumerInfo | null = null;
+  private status: StudyStatus | null = null;
+  private pending = new Map<string, Task>();
+  private closed = false;
+  private ticking = false;
+  private ticks = 0;
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly o: NatsTransportOptions,
+  ) {}
+
+  /** Connects and makes sure the streams exist: called before the out dir is touched. */
+  static async connect(o: NatsTransportOptions): Promise<NatsTransport> {
+    const nc = await connectNats(o.connection, { log: o.log, waitMs: o.connectWaitMs ?? 60_000 });
+    const t = new NatsTransport(nc, o);
+    try {
+      const infra = await ensureInfrastructure(nc, o.log);
+      t.jsm = infra.jsm;
+      t.registry = new StudyRegistry(infra.studies);
+      t.workersInfo = infra.workers;
+      t.js = jetstream(nc);
+    } catch (e) {
+      await nc.close();
+      throw e;
+    }
+    return t;
+  }
+
+  get key(): string {
+    return studyKey(this.o.plan.spec.name, this.o.plan.planHash);
+  }
+
+  async run(tasks: readonly Task[], onResult: (r: Result) => void, signal?: AbortSignal): Promise<void> {
+    const { log, plan } = this.o;
+    const key = this.key;
+    const outDir = resolve(this.o.outDir);
+    const manifest = readManifest(this.o.outDir);
+    this.pending = new Map(tasks.map((t) => [t.id, t]));
+    const total = plan.tasks.length;
+    const prev = await this.registry.status(key);
+    const me = `${hostname()}:${process.pid}`;
+    if (
+      prev?.state === 'running' &&
+      prev.coordinator !== me &&
+      Date.now() - Date.parse(prev.updated) < 10_000
+    )
+      log.warn(
+        `study ${key} was updated ${Math.round((Date.now() - Date.parse(prev.updated)) / 1000)} s ago by coordinator ${prev.coordinator} (${prev.out}): two coordinators of one study split its results`,
+      );
+    // A study run again after it completed gets a new epoch: fresh message ids for its tasks.
+    const epoch = (prev?.epoch ?? 1) + (prev?.state === 'complete' && tasks.length > 0 ? 1 : 0);
+    const now = new Date().toISOString();
+    this.status = {
+      key,
+      name: plan.spec.name,
+      planHash: plan.planHash,
+      state: 'running',
+      epoch,
+      total,
+      done: total - tasks.length,
+      errors: prev?.epoch === epoch ? prev.errors : 0,
+      workers: 0,
+      out: outDir,
+      coordinator: me,
+      started: now,
+      updated: now,
+    };
+    await this.registry.putManifest(key, manifest);
+    await this.registry.putStatus(this.status);
+    this.presence = this.nc.subscribe(PRESENCE_SUBJECT, {
+      callback: (_err, m) => {
+        try {
+          const p = m.json<{ id?: unknown }>();
+          if (typeof p.id === 'string') this.workersSeen.set(p.id, Date.now());
+        } catch {
+          // not a presence message
+        }
+      },
+    });
+    this.timer = setInterval(() => void this.tick(), 1000);
+
+    let failure: unknown = null;
+    let allDone!: () => void;
+    let fail!: (e: unknown) => void;
+    const finished = new Promise<void>((res, rej) => {
+      allDone = res;
+      fail = rej;
+    });
+    finished.catch(() => undefined); // awaited below; a failure before then must not go unhandled
+    const handle = (m: JsMsg) => {
+      try {
+        if (this.take(m, onResult) && this.pending.size === 0) allDone();
+      } catch (e) {
+        fail(e);
+      }
+    };
+    if (this.pending.size === 0) allDone();
+    const onAbort = () => allDone();
+    signal?.addEventListener('abort', onAbort);
+    void this.nc.closed().then((e) => {
+      if (!this.closed) fail(new Error(`NATS connection closed${e ? `: ${e.message}` : ''}`));
+    });
+
+    try {
+      const consumer = await this.resultsConsumer(key, `${outDir}\n${manifest.created}`);
+      const readBack = await this.catchUp(consumer, handle);
+      const queued = await this.queuedTasks(key);
+      const toPublish = tasks.filter((t) => this.pending.has(t.id) && !queued.has(t.id));
+      log.info(
+        `study ${key} (epoch ${epoch}): ${readBack} stored result(s) read back, ${queued.size} task(s) already queued, publishing ${toPublish.length}`,
+      );
+      this.results = await consumer.consume({ max_messages: 256 });
+      void (async () => {
+        for await (const m of this.results!) handle(m);
+      })().catch(fail);
+      await Promise.race([this.publishAll(key, epoch, toPublish, signal), finished]);
+      await finished;
+    } catch (e) {
+      failure = e;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      this.results?.stop();
+      await this.finishStatus(key, failure);
+    }
+    if (failure) throw failure;
+  }
+
+  /** Stores one result message; returns whether it was a new row. Acks only after onResult. */
+  private take(m: JsMsg, onResult: (r: Result) => void): boolean {
+    const at = parseSubject(m.subject);
+    const task = at ? this.pending.get(at.taskId) : undefined;
+    if (!task) {
+      m.ack(); // a task that has its row already (or not ours): nothing to store
+      return false;
+    }
+    let result: Result;
+    try {
+      const w = decodeWorkerMessage(m.data);
+      this.workersSeen.set(w.worker, Date.now());
+      if (w.kind === 'failure') result = failureResult(task, w.message, w.worker);
+      else if (w.result.row.task_id !== task.id)
+        throw new Error(`it holds the row of task ${w.result.row.task_id}, not ${task.id}`);
+      else result = w.result;
+    } catch (e) {
+      this.o.log.error(`unreadable result on ${m.subject}: ${(e as Error).message.replace(/\n\s*/g, '; ')}`);
+      result = failureResult(task, `unreadable result: ${(e as Error).message}`, 'coordinator');
+    }
+    onResult(result);
+    this.pending.delete(task.id);
+    if (this.status) {
+      this.status.done++;
+      const failed = result.kind === 'run' ? result.row.status === 'error' : result.row.message !== '';
+      if (failed) this.status.errors++;
+    }
+    m.ack();
+    return true;
+  }
+
+  /**
+   * This study's durable consumer of results for this out dir. Results a killed coordinator had
+   * received but not acked would wait out the ack wait: the consumer is then recreated from its ack
+   * floor, so they come back at once (any already journaled are dropped as duplicates).
+   */
+  private async resultsConsumer(key: string, outIdentity: string): Promise<Consumer> {
+    const name = coordinatorConsumer(key, outIdentity);
+    const config: Partial<ConsumerConfig> & { durable_name: string } = {
+      durable_name: name,
+      description: `saddlescope coordinator of ${key} → ${outIdentity.split('\n')[0]}`,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: studyResults(key),
+      ack_wait: 10 * SECOND_NS,
+      max_ack_pending: 10_000,
+      // A coordinator gone for a week leaves nothing behind; rerun, it reads the results again.
+      inactive_threshold: 7 * 86_400 * SECOND_NS,
+    };
+    const info = await this.jsm.consumers.info(RESULTS_STREAM, name).catch(() => null);
+    if (info && info.num_ack_pending > 0) {
+      await this.jsm.consumers.delete(RESULTS_STREAM, name);
+      await this.jsm.consumers.add(RESULTS_STREAM, {
+        ...config,
+        deliver_policy: DeliverPolicy.StartSequence,
+        opt_start_seq: info.ack_floor.stream_seq + 1,
+      });
+    } else if (!info) await this.jsm.consumers.add(RESULTS_STREAM, config);
+    return this.js.consumers.get(RESULTS_STREAM, name);
+  }
+
+  /** Reads every result stored before this coordinator started; returns how many. */
+  private async catchUp(consumer: Consumer, handle: (m: JsMsg) => void): Promise<number> {
+    let n = 0;
+    for (;;) {
+      const info = await consumer.info();
+      if (info.num_pending === 0) return n;
+      const batch = await consumer.fetch({ max_messages: Math.min(info.num_pending, 1000), expires: 5000 });
+      for await (const m of batch) {
+        handle(m);
+        n++;
+      }
+    }
+  }
+
+  /** Ids of this study's tasks still in the work queue (waiting or being run). */
+  private async queuedTasks(key: string): Promise<Set<string>> {
+    const info = await this.jsm.streams.info(TASKS_STREAM, { subjects_filter: studyTasks(key) });
+    const ids = new Set<string>();
+    for (const subject of Object.keys(info.state.subjects ?? {})) {
+      const at = parseSubject(subject);
+      if (at) ids.add(at.taskId);
+    }
+    return ids;
+  }
+
+  private async publishAll(key: string, epoch: number, tasks: readonly Task[], signal?: AbortSignal) {
+    const inflight = new Set<Promise<void>>();
+    let error: unknown = null;
+    for (const task of tasks) {
+      if (signal?.aborted || error) break;
+      if (!this.pending.has(task.id)) continue;
+      const p: Promise<void> = this.publishTask(key, epoch, task, signal)
+        .catch((e) => {
+          error ??= e;
+        })
+        .finally(() => inflight.delete(p));
+      inflight.add(p);
+      if (inflight.size >= PUBLISH_WINDOW) await Promise.race(inflight);
+    }
+    await Promise.all(inflight);
+    if (error) throw error;
+  }
+
+  private async publishTask(key: string, epoch: number, task: Task, signal?: AbortSignal): Promise<void> {
+    const data = encodeTask(task);
+    let wait = 250;
+    for (;;) {
+      try {
+        await this.js.publish(taskSubject(key, task.id), data, {
+          msgID: taskMsgId(key, epoch, task.id),
+          timeout: 10_000,
+        });
+        return;
+      } catch (e) {
+        if (signal?.aborted || this.closed || !isTransient(e)) throw e;
+        this.o.log.warn(`publishing task ${task.id}: ${(e as Error).message}; retrying`);
+        await sleep(wait);
+        wait = Math.min(wait * 2, 5000);
+      }
+    }
+  }
+
+  /** Every second: the workers' consumer for the progress bar; every 2 s: the study's status. */
+  private async tick(): Promise<void> {
+    if (this.ticking || this.closed) return;
+    this.ticking = true;
+    try {
+      this.workersInfo = await this.jsm.consumers.info(TASKS_STREAM, WORKERS_CONSUMER);
+      if (this.status && this.ticks++ % 2 === 0) {
+        this.status.workers = this.liveWorkers();
+        this.status.updated = new Date().toISOString();
+        await this.registry.putStatus(this.status);
+      }
+    } catch {
+      // the server is away: the next tick tries again
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private liveWorkers(): number {
+    const since = Date.now() - WORKER_ALIVE_MS;
+    let n = 0;
+    for (const t of this.workersSeen.values()) if (t >= since) n++;
+    return n;
+  }
+
+  private async finishStatus(key: string, failure: unknown): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (!this.status) return;
+    const complete = this.pending.size === 0 && !failure;
+    this.status.state = complete ? 'complete' : 'stopped';
+    this.status.workers = this.liveWorkers();
+    this.status.updated = new Date().toISOString();
+    try {
+      if (complete) {
+        // Every row is journaled in the out dir: the stored results and this consumer can go.
+        const name = coordinatorConsumer(
+          key,
+          `${resolve(this.o.outDir)}\n${readManifest(this.o.outDir).created}`,
+        );
+        await this.jsm.consumers.delete(RESULTS_STREAM, name).catch(() => undefined);
+        await this.jsm.streams.purge(RESULTS_STREAM, { filter: studyResults(key) });
+      }
+      await this.registry.putStatus(this.status);
+    } catch (e) {
+      this.o.log.warn(`could not record the study's status in NATS: ${(e as Error).message}`);
+    }
+  }
+
+  stats(): TransportStats {
+    return {
+      inFlight: this.workersInfo?.num_ack_pending ?? 0,
+      workers: this.liveWorkers(),
+      redeliveries: this.workersInfo?.num_redelivered ?? 0,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.presence?.unsubscribe();
+    this.results?.stop();
+    await this.nc.drain().catch(() => this.nc.close());
+  }
+}
