@@ -21,7 +21,8 @@ export class LocalTransport implements Transport {
     let next = 0;
     await new Promise<void>((resolve, reject) => {
       const pump = () => {
-        if (signal?.aborted || (next >= tasks.length && this.inFlight === 0)) return resolve();
+        // Interrupted or done: resolve once the tasks in flight have posted their results.
+        if ((signal?.aborted || next >= tasks.length) && this.inFlight === 0) return resolve();
         while (!signal?.aborted && this.inFlight < window && next < tasks.length) {
           const task = tasks[next++];
           this.inFlight++;

@@ -169,3 +169,30 @@ test('--help on each command exits 0', async (t) => {
     t.regex(r.stdout, /Usage: saddlescope/);
   }
 });
+
+test('SIGINT: the tasks in flight finish, the tables are written, exit 1; a rerun completes the study', async (t) => {
+  const dir = tempDir();
+  const p = writeSpec(
+    dir,
+    `name: int-test\nseed: 4\nproblem: { kind: torus }\noptimizers: [ { kind: adam, lr: 1.0e-4 } ]\nseeds: 400\nstop: { gradTol: 1.0e-14, maxIter: 20000 }\n`,
+  );
+  const out = join(dir, 'out');
+  const child = startCli(['run', p, '--out', out, '--threads', '2']);
+  const done = collect(child);
+  const journal = join(out, 'results.journal');
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline && !(existsSync(journal) && statSync(journal).size > 20_000))
+    await new Promise((r) => setTimeout(r, 20));
+  child.kill('SIGINT');
+  const r = await done;
+  t.is(r.code, 1);
+  t.regex(r.stderr, /interrupted: stopping after the tasks in flight/);
+  const kept = readTable(out).numRows;
+  t.true(kept > 0 && kept < 400, `rows after SIGINT: ${kept}`);
+  t.false(existsSync(journal));
+  const resumed = await runCli(['run', p, '--out', out, '--threads', '2']);
+  t.is(resumed.code, 0, resumed.stderr);
+  const ids = readTable(out).getChild('task_id')!.toArray() as string[];
+  t.is(new Set(ids).size, 400);
+  t.is(ids.length, 400);
+});
