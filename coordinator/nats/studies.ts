@@ -31,7 +31,7 @@ export class StudyRegistry {
 
   async status(key: string): Promise<StudyStatus | null> {
     const e = await this.kv.get(statusKey(key));
-    if (!e || e.operation !== 'PUT') return null;
+    if (e?.operation !== 'PUT') return null;
     const r = StudyStatus.safeParse(e.json());
     return r.success ? r.data : null;
   }

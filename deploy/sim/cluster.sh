@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016,SC2317  # literal $G and "$@" in sh -c; finish() runs from the EXIT trap
 # deploy/sim/cluster.sh — a saddlescope cluster on one machine: NATS with JetStream (started from
 # deploy/k8s/base/nats.conf, credentials and all), several worker processes as separate nodes, and
 # a coordinator that runs a study across them, then a graceful drain of every worker.
@@ -12,6 +13,7 @@
 #     --out DIR          the study's out dir (default: a temporary dir, removed unless --keep)
 #     --netns MODE       auto (default) | on | off
 #     --drain SECONDS    DRAIN_TIMEOUT_SECONDS of the workers (default 20)
+#     --drain-one-after S  SIGTERM worker-1 S seconds into the run (a scale-down mid-study)
 #     --report FILE      write a JSON report: mode, nodes, readiness, KEDA's view of the queue,
 #                        connections per node, each worker's exit after SIGTERM, the run's exit
 #     --keep             keep the temporary dir (logs) and print where it is
@@ -21,7 +23,7 @@
 # Exit status: the coordinator's, or 1 if the cluster could not start or a worker failed to drain.
 set -euo pipefail
 
-WORKERS=3 THREADS=1 OUT='' NETNS=auto DRAIN=20 REPORT='' KEEP=0 SPEC=''
+WORKERS=3 THREADS=1 OUT='' NETNS=auto DRAIN=20 REPORT='' KEEP=0 SPEC='' DRAIN_ONE_AFTER=''
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --workers) WORKERS=$2; shift 2 ;;
@@ -29,9 +31,10 @@ while [[ $# -gt 0 ]]; do
     --out) OUT=$2; shift 2 ;;
     --netns) NETNS=$2; shift 2 ;;
     --drain) DRAIN=$2; shift 2 ;;
+    --drain-one-after) DRAIN_ONE_AFTER=$2; shift 2 ;;
     --report) REPORT=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '3,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "cluster.sh: unknown option $1" >&2; exit 2 ;;
     *) SPEC=$1; shift ;;
   esac
@@ -58,7 +61,7 @@ NATS_USER=sim
 NATS_PASSWORD=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 export NATS_USER NATS_PASSWORD
 
-log() { printf '[sim] %s\n' "$*" >&2; }
+log() { printf '[sim %3ss] %s\n' "$SECONDS" "$*" >&2; }
 
 # ---- nodes: network namespaces, or loopback ---------------------------------------------------
 netns_works() {
@@ -118,7 +121,7 @@ add_node() { # name, host number
 free_port() { "$NODE" -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 
 # ---- teardown ---------------------------------------------------------------------------------
-NATS_PID='' COORD_RC='' LAG_PID=''
+NATS_PID='' COORD_RC='' LAG_PID='' DRAINED=''
 declare -A WPID=() WEXIT=() WDRAIN=()
 finish() {
   local rc=$?
@@ -129,7 +132,7 @@ finish() {
   for w in "${!WPID[@]}"; do kill -TERM "${WPID[$w]}" 2>/dev/null; done
   local start=$SECONDS
   for w in "${!WPID[@]}"; do
-    local pid=${WPID[$w]} left
+    local pid=${WPID[$w]}
     while kill -0 "$pid" 2>/dev/null && (( SECONDS - start < DRAIN + 10 )); do sleep 0.2; done
     if kill -0 "$pid" 2>/dev/null; then
       kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; WEXIT[$w]=killed
@@ -144,7 +147,7 @@ finish() {
   if [[ -n $REPORT ]]; then
     local workers_json='' w
     for w in $(printf '%s\n' "${!WPID[@]}" | sort); do
-      workers_json+="${workers_json:+,}{\"name\":\"$w\",\"address\":\"${ADDR[$w]}\",\"exit\":\"${WEXIT[$w]:-}\",\"drain_seconds\":${WDRAIN[$w]:-null}}"
+      workers_json+="${workers_json:+,}{\"name\":\"$w\",\"address\":\"${ADDR[$w]}\",\"exit\":\"${WEXIT[$w]:-}\",\"drain_seconds\":${WDRAIN[$w]:-null},\"drained_during_run\":$([[ $w == "$DRAINED" ]] && echo true || echo false)}"
     done
     "$NODE" -e '
       const fs = require("fs");
@@ -230,9 +233,21 @@ LAG_PID=$!
 
 # The coordinator, on its own node.
 log "running $SPEC -> $OUT"
+spawn_on_node coordinator env NATS_URL="$NATS_URL" NATS_USER="$NATS_USER" NATS_PASSWORD="$NATS_PASSWORD" \
+  "$NODE" "$CLI" run "$SPEC" --nats "$NATS_URL" --out "$OUT" &
+COORD_PID=$!
+if [[ -n $DRAIN_ONE_AFTER ]]; then
+  # A scale-down in the middle of the study: worker-1 drains (finishes its tasks in flight, exits 0)
+  # while the others carry on; the study must still end with every task exactly once.
+  sleep "$DRAIN_ONE_AFTER"
+  if kill -0 "$COORD_PID" 2>/dev/null; then
+    log "SIGTERM worker-1 during the run"; kill -TERM "${WPID[worker-1]}"; DRAINED=worker-1
+  else
+    log "the run ended before --drain-one-after $DRAIN_ONE_AFTER"
+  fi
+fi
 set +e
-on_node coordinator env NATS_URL="$NATS_URL" NATS_USER="$NATS_USER" NATS_PASSWORD="$NATS_PASSWORD" \
-  "$NODE" "$CLI" run "$SPEC" --nats "$NATS_URL" --out "$OUT"
+wait "$COORD_PID"
 COORD_RC=$?
 set -e
 on_node coordinator "$NODE" "$PROBE" connz "$MONITOR" >"$TMP/connz.json" 2>/dev/null || true

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016  # the mount-namespace script is single-quoted on purpose
 # deploy/sim/image-rehearsal.sh — the CPU image's build and runtime, rehearsed without a Docker
 # engine (none runs on our development machines). It repeats deploy/Dockerfile's stages in a
 # temporary dir with this machine's Node and npm, then runs the result the way the pod does:

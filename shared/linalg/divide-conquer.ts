@@ -77,7 +77,15 @@ const TOP = 1;
 const BOTH = 2;
 const BOTTOM = 3;
 
-function merge(d: Float64Array, z: Float64Array, n: number, lo: number, mid: number, hi: number, rho0: number) {
+function merge(
+  d: Float64Array,
+  z: Float64Array,
+  n: number,
+  lo: number,
+  mid: number,
+  hi: number,
+  rho0: number,
+) {
   const k = hi - lo;
   const k1 = mid - lo;
   const base = lo * n + lo;
@@ -174,7 +182,8 @@ function rankOneVectors(kept: number[], dv: Float64Array, zv: Float64Array, rho:
   const values = new Float64Array(big);
   // Row j: dᵢ − λ_j, accurate to full relative precision (see secular.ts); becomes row j of Uᵀ.
   const ut = new Float64Array(big * big);
-  for (let j = 0; j < big; j++) values[j] = secularRoot(big, dl, w, rho, zz, j, ut.subarray(j * big, j * big + big));
+  for (let j = 0; j < big; j++)
+    values[j] = secularRoot(big, dl, w, rho, zz, j, ut.subarray(j * big, j * big + big));
   const prod = new Float64Array(big);
   for (let i = 0; i < big; i++) prod[i] = -ut[i * big + i] / rho;
   for (let j = 0; j < big; j++) {
@@ -182,7 +191,8 @@ function rankOneVectors(kept: number[], dv: Float64Array, zv: Float64Array, rho:
     const dj = dl[j];
     for (let i = 0; i < big; i++) if (i !== j) prod[i] *= -ut[row + i] / (dj - dl[i]);
   }
-  for (let i = 0; i < big; i++) prod[i] = w[i] >= 0 ? Math.sqrt(Math.abs(prod[i])) : -Math.sqrt(Math.abs(prod[i]));
+  for (let i = 0; i < big; i++)
+    prod[i] = w[i] >= 0 ? Math.sqrt(Math.abs(prod[i])) : -Math.sqrt(Math.abs(prod[i]));
   for (let j = 0; j < big; j++) {
     const row = j * big;
     let norm = 0;

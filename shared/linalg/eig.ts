@@ -3,7 +3,8 @@
  * Householder tridiagonalization (householder-tridiagonal.ts), then
  *  - values only: implicit QL on T without vectors, O(n²) after the reduction;
  *  - values and vectors: divide and conquer on T (divide-conquer.ts) gives T = Z Λ Zᵀ, then
- *    Z ← Q Z by blocked Householder back-transformation (householder-back.ts).
+ *    Z ← Q Z by blocked Householder back-transformation (householder-back.ts). The O(n³) matrix
+ *    products of both run in a WebAssembly SIMD kernel where available (simd-kernel.ts).
  */
 import { tridiagonalEigen } from './divide-conquer.js';
 import { applyQ } from './householder-back.js';

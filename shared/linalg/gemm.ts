@@ -1,3 +1,52 @@
+import { simd } from './simd-kernel.js';
+
+/** Below this many multiply-adds, packing for the SIMD kernel costs more than it saves. */
+const SIMD_MIN_WORK = 4096;
+
+/**
+ * C = A B, or C += A B when `accumulate`, for dense row-major blocks (A: m × p, B: p × n, C: m × n,
+ * row strides p, n, n): through the WebAssembly SIMD kernel when available (simd-kernel.ts; the
+ * operands are packed into its layouts and C unpacked), else the scalar kernel below.
+ */
+export function matmul(
+  m: number,
+  n: number,
+  p: number,
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  accumulate = false,
+): void {
+  if (!simd || p === 0 || m * n * p < SIMD_MIN_WORK) {
+    matmulScalar(m, n, p, a, b, c, accumulate);
+    return;
+  }
+  const m4 = (m + 3) & ~3;
+  const strips = (n + 3) >> 2;
+  const bOff = m4 * p;
+  const cOff = bOff + strips * 4 * p;
+  simd.reserve(cOff + strips * 4 * m4);
+  const f = simd.view();
+  // A in row panels of four (rows past m are zero).
+  f.fill(0, 0, cOff + strips * 4 * m4);
+  for (let i = 0; i < m; i++) {
+    const dst = (i >> 2) * 4 * p + (i & 3);
+    const src = i * p;
+    for (let q = 0; q < p; q++) f[dst + 4 * q] = a[src + q];
+  }
+  // B in column strips of four, read row by row (columns past n are zero).
+  for (let q = 0; q < p; q++) {
+    const src = q * n;
+    for (let col = 0; col < n; col++) f[bOff + (col >> 2) * 4 * p + 4 * q + (col & 3)] = b[src + col];
+  }
+  if (accumulate)
+    for (let i = 0; i < m; i++)
+      for (let col = 0; col < n; col++) f[cOff + (col >> 2) * 4 * m4 + 4 * i + (col & 3)] = c[i * n + col];
+  simd.gemm(m4, strips, p, 0, bOff, 4 * p, cOff, 4 * m4);
+  for (let i = 0; i < m; i++)
+    for (let col = 0; col < n; col++) c[i * n + col] = f[cOff + (col >> 2) * 4 * m4 + 4 * i + (col & 3)];
+}
+
 /**
  * C = A B or C += A B for dense row-major blocks (A: m × p, B: p × n, C: m × n, each contiguous
  * with row strides p, n, n), with a 4 × 4 register-blocked kernel: 16 independent accumulators,
@@ -5,7 +54,7 @@
  * contiguous p × 4 buffer first, so the kernel reads two dense streams and the strip stays in L1
  * while all rows of A stream past it. Summation order is fixed: results are deterministic.
  */
-export function matmul(
+export function matmulScalar(
   m: number,
   n: number,
   p: number,

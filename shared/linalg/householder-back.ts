@@ -1,10 +1,14 @@
 /**
  * Back-transformation Z ← Q Z with Q = H₀ H₁ ⋯ H_{n−2} from the tridiagonal reduction, applied in
  * blocks of NB reflectors in compact WY form (LAPACK dlarft 'F','C' + dlarfb): H_j ⋯ H_{j+nb−1} =
- * I − V T Vᵀ, so Z −= V (T (Vᵀ Z)). The three products go through gemm.ts; ≈ n³ multiply-adds
- * for a square Z.
+ * I − V T Vᵀ, so Z −= V (T (Vᵀ Z)): ≈ n³ multiply-adds for a square Z. With WebAssembly SIMD the
+ * whole transformation runs in the kernel's memory (householder-back-simd.ts); otherwise the three
+ * products of each block go through gemm.ts.
  */
 import { matmul } from './gemm.js';
+import { applyQSimd } from './householder-back-simd.js';
+import { formT } from './householder-wy.js';
+import { simd } from './simd-kernel.js';
 
 /** Reflectors per block: T stays small while each product reuses a loaded Z entry NB times. */
 const NB = 32;
@@ -22,6 +26,10 @@ export function applyQ(
 ): void {
   const count = n - 1;
   if (count <= 0) return;
+  if (simd) {
+    applyQSimd(simd, reflectors, tau, n, z, cols);
+    return;
+  }
   const vp = new Float64Array(NB * n);
   const vt = new Float64Array(n * NB);
   const w = new Float64Array(NB * cols);
@@ -46,32 +54,5 @@ export function applyQ(
     matmul(nb, cols, rows, vp, zb, w); // W = Vᵀ Z
     matmul(nb, cols, nb, t, w, tw); // TW = T W
     matmul(rows, cols, nb, vt, tw, zb, true); // Z += (−V) TW
-  }
-}
-
-/**
- * dlarft forward/columnwise on the packed block (row b = v_{j+b} from row r0 on, `rows` long;
- * v_{j+b} vanishes before its local index b): T[0:b, b] = −τ T[0:b, 0:b] (V[:, 0:b]ᵀ v_b), T[b, b] = τ.
- * T is nb × nb row-major.
- */
-function formT(vp: Float64Array, tau: Float64Array, rows: number, j: number, nb: number, t: Float64Array) {
-  t.fill(0, 0, nb * nb);
-  for (let b = 0; b < nb; b++) {
-    const tb = tau[j + b];
-    t[b * nb + b] = tb;
-    if (tb === 0) continue;
-    const vb = b * rows;
-    for (let q = 0; q < b; q++) {
-      const vq = q * rows;
-      let s = 0;
-      for (let r = b; r < rows; r++) s += vp[vq + r] * vp[vb + r];
-      t[q * nb + b] = s;
-    }
-    // In place, top-down: row q reads only entries q… of column b, which still hold the products.
-    for (let q = 0; q < b; q++) {
-      let s = 0;
-      for (let p = q; p < b; p++) s += t[q * nb + p] * t[p * nb + b];
-      t[q * nb + b] = -tb * s;
-    }
   }
 }

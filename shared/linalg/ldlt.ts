@@ -4,9 +4,17 @@
  * row-major Float64Array. Unlike Cholesky it does not fail at a saddle, and Sylvester's law of
  * inertia reads the signs of A's eigenvalues off D for free. n³/6 multiply-adds.
  *
- * Only the lower triangle of the working copy is touched, by rows, so every inner loop runs over
- * contiguous memory; the pivot's column is first copied into a contiguous buffer.
+ * The elimination works on the lower triangle of a row-major copy: blocked (ldlt-blocked.ts, panels
+ * with the trailing update in the SIMD kernel) from BLOCKED_MIN on when WebAssembly SIMD is there,
+ * else unblocked (ldlt-unblocked.ts). Both make the same pivot choices and storage.
  */
+import { factorBlocked } from './ldlt-blocked.js';
+import { factorUnblocked } from './ldlt-unblocked.js';
+import { simd } from './simd-kernel.js';
+
+/** From this size on the blocked factorization (SIMD trailing updates) pays for its packing. */
+const BLOCKED_MIN = 96;
+
 export interface Inertia {
   readonly positive: number;
   readonly negative: number;
@@ -26,13 +34,6 @@ export interface LDLT {
   /** Solves A x = b; throws SingularMatrixError when `singular`. */
   solve(b: Float64Array, out?: Float64Array): Float64Array;
 }
-
-/**
- * Bunch–Kaufman's α = (1 + √17)/8 ≈ 0.64 minimizes the bound on element growth per eliminated
- * column when a 2×2 pivot step is weighed against two 1×1 steps; it bounds the growth of the
- * Schur complements by (1 + 1/α)ⁿ⁻¹ ≈ 2.57ⁿ⁻¹, like partial pivoting's 2ⁿ⁻¹.
- */
-const ALPHA = (1 + Math.sqrt(17)) / 8;
 
 export function ldlt(a: Float64Array, n: number, opts: { zeroTol?: number } = {}): LDLT {
   if (a.length !== n * n) throw new RangeError(`ldlt: matrix has ${a.length} entries, expected ${n}×${n}`);
@@ -54,85 +55,8 @@ export function ldlt(a: Float64Array, n: number, opts: { zeroTol?: number } = {}
     else if (d > 0) positive++;
     else negative++;
   };
-  const w0 = new Float64Array(n);
-  const w1 = new Float64Array(n);
-  let k = 0;
-  while (k < n) {
-    const akk = Math.abs(m[k * n + k]);
-    let colmax = 0;
-    let imax = k;
-    for (let i = k + 1; i < n; i++) {
-      const x = Math.abs(m[i * n + k]);
-      if (x > colmax) {
-        colmax = x;
-        imax = i;
-      }
-    }
-    let step = 1;
-    if (akk < ALPHA * colmax) {
-      // Largest off-diagonal entry of row/column imax in the active block (lower storage).
-      let rowmax = 0;
-      for (let j = k; j < imax; j++) rowmax = Math.max(rowmax, Math.abs(m[imax * n + j]));
-      for (let i = imax + 1; i < n; i++) rowmax = Math.max(rowmax, Math.abs(m[i * n + imax]));
-      // rowmax >= |A[imax,k]| = colmax > 0, so the tests below compare finite nonzero quantities.
-      if (akk * rowmax >= ALPHA * colmax * colmax) {
-        // a_kk is large enough relative to the growth it would cause: 1×1 pivot, no interchange.
-      } else if (Math.abs(m[imax * n + imax]) >= ALPHA * rowmax) swap(m, n, perm, k, imax);
-      else {
-        swap(m, n, perm, k + 1, imax);
-        step = 2;
-      }
-    }
-    if (step === 1) {
-      block[k] = 1;
-      const d = m[k * n + k];
-      count(d);
-      // d = 0 only when the whole column below it is zero too (otherwise α·colmax > 0 = |d| and the
-      // pivot choice above brought in a nonzero diagonal or took a 2×2 step): L's column is zero.
-      if (d !== 0) {
-        for (let i = k + 1; i < n; i++) w0[i] = m[i * n + k];
-        const inv = 1 / d;
-        for (let i = k + 1; i < n; i++) {
-          const li = w0[i] * inv;
-          const row = i * n;
-          if (li !== 0) for (let j = k + 1; j <= i; j++) m[row + j] -= li * w0[j];
-          m[row + k] = li;
-        }
-      }
-    } else {
-      block[k] = 2;
-      block[k + 1] = 0;
-      const p = m[k * n + k];
-      const q = m[(k + 1) * n + k];
-      const r = m[(k + 1) * n + k + 1];
-      // The two eigenvalues of [[p, q], [q, r]], the larger in magnitude first; the other from the
-      // determinant, which avoids cancellation. rad >= |q| = colmax > 0, so big != 0.
-      const mean = (p + r) / 2;
-      const rad = Math.hypot((p - r) / 2, q);
-      const big = mean >= 0 ? mean + rad : mean - rad;
-      count(big);
-      count((p / big) * r - (q / big) * q);
-      // Scaled inverse as in dsytf2: the tests that chose this pivot give |p|·rowmax < α q² and
-      // |r| < α·rowmax, so |p r / q²| < α² ≈ 0.41 and d11·d22 − 1 lies in (−1.41, −0.59): t is
-      // bounded and D's block always has one positive and one negative eigenvalue.
-      const d11 = r / q;
-      const d22 = p / q;
-      const tq = 1 / (d11 * d22 - 1) / q;
-      for (let i = k + 2; i < n; i++) {
-        w0[i] = m[i * n + k];
-        w1[i] = m[i * n + k + 1];
-      }
-      for (let i = k + 2; i < n; i++) {
-        const row = i * n;
-        const l0 = tq * (d11 * w0[i] - w1[i]);
-        const l1 = tq * (d22 * w1[i] - w0[i]);
-        for (let j = k + 2; j <= i; j++) m[row + j] -= l0 * w0[j] + l1 * w1[j];
-        m[row + k] = l0;
-        m[row + k + 1] = l1;
-      }
-    }
-    k += step;
-  }
+  if (simd && n >= BLOCKED_MIN) factorBlocked(simd, m, n, perm, block, count);
+  else factorUnblocked(m, n, perm, block, count);
   const singular = zero > 0;
   return {
     n,
@@ -147,38 +71,6 @@ export function ldlt(a: Float64Array, n: number, opts: { zeroTol?: number } = {}
       return solveFactored(m, n, perm, block, b, out);
     },
   };
-}
-
-/**
- * Symmetric interchange of indices p < q in the lower-stored matrix: rows p and q of L (columns
- * below the active block) move with them.
- */
-function swap(m: Float64Array, n: number, perm: Int32Array, p: number, q: number): void {
-  if (p === q) return;
-  const rp = p * n;
-  const rq = q * n;
-  let t: number;
-  for (let j = 0; j < p; j++) {
-    t = m[rp + j];
-    m[rp + j] = m[rq + j];
-    m[rq + j] = t;
-  }
-  t = m[rp + p];
-  m[rp + p] = m[rq + q];
-  m[rq + q] = t;
-  for (let j = p + 1; j < q; j++) {
-    t = m[j * n + p];
-    m[j * n + p] = m[rq + j];
-    m[rq + j] = t;
-  }
-  for (let i = q + 1; i < n; i++) {
-    t = m[i * n + p];
-    m[i * n + p] = m[i * n + q];
-    m[i * n + q] = t;
-  }
-  t = perm[p];
-  perm[p] = perm[q];
-  perm[q] = t;
 }
 
 function solveFactored(

@@ -16,7 +16,7 @@ const SQRT_HI = 2 ** 500;
 export function pythag(a: number, b: number): number {
   const aa = Math.abs(a);
   const ab = Math.abs(b);
-  const big = aa > ab ? aa : ab;
+  const big = Math.max(aa, ab);
   if (big < SQRT_HI && big > SQRT_LO) return Math.sqrt(a * a + b * b);
   return Math.hypot(a, b);
 }

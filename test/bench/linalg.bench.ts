@@ -94,7 +94,9 @@ async function startNumpy(cases: readonly Case[], dir: string): Promise<Numpy | 
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const failed = new Promise<string>((resolve) => {
     child.on('error', (err) => resolve(`python3 could not be run (${err.message}): no LAPACK baseline`));
-    child.on('exit', () => resolve(`python3/numpy failed (${stderr.trim().split('\n').pop()}): no LAPACK baseline`));
+    child.on('exit', () =>
+      resolve(`python3/numpy failed (${stderr.trim().split('\n').pop()}): no LAPACK baseline`),
+    );
   });
   const first = await Promise.race([lines.next(), failed]);
   if (typeof first === 'string') return first;
@@ -159,7 +161,11 @@ export async function bench(): Promise<BenchReport> {
     for (const c of cases) {
       const { n, a } = c;
       const lapack = typeof np === 'string' ? undefined : np;
-      const vals = await paired(() => eigSym(a, n), reps(n), lapack && (() => lapack.time(c.name, 'eigvalsh')));
+      const vals = await paired(
+        () => eigSym(a, n),
+        reps(n),
+        lapack && (() => lapack.time(c.name, 'eigvalsh')),
+      );
       const vecs = await paired(
         () => eigSym(a, n, { vectors: true }),
         reps(n),

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { HISTORY_COLUMNS, RUN_COLUMNS } from '../../coordinator/tables/runs-columns.js';
-import { TRIAL_COLUMNS } from '../../coordinator/tables/trials-columns.js';
 import { REPO } from '../helpers/cli.js';
 
 const readme = readFileSync(join(REPO, 'README.md'), 'utf8');

@@ -187,6 +187,7 @@ for (const name of OVERLAYS) {
     // No preStop hook eats into the grace period before SIGTERM reaches the worker.
     t.is(c.lifecycle?.preStop, undefined);
     t.is(c.args[0], 'worker');
+    t.is(c.args[c.args.indexOf('--nats') + 1], '$(NATS_URL)');
     const port = Number(c.args[c.args.indexOf('--health-port') + 1]);
     const named = (p: string | number) =>
       typeof p === 'number' ? p : c.ports.find((x: K8sObject) => x.name === p)?.containerPort;

@@ -244,3 +244,31 @@ test('eigSym rejects a matrix of the wrong length', (t) => {
     message: /5 entries, expected 2×2/,
   });
 });
+
+test('eigSym on tridiagonal classics: 1-2-1 Toeplitz (known spectrum) and glued Wilkinson W21+', (t) => {
+  const n = 200;
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    a[i * n + i] = 2;
+    if (i > 0) {
+      a[i * n + i - 1] = -1;
+      a[(i - 1) * n + i] = -1;
+    }
+  }
+  const { values } = checkDecomposition(t, a, n);
+  for (let k = 1; k <= n; k++)
+    t.true(Math.abs(values[k - 1] - (2 - 2 * Math.cos((k * Math.PI) / (n + 1)))) <= 1e-13, `λ_${k}`);
+  // Five copies of W21+ glued by 1e-8: eigenvalues in pairs agreeing to ~1e-14 and clusters of five.
+  const w = 21;
+  const m = 5 * w;
+  const g = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) {
+    g[i * m + i] = Math.abs((i % w) - 10);
+    if (i > 0) {
+      const c = i % w === 0 ? 1e-8 : 1;
+      g[i * m + i - 1] = c;
+      g[(i - 1) * m + i] = c;
+    }
+  }
+  checkDecomposition(t, g, m);
+});

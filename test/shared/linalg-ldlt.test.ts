@@ -1,6 +1,7 @@
 import test from 'ava';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { type Inertia, ldlt, SingularMatrixError } from '../../shared/linalg/ldlt.js';
+import { factorUnblocked } from '../../shared/linalg/ldlt-unblocked.js';
 import { Stream } from '../../shared/rng/stream.js';
 
 const EPS = 2 ** -52;
@@ -189,4 +190,66 @@ test('ldlt rejects a matrix of the wrong length', (t) => {
     instanceOf: RangeError,
     message: /3 entries, expected 2×2/,
   });
+});
+
+test('blocked and unblocked Bunch–Kaufman agree (panels with 2×2 pivots and interchanges)', (t) => {
+  // Sizes past the blocked threshold, with zero diagonals so 2×2 pivots land inside and across panels.
+  for (const [n, zeroDiagonal] of [
+    [97, true],
+    [150, false],
+    [211, true],
+  ] as const) {
+    const s = new Stream('test', 1, 'blocked', n);
+    const a = randomSymmetric(s, n, zeroDiagonal);
+    const f = ldlt(a, n);
+    const m = Float64Array.from(a);
+    const perm = Int32Array.from({ length: n }, (_, i) => i);
+    const block = new Uint8Array(n);
+    const signs = { positive: 0, negative: 0, zero: 0 };
+    factorUnblocked(m, n, perm, block, (d) => {
+      if (d > 0) signs.positive++;
+      else if (d < 0) signs.negative++;
+      else signs.zero++;
+    });
+    t.true(
+      block.some((b) => b === 2),
+      'the matrix exercises 2×2 pivots',
+    );
+    t.deepEqual(f.inertia, signs);
+    const b = s.fillNormal(new Float64Array(n));
+    t.true(backwardError(a, n, f.solve(b), b) <= 10 * n * EPS);
+  }
+});
+
+test('ldlt of a large saddle-point matrix and a large rank-deficient one (blocked path)', (t) => {
+  const n = 160;
+  const mm = 70;
+  const size = n + mm;
+  const s = new Stream('test', 1, 'kkt-large');
+  const a = new Float64Array(size * size);
+  // Zero block first: every early pivot must be 2×2 or an interchange.
+  for (let i = 0; i < n; i++) a[(mm + i) * size + mm + i] = 1 + s.uniform();
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < mm; j++) {
+      const x = s.normal();
+      a[(mm + i) * size + j] = x;
+      a[j * size + mm + i] = x;
+    }
+  const f = ldlt(a, size);
+  t.deepEqual(f.inertia, { positive: n, negative: mm, zero: 0 });
+  const rhs = s.fillNormal(new Float64Array(size));
+  t.true(backwardError(a, size, f.solve(rhs), rhs) <= 10 * size * EPS);
+  // Rank 12 integer Gram matrix of size 130: exactly 118 zero eigenvalues.
+  const k = 130;
+  const bm = Array.from({ length: k * 12 }, () => Math.round(3 * s.normal()));
+  const g = new Float64Array(k * k);
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < k; j++) {
+      let x = 0;
+      for (let q = 0; q < 12; q++) x += (q < 8 ? 1 : -1) * bm[i * 12 + q] * bm[j * 12 + q];
+      g[i * k + j] = x;
+    }
+  const fg = ldlt(g, k, { zeroTol: 1e-9 });
+  t.deepEqual(fg.inertia, { positive: 8, negative: 4, zero: k - 12 });
+  t.true(fg.singular);
 });

@@ -147,7 +147,10 @@ test('gamma variates have mean, variance and third central moment equal to 1, 1,
     m3 /= N;
     // Standard errors: √(a/N) for the mean; √((μ₄ − a²)/N) = √((3a² + 6a − a²)/N) for the variance.
     t.true(Math.abs(m1) < 5 * Math.sqrt(shape / N), `shape ${shape}: mean error ${m1}`);
-    t.true(Math.abs(m2 - shape) < 5 * Math.sqrt((2 * shape * shape + 6 * shape) / N), `shape ${shape}: var ${m2}`);
+    t.true(
+      Math.abs(m2 - shape) < 5 * Math.sqrt((2 * shape * shape + 6 * shape) / N),
+      `shape ${shape}: var ${m2}`,
+    );
     // The third moment is noisier (μ₆ − μ₃² ≈ 15a³ + 130a² + 120a): a 6-SE band.
     const se3 = Math.sqrt((15 * shape ** 3 + 130 * shape ** 2 + 120 * shape) / N);
     t.true(Math.abs(m3 - 2 * shape) < 6 * se3, `shape ${shape}: third moment ${m3}`);

@@ -1,0 +1,162 @@
+/**
+ * A WebAssembly SIMD (f64x2) matrix-multiply kernel, emitted as bytes by the code below (no build
+ * step, no binary in the repository) and instantiated once per thread.
+ *
+ * Departure from plain TypeScript, and why: scalar JavaScript tops out near 1.7 multiply-adds/ns
+ * here, LAPACK's kernels near 8; the eigensolver's O(n³) work is matrix products, and with f64x2
+ * this kernel reaches ~8. It stays float64 and deterministic: wasm has no fused multiply-add
+ * unless asked (relaxed SIMD, not used), so every product and sum is rounded as in JavaScript, in
+ * a fixed order. Where SIMD is unavailable `simd` is null and callers use their scalar paths.
+ *
+ * Layouts (offsets and strides in doubles, in the kernel's own memory):
+ *  - A "panels": rows in groups of four; group g, column q, row r at a + g·4p + 4q + r.
+ *  - B and C "strips": columns in groups of four; strip s, row q, column t at b + s·bStride + 4q + t.
+ * gemm computes C += A B for m4 (a multiple of 4) rows, `strips` column strips and inner size p.
+ */
+
+const SIMD = 0xfd;
+
+function u32(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+}
+
+function s32(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+const name = (s: string) => [...u32(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+const section = (id: number, bytes: number[]) => [id, ...u32(bytes.length), ...bytes];
+
+/** The module: imports env.mem, exports gemm(m4, strips, p, a, b, bStride, c, cStride) in bytes. */
+function moduleBytes(): Uint8Array {
+  // Locals: 0–7 params; 8 i, 9 s, 10 q, 11 pa0, 12 pa, 13 pb, 14 pc (i32); 15–22 acc, 23 b01, 24 b23, 25 av (v128).
+  const [M4, STRIPS, P, A, B, BSTRIDE, C, CSTRIDE] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [I, S, Q, PA0, PA, PB, PC] = [8, 9, 10, 11, 12, 13, 14];
+  const ACC = 15;
+  const [B01, B23, AV] = [23, 24, 25];
+  const get = (x: number) => [0x20, ...u32(x)];
+  const set = (x: number) => [0x21, ...u32(x)];
+  const tee = (x: number) => [0x22, ...u32(x)];
+  const i32 = (x: number) => [0x41, ...s32(x)];
+  const [ADD, SUB, MUL, SHL, GE_U] = [0x6a, 0x6b, 0x6c, 0x74, 0x4f];
+  const [BLOCK, LOOP, END, BR, BR_IF, VOID] = [0x02, 0x03, 0x0b, 0x0c, 0x0d, 0x40];
+  const load = (offset: number) => [SIMD, 0x00, 4, ...u32(offset)]; // v128.load align 16
+  const store = (offset: number) => [SIMD, 0x0b, 4, ...u32(offset)]; // v128.store
+  const splat = (offset: number) => [SIMD, 0x0a, 3, ...u32(offset)]; // v128.load64_splat
+  const fadd = [SIMD, ...u32(0xf0)]; // f64x2.add
+  const fmul = [SIMD, ...u32(0xf2)]; // f64x2.mul
+  const code: number[] = [];
+  const emit = (...parts: Array<number | number[]>) => {
+    for (const p of parts) typeof p === 'number' ? code.push(p) : code.push(...p);
+  };
+  emit(i32(0), set(I));
+  emit(BLOCK, VOID, LOOP, VOID);
+  emit(get(I), get(M4), GE_U, BR_IF, 1);
+  // pa0 = a + i·p·8 bytes: row group i/4 starts at (i/4)·4p doubles.
+  emit(get(A), get(I), get(P), MUL, i32(3), SHL, ADD, set(PA0));
+  emit(i32(0), set(S));
+  emit(BLOCK, VOID, LOOP, VOID);
+  emit(get(S), get(STRIPS), GE_U, BR_IF, 1);
+  emit(get(B), get(S), get(BSTRIDE), MUL, ADD, set(PB));
+  // pc = c + s·cStride + i·32 bytes (row i of the strip, four doubles a row).
+  emit(get(C), get(S), get(CSTRIDE), MUL, ADD, get(I), i32(5), SHL, ADD, set(PC));
+  for (let r = 0; r < 4; r++) {
+    emit(get(PC), load(32 * r), set(ACC + 2 * r));
+    emit(get(PC), load(32 * r + 16), set(ACC + 2 * r + 1));
+  }
+  emit(get(PA0), set(PA), get(P), set(Q));
+  emit(LOOP, VOID);
+  emit(get(PB), load(0), set(B01), get(PB), load(16), set(B23));
+  for (let r = 0; r < 4; r++) {
+    emit(get(PA), splat(8 * r), set(AV));
+    emit(get(ACC + 2 * r), get(AV), get(B01), fmul, fadd, set(ACC + 2 * r));
+    emit(get(ACC + 2 * r + 1), get(AV), get(B23), fmul, fadd, set(ACC + 2 * r + 1));
+  }
+  emit(get(PA), i32(32), ADD, set(PA), get(PB), i32(32), ADD, set(PB));
+  // p >= 1 (the caller's guard), so counting q down to 0 runs exactly p times.
+  emit(get(Q), i32(1), SUB, tee(Q), BR_IF, 0, END);
+  for (let r = 0; r < 4; r++) {
+    emit(get(PC), get(ACC + 2 * r), store(32 * r));
+    emit(get(PC), get(ACC + 2 * r + 1), store(32 * r + 16));
+  }
+  emit(get(S), i32(1), ADD, set(S), BR, 0, END, END);
+  emit(get(I), i32(4), ADD, set(I), BR, 0, END, END, END);
+  const locals = [2, ...u32(7), 0x7f, ...u32(11), 0x7b];
+  const body = [...locals, ...code];
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, [1, 0x60, 8, ...Array(8).fill(0x7f), 0]),
+    ...section(2, [1, ...name('env'), ...name('mem'), 0x02, 0x00, 1]),
+    ...section(3, [1, 0]),
+    ...section(7, [1, ...name('gemm'), 0x00, 0]),
+    ...section(10, [1, ...u32(body.length), ...body]),
+  ]);
+}
+
+export interface SimdGemm {
+  /** A float64 view of the kernel's memory, valid until the next `reserve`. */
+  view(): Float64Array;
+  /** Makes the memory hold at least `doubles` float64 values (views taken before are stale). */
+  reserve(doubles: number): void;
+  /** C += A B in the layouts above; offsets and strides in doubles; m4 % 4 = 0, p >= 1. */
+  gemm(
+    m4: number,
+    strips: number,
+    p: number,
+    a: number,
+    b: number,
+    bStride: number,
+    c: number,
+    cStride: number,
+  ): void;
+}
+
+/** The slice of the WebAssembly API used here (the project's `lib` setting has no DOM types). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Memory: new (d: { initial: number }) => { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
+}
+
+function instantiate(): SimdGemm | null {
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  const bytes = moduleBytes();
+  if (!wasm?.validate(bytes)) return null;
+  const memory = new wasm.Memory({ initial: 16 });
+  const instance = new wasm.Instance(new wasm.Module(bytes), { env: { mem: memory } });
+  const kernel = instance.exports.gemm as (...args: number[]) => void;
+  let f64 = new Float64Array(memory.buffer);
+  return {
+    view: () => f64,
+    reserve(doubles) {
+      const bytesNeeded = doubles * 8;
+      if (bytesNeeded > memory.buffer.byteLength) {
+        memory.grow(Math.ceil((bytesNeeded - memory.buffer.byteLength) / 65536));
+        f64 = new Float64Array(memory.buffer);
+      }
+    },
+    gemm(m4, strips, p, a, b, bStride, c, cStride) {
+      kernel(m4, strips, p, a * 8, b * 8, bStride * 8, c * 8, cStride * 8);
+    },
+  };
+}
+
+/** The kernel for this thread, or null where WebAssembly SIMD is unavailable. */
+export const simd: SimdGemm | null = instantiate();

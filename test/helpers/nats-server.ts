@@ -1,0 +1,194 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCli } from './cli.js';
+
+/** A free TCP port on loopback (the OS picks one; it is released before use). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const live = new Set<ChildProcess>();
+// A test process that dies must not leave servers or workers behind.
+process.once('exit', () => {
+  for (const c of live) c.kill('SIGKILL');
+});
+
+function track(c: ChildProcess): ChildProcess {
+  live.add(c);
+  c.once('exit', () => live.delete(c));
+  return c;
+}
+
+export interface NatsServerOptions {
+  readonly user?: string;
+  readonly pass?: string;
+}
+
+/**
+ * A real `nats-server -js` on a free loopback port with its own store dir, for one test file
+ * (`.ci/run` installs nats-server when it is missing). stop() and start() keep the port and the
+ * store, as a restarted server in a cluster does.
+ */
+export class NatsServer {
+  private child: ChildProcess | null = null;
+  log = '';
+
+  private constructor(
+    readonly port: number,
+    readonly monitorPort: number,
+    readonly storeDir: string,
+    private readonly o: NatsServerOptions,
+  ) {}
+
+  static async start(o: NatsServerOptions = {}): Promise<NatsServer> {
+    const s = new NatsServer(
+      await freePort(),
+      await freePort(),
+      mkdtempSync(join(tmpdir(), 'nats-store-')),
+      o,
+    );
+    await s.start();
+    return s;
+  }
+
+  get url(): string {
+    return `nats://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts (or restarts) the server and waits until JetStream answers its health check. */
+  async start(): Promise<void> {
+    const args = ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-m', String(this.monitorPort)];
+    args.push('-sd', this.storeDir);
+    if (this.o.user) args.push('--user', this.o.user, '--pass', this.o.pass ?? '');
+    const child = track(spawn('nats-server', args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+    child.stdout?.on('data', (d) => (this.log += d));
+    child.stderr?.on('data', (d) => (this.log += d));
+    this.child = child;
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`nats-server exited (${code}):\n${this.log}`))),
+    );
+    exited.catch(() => undefined);
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      const ok = await fetch(`http://127.0.0.1:${this.monitorPort}/healthz?js-enabled-only=true`)
+        .then((r) => r.ok)
+        .catch(() => false);
+      if (ok) return;
+      await Promise.race([sleep(50), exited]);
+    }
+    throw new Error(`nats-server did not become healthy:\n${this.log}`);
+  }
+
+  /** Stops the server (SIGTERM, SIGKILL after 5 s); the store stays. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const c = this.child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const gone = new Promise((r) => c.once('exit', r));
+    c.kill(signal);
+    const t = setTimeout(() => c.kill('SIGKILL'), 5000);
+    await gone;
+    clearTimeout(t);
+    this.child = null;
+  }
+
+  /** Stops the server and removes its store. */
+  async destroy(): Promise<void> {
+    await this.stop('SIGKILL');
+    rmSync(this.storeDir, { recursive: true, force: true });
+  }
+}
+
+/** Lines of a child's stdout and stderr, as they come. */
+export class Output {
+  text = '';
+  private waiters: Array<{ re: RegExp; resolve: (m: RegExpMatchArray) => void }> = [];
+
+  constructor(child: ChildProcess) {
+    const add = (d: Buffer) => {
+      this.text += d;
+      this.waiters = this.waiters.filter((w) => {
+        const m = this.text.match(w.re);
+        if (m) w.resolve(m);
+        return !m;
+      });
+    };
+    child.stdout?.on('data', add);
+    child.stderr?.on('data', add);
+  }
+
+  /** Resolves with the first match of `re` in the output so far or to come. */
+  waitFor(re: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+    const m = this.text.match(re);
+    if (m) return Promise.resolve(m);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(
+        () => reject(new Error(`timed out waiting for ${re} in:\n${this.text}`)),
+        timeoutMs,
+      );
+      this.waiters.push({
+        re,
+        resolve: (x) => {
+          clearTimeout(t);
+          resolve(x);
+        },
+      });
+    });
+  }
+}
+
+export interface CliProcess {
+  readonly child: ChildProcess;
+  readonly out: Output;
+  /** Exit code and signal, once it exits. */
+  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function startTracked(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliProcess {
+  const child = track(startCli(args, env));
+  const out = new Output(child);
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.once('close', (code, signal) => r({ code, signal })),
+  );
+  return { child, out, exit };
+}
+
+export interface WorkerProcess extends CliProcess {
+  readonly healthPort: number;
+}
+
+/** `saddlescope worker` on a server, its probes on a free loopback port; resolves once it is ready. */
+export async function startWorker(
+  url: string,
+  threads = 1,
+  env: NodeJS.ProcessEnv = {},
+): Promise<WorkerProcess> {
+  const p = startTracked(['worker', '--nats', url, '--threads', String(threads), '--health-port', '0'], {
+    HEALTH_HOST: '127.0.0.1',
+    ...env,
+  });
+  const [, port] = await Promise.race([
+    p.out.waitFor(/health on :(\d+)/),
+    p.exit.then((e) => {
+      throw new Error(`worker exited (${e.code ?? e.signal}) before it was ready:\n${p.out.text}`);
+    }),
+  ]);
+  await p.out.waitFor(/pulling from/);
+  return { ...p, healthPort: Number(port) };
+}
+
+/** SIGKILLs whatever is still running (test teardown). */
+export function killAll(...ps: Array<CliProcess | undefined>): void {
+  for (const p of ps)
+    if (p && p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+}

@@ -1,0 +1,436 @@
+import { hostname } from 'node:os';
+import {
+  type Consumer,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JsMsg,
+  jetstream,
+} from '@nats-io/jetstream';
+import { errors, type NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from 'pino';
+import { Piscina } from 'piscina';
+import { connectNats, type ResolvedConnection } from '../coordinator/nats/connection.js';
+import {
+  PRESENCE_SUBJECT,
+  parseSubject,
+  RESULTS_SUBJECTS,
+  resultMsgId,
+  TASKS_STREAM,
+  WORKERS_CONSUMER,
+} from '../coordinator/nats/names.js';
+import { ensureInfrastructure } from '../coordinator/nats/setup.js';
+import type { Result } from '../shared/study/result.js';
+import type { Task } from '../shared/study/task.js';
+import { decodeTask, encodeFailureMessage, encodeResultMessage } from '../shared/study/wire.js';
+import { HealthServer } from './health.js';
+
+const POOL_WORKER = new URL('./pool-worker.js', import.meta.url).href;
+/** Long-poll of a pull request: an idle worker asks again this often. */
+const FETCH_EXPIRES_MS = 10_000;
+const PRESENCE_EVERY_MS = 5000;
+
+export interface WorkerOptions {
+  readonly connection: ResolvedConnection;
+  readonly threads: number;
+  readonly log: Logger;
+  readonly healthPort?: number;
+  readonly healthHost?: string;
+  /** Give up the drain after this long: return the tasks still running to the queue, exit 1. */
+  readonly drainTimeoutMs?: number;
+}
+
+/** Presence message on PRESENCE_SUBJECT (core NATS, not stored). */
+export interface Presence {
+  readonly id: string;
+  readonly threads: number;
+  readonly running: number;
+  readonly draining: boolean;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Errors after which the same publish may succeed: the server is restarting or unreachable. */
+function isTransient(e: unknown): boolean {
+  return (
+    e instanceof errors.TimeoutError ||
+    e instanceof errors.NoRespondersError ||
+    e instanceof errors.RequestError ||
+    e instanceof errors.ConnectionError ||
+    /timeout|no responders|disconnect|reconnect|503/i.test((e as Error)?.message ?? '')
+  );
+}
+
+/**
+ * A worker process: pulls tasks from the durable consumer every worker shares, runs them on a
+ * Piscina pool (the same entry point as the local transport) and publishes each result before it
+ * acks the task.
+ *
+ * - It never holds more tasks than its threads can run: a pull asks for exactly the free slots
+ *   (threads − running − already requested), so no task waits in a local buffer while its ack
+ *   timer runs and another worker idles.
+ * - While a task runs (and while its result is being published) it sends working() every third of
+ *   the ack wait, so a run of minutes is not redelivered.
+ * - The ack follows the server's acknowledgement of the result (PubAck), and is itself confirmed
+ *   (ackAck): a worker killed at any point loses no result, at worst runs a task twice.
+ * - The last delivery a task may have (max_deliver) is not run: the task has already cost that
+ *   many workers, so a failure notice `max deliveries` is published and the message terminated.
+ * - A message that is not a valid task is logged and terminated (and, if its subject names a
+ *   study and task, reported as a failure so its coordinator records the row).
+ */
+export class NatsWorker {
+  readonly id = `${hostname()}:${process.pid}`;
+  private nc!: NatsConnection;
+  private js!: JetStreamClient;
+  private consumer!: Consumer;
+  private pool!: Piscina;
+  private health: HealthServer | null = null;
+  private ackWaitMs = 30_000;
+  private maxDeliver = 5;
+  private connected = false;
+  private pulling = false;
+  private draining = false;
+  private abandoned = false;
+  private running = 0;
+  private requested = 0;
+  private publishing = 0;
+  private fetchFailures = 0;
+  private readonly fetches = new Set<ConsumerMessages>();
+  private readonly inFlight = new Map<JsMsg, Promise<void>>();
+  private presenceTimer: NodeJS.Timeout | null = null;
+  private closing = false;
+  private done = 0;
+  private finished!: (code: number) => void;
+  readonly exited = new Promise<number>((r) => {
+    this.finished = r;
+  });
+
+  constructor(private readonly o: WorkerOptions) {}
+
+  private notReady(): string | null {
+    if (this.draining) return 'draining';
+    if (!this.pulling) return 'starting';
+    if (!this.connected) return 'disconnected from NATS';
+    return null;
+  }
+
+  /** Starts the probes, connects, makes sure the streams and consumer exist, starts pulling. */
+  async start(): Promise<void> {
+    const { log } = this.o;
+    if (this.o.healthPort !== undefined) {
+      this.health = await HealthServer.listen(this.o.healthPort, this.o.healthHost ?? '0.0.0.0', () =>
+        this.notReady(),
+      );
+      log.info(`health on :${this.health.port} (GET /healthz, /readyz)`);
+    }
+    this.nc = await connectNats(this.o.connection, { log, waitMs: Number.POSITIVE_INFINITY });
+    this.connected = true;
+    if (this.closing) return void (await this.nc.close());
+    void this.watchConnection();
+    const infra = await ensureInfrastructure(this.nc, log);
+    this.ackWaitMs = (infra.workers.config.ack_wait ?? 30e9) / 1e6;
+    this.maxDeliver = infra.workers.config.max_deliver ?? -1;
+    this.js = jetstream(this.nc);
+    this.consumer = await this.js.consumers.get(TASKS_STREAM, WORKERS_CONSUMER);
+    this.pool = new Piscina({
+      filename: POOL_WORKER,
+      minThreads: this.o.threads,
+      maxThreads: this.o.threads,
+    });
+    this.pulling = true;
+    log.info(
+      `worker ${this.id}: ${this.o.threads} thread(s) pulling from ${TASKS_STREAM}/${WORKERS_CONSUMER} (ack wait ${this.ackWaitMs / 1000} s, max deliveries ${this.maxDeliver})`,
+    );
+    this.presenceTimer = setInterval(() => this.announce(), PRESENCE_EVERY_MS);
+    this.announce();
+    this.pump();
+  }
+
+  private announce(): void {
+    const p: Presence = {
+      id: this.id,
+      threads: this.o.threads,
+      running: this.running,
+      draining: this.draining,
+    };
+    try {
+      this.nc.publish(PRESENCE_SUBJECT, JSON.stringify(p));
+    } catch {
+      // closed or draining: nothing to announce
+    }
+  }
+
+  private async watchConnection(): Promise<void> {
+    const { log } = this.o;
+    void this.nc.closed().then((err) => {
+      if (this.draining && !err) return;
+      const auth =
+        err instanceof errors.AuthorizationError || err instanceof errors.UserAuthenticationExpiredError;
+      log.error(
+        `NATS connection closed${err ? `: ${err.message}` : ''}${auth ? ' (credentials refused on reconnect)' : ''}; ${this.running} task(s) will be redelivered`,
+      );
+      this.shutdown(auth ? 2 : 1);
+    });
+    for await (const s of this.nc.status()) {
+      if (s.type === 'disconnect') {
+        this.connected = false;
+        log.warn('disconnected from NATS; reconnecting');
+      } else if (s.type === 'reconnect') {
+        this.connected = true;
+        log.info('reconnected to NATS');
+      } else if (s.type === 'ldm') log.warn('NATS server entering lame-duck mode');
+    }
+  }
+
+  /** Requests as many tasks as there are free slots (see the class comment). */
+  private pump(): void {
+    if (this.draining || !this.pulling) return;
+    // Results waiting for the server also hold their task: stop pulling while too many wait.
+    if (this.publishing >= this.o.threads) return;
+    const free = this.o.threads - this.running - this.requested;
+    if (free <= 0) return;
+    this.requested += free;
+    void this.fetch(free);
+  }
+
+  private async fetch(n: number): Promise<void> {
+    let got = 0;
+    let it: ConsumerMessages | null = null;
+    let failed = false;
+    try {
+      it = await this.consumer.fetch({ max_messages: n, expires: FETCH_EXPIRES_MS });
+      this.fetches.add(it);
+      for await (const m of it) {
+        got++;
+        // More than asked (a pull repeated across a reconnect) or after the drain began: give it back.
+        if (got > n || this.draining) {
+          m.nak();
+          if (got <= n) this.requested--;
+          continue;
+        }
+        this.requested--;
+        this.accept(m);
+      }
+      this.fetchFailures = 0;
+    } catch (e) {
+      failed = true;
+      if (!this.draining) {
+        this.fetchFailures++;
+        this.o.log.warn(`pulling tasks: ${(e as Error).message}; retrying`);
+      }
+    } finally {
+      if (it) this.fetches.delete(it);
+      this.requested -= n - Math.min(got, n);
+    }
+    // Back off after a failed pull so an unreachable server is not hammered.
+    if (failed) await sleep(Math.min(250 * 2 ** Math.min(this.fetchFailures, 5), 5000));
+    this.pump();
+  }
+
+  private accept(m: JsMsg): void {
+    this.running++;
+    const p = this.handle(m)
+      .catch((e) => this.o.log.error(`task message ${m.subject}: ${(e as Error).stack ?? e}`))
+      .finally(() => {
+        this.inFlight.delete(m);
+        this.pump();
+      });
+    this.inFlight.set(m, p);
+  }
+
+  private async handle(m: JsMsg): Promise<void> {
+    const { log } = this.o;
+    const at = parseSubject(m.subject);
+    const msgId = resultMsgId(m.headers?.get('Nats-Msg-Id') || m.subject);
+    let slot = true;
+    const freeSlot = () => {
+      if (slot) {
+        slot = false;
+        this.running--;
+      }
+    };
+    try {
+      const deliveries = m.info.deliveryCount;
+      if (this.maxDeliver > 0 && deliveries >= this.maxDeliver) {
+        log.warn(
+          `task ${m.subject}: delivery ${deliveries} of ${this.maxDeliver}: not run again; recorded as error: max deliveries`,
+        );
+        freeSlot();
+        if (at)
+          await this.publish(
+            at,
+            encodeFailureMessage(
+              at.taskId,
+              `max deliveries: delivered ${deliveries} times without a result (the workers running it died or lost their connection)`,
+              this.id,
+            ),
+            msgId,
+            m,
+          );
+        m.term();
+        return;
+      }
+      let task: Task;
+      try {
+        task = decodeTask(m.data);
+        if (at && at.taskId !== task.id)
+          throw new Error(`task id ${task.id} does not match its subject ${m.subject}`);
+      } catch (e) {
+        log.error(
+          { subject: m.subject, bytes: m.data.length, stream_seq: m.info.streamSequence },
+          `malformed task message on ${m.subject} (${m.data.length} bytes): ${(e as Error).message.replace(/\n\s*/g, '; ')}; terminated`,
+        );
+        freeSlot();
+        if (at)
+          await this.publish(
+            at,
+            encodeFailureMessage(at.taskId, `malformed task message: ${(e as Error).message}`, this.id),
+            msgId,
+            m,
+          );
+        m.term();
+        return;
+      }
+      if (!at) {
+        log.error(
+          `task ${task.id} on ${m.subject}, not a task subject (saddlescope.tasks.<study>.<id>); terminated`,
+        );
+        freeSlot();
+        m.term();
+        return;
+      }
+      const heartbeat = setInterval(() => m.working(), Math.max(250, this.ackWaitMs / 3));
+      try {
+        let data: Uint8Array;
+        try {
+          const result = (await this.pool.run(task)) as Result;
+          data = encodeResultMessage(result, this.id);
+        } catch (e) {
+          // runTask never throws; this is the pool itself failing (a thread died, out of memory).
+          data = encodeFailureMessage(task.id, `worker thread failed: ${(e as Error).message}`, this.id);
+        }
+        freeSlot();
+        if (this.abandoned) return;
+        const limit = this.nc.info?.max_payload ?? Number.POSITIVE_INFINITY;
+        if (data.length + 1024 > limit)
+          data = encodeFailureMessage(
+            task.id,
+            `result is ${data.length} bytes, over the server's max_payload (${limit}): record less (history stride, eigenvalues) or raise max_payload`,
+            this.id,
+          );
+        await this.publish(at, data, msgId, m);
+        if (this.abandoned) return;
+        await m.ackAck().catch((e: Error) => {
+          // The result is stored; a lost ack only means the task runs again (its result is deduplicated).
+          log.debug(`ack of ${m.subject} not confirmed: ${e.message}`);
+        });
+        this.done++;
+      } finally {
+        clearInterval(heartbeat);
+      }
+    } finally {
+      freeSlot();
+    }
+  }
+
+  /** Publishes to the results stream until the server acknowledges (retrying while it is away). */
+  private async publish(at: { key: string; taskId: string }, data: Uint8Array, msgID: string, m: JsMsg) {
+    const subject = RESULTS_SUBJECTS.replace('>', `${at.key}.${at.taskId}`);
+    this.publishing++;
+    try {
+      let wait = 250;
+      for (;;) {
+        try {
+          await this.js.publish(subject, data, { msgID, timeout: 10_000 });
+          return;
+        } catch (e) {
+          if (this.abandoned || !isTransient(e)) throw e;
+          this.o.log.warn(`publishing the result of ${at.taskId}: ${(e as Error).message}; retrying`);
+          m.working();
+          await sleep(wait);
+          wait = Math.min(wait * 2, 5000);
+        }
+      }
+    } finally {
+      this.publishing--;
+    }
+  }
+
+  /** SIGTERM: stop pulling, let the tasks in flight finish and their results be stored, exit 0. */
+  drain(signal: string): void {
+    const { log } = this.o;
+    if (this.draining) {
+      log.warn(`${signal} again: giving up the drain`);
+      this.abandon();
+      return;
+    }
+    this.draining = true;
+    log.info(
+      `${signal}: draining: stopped pulling; finishing ${this.running} task(s) in flight${this.publishing ? ` and publishing ${this.publishing} result(s)` : ''}`,
+    );
+    // Still starting: nothing is in flight.
+    if (!this.pulling) {
+      this.shutdown(0);
+      return;
+    }
+    void this.drainNow();
+  }
+
+  private async drainNow(): Promise<void> {
+    const { log } = this.o;
+    this.announce();
+    for (const f of this.fetches) f.stop();
+    let timer: NodeJS.Timeout | null = null;
+    const timeout = this.o.drainTimeoutMs;
+    if (timeout !== undefined)
+      timer = setTimeout(() => {
+        log.warn(`drain timed out after ${timeout / 1000} s`);
+        this.abandon();
+      }, timeout);
+    let lastLog = Date.now();
+    while (this.inFlight.size > 0 && !this.abandoned) {
+      await Promise.race([Promise.allSettled([...this.inFlight.values()]), sleep(1000)]);
+      if (Date.now() - lastLog > 30_000 && this.inFlight.size > 0) {
+        lastLog = Date.now();
+        log.info(`draining: ${this.inFlight.size} task(s) still in flight`);
+      }
+    }
+    if (timer) clearTimeout(timer);
+    if (this.abandoned) return;
+    log.info(`drained: ${this.done} task(s) done; exiting`);
+    this.shutdown(0);
+  }
+
+  /** Returns every task still in flight to the queue at once (nak) and exits 1. */
+  private abandon(): void {
+    if (this.abandoned) return;
+    this.abandoned = true;
+    this.draining = true;
+    for (const m of this.inFlight.keys()) m.nak();
+    this.o.log.warn(`returned ${this.inFlight.size} unfinished task(s) to the queue`);
+    this.shutdown(1);
+  }
+
+  /** Closes everything after a failed start (the caller reports the error). */
+  async stop(): Promise<void> {
+    this.draining = true;
+    this.shutdown(1);
+    await this.exited;
+  }
+
+  private shutdown(code: number): void {
+    if (this.closing) return;
+    this.closing = true;
+    void (async () => {
+      if (this.presenceTimer) clearInterval(this.presenceTimer);
+      for (const f of this.fetches) f.stop();
+      if (this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => this.nc?.close());
+      await this.pool?.destroy().catch(() => undefined);
+      await this.health?.close();
+      this.finish(code);
+    })();
+  }
+
+  private finish(code: number): void {
+    this.finished(code);
+  }
+}
