@@ -49,8 +49,25 @@ export interface Objective {
    * whose KKT matrix is always indefinite): the matrix whose eigenvalues classify the point.
    */
   reducedHessian?(x: Float64Array): { matrix: Float64Array; n: number };
+  /** For network problems: the learned basis functions on a plot grid (report figures). */
+  sampleBasis?(x: Float64Array): BasisSample;
   /** Canonical representative of x (angles reduced modulo 2π), for storage and comparison. */
   canonical?(x: Float64Array): Float64Array;
+}
+
+/** Basis functions φ_k, the solution u and the exact solution (or target) on a plot grid. */
+export interface BasisSample {
+  /** Spatial dimension d. */
+  readonly d: number;
+  /** Plot points, M × d. */
+  readonly grid: Float64Array;
+  /** φ_k at the plot points, M × width. */
+  readonly basis: Float64Array;
+  readonly width: number;
+  /** u = Σ_k c_k φ_k, M. */
+  readonly u: Float64Array;
+  /** The target (regression) or the exact solution (PINN), M. */
+  readonly exact: Float64Array;
 }
 
 export const NO_DIAGNOSTICS: Diagnostics = Object.freeze({

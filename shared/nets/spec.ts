@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import type { Stream } from '../rng/stream.js';
+import { type Activation, sineActivation, tanhActivation } from './activation.js';
+import type { JetShape } from './jets.js';
+import { paramLayout } from './layout.js';
+import type { Mlp } from './mlp.js';
+
+/**
+ * The network part of a problem spec, flat so that a study can sweep any of it
+ * (`sweep: { width: [5, 10, 20, 40] }`). Defaults are the paper's architecture (§3: two hidden
+ * layers, tanh, Xavier normal); ω, m and σ defaults are ours.
+ */
+export const NET_FIELDS = {
+  /** Units per hidden layer. */
+  width: z.number().int().min(1).max(512).default(10),
+  /** Hidden layers. */
+  depth: z.number().int().min(1).max(8).default(2),
+  activation: z.enum(['tanh', 'sin']).default('tanh'),
+  /** Frequency ω of sin(ω z) (SIREN); ignored by tanh. */
+  omega: z.number().positive().default(1),
+  init: z.enum(['xavier-normal', 'xavier-uniform', 'siren']).default('xavier-normal'),
+  /** Fourier features m (0: none); the embedding [cos 2πBx, sin 2πBx] has 2m inputs. */
+  fourierFeatures: z.number().int().min(0).max(512).default(0),
+  /** Standard deviation σ of the entries of B ~ N(0, σ²), drawn from the task's problem stream. */
+  fourierSigma: z.number().positive().default(1),
+};
+
+export interface NetParams {
+  width: number;
+  depth: number;
+  activation: 'tanh' | 'sin';
+  omega: number;
+  init: 'xavier-normal' | 'xavier-uniform' | 'siren';
+  fourierFeatures: number;
+  fourierSigma: number;
+}
+
+export function activationOf(p: NetParams): Activation {
+  return p.activation === 'tanh' ? tanhActivation : sineActivation(p.omega);
+}
+
+/** The network and its (untrained) Fourier matrix B (m × d, or null). */
+export function buildNet(
+  p: NetParams,
+  shape: JetShape,
+  rng: Stream,
+): { net: Mlp; fourier: Float64Array | null } {
+  const fourier =
+    p.fourierFeatures > 0
+      ? rng.fillNormal(new Float64Array(p.fourierFeatures * shape.d), 0, p.fourierSigma)
+      : null;
+  const inputs = fourier ? 2 * p.fourierFeatures : shape.d;
+  const layout = paramLayout(
+    inputs,
+    Array.from({ length: p.depth }, () => p.width),
+  );
+  return { net: { layout, shape, activation: activationOf(p) }, fourier };
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { NET_FIELDS } from '../nets/spec.js';
+import type { ProblemKind } from './kind.js';
+import { linspace, NetworkObjective, netParams } from './network.js';
+
+const schema = z.strictObject({
+  kind: z.literal('pinn-1d'),
+  ...NET_FIELDS,
+  // The paper's 1-D PINN is a SIREN (§4); ω's default is ours.
+  activation: NET_FIELDS.activation.unwrap().default('sin'),
+  /** f = (kπ)² sin(kπx), so that u = sin(kπx) is exact (default the paper's k = 1). */
+  k: z.number().positive().default(1),
+  /** Interior collocation points x_i = i / (N + 1), i = 1 … N. */
+  points: z.number().int().min(1).max(100_000).default(100),
+});
+
+/**
+ * The 1-D Poisson problem −u″ = f on [0, 1], u(0) = u(1) = 0 (paper §4, Eqs. 10–11), the
+ * boundary built into every basis function: φ_k = d·h_k, d(x) = x(1 − x). The strong-form loss
+ * (1/N) Σ (−u″ − f)² is a basis loss with ψ_k = −(d h_k)″ = −(d″ h + 2d′ h′ + d h″), i.e.
+ * α = (−d″, −2d′, −d) = (2, −2(1 − 2x), −x(1 − x)) on the channels (h, h′, h″).
+ */
+export const pinn1d: ProblemKind = {
+  kind: 'pinn-1d',
+  schema: schema as unknown as z.ZodObject,
+  create(raw, rng) {
+    const p = raw as z.output<typeof schema>;
+    const N = p.points;
+    const points = Float64Array.from({ length: N }, (_, i) => (i + 1) / (N + 1));
+    const kp = p.k * Math.PI;
+    const plot = linspace(0, 1, 201);
+    return new NetworkObjective(
+      {
+        kind: 'pinn-1d',
+        d: 1,
+        secondDerivatives: true,
+        points,
+        alpha: (shape) => {
+          const C = shape.channels;
+          const a = new Float64Array(N * C);
+          for (let i = 0; i < N; i++) {
+            const x = points[i];
+            a[i * C] = 2;
+            a[i * C + 1] = -2 * (1 - 2 * x);
+            a[i * C + 2] = -x * (1 - x);
+          }
+          return a;
+        },
+        target: points.map((x) => kp * kp * Math.sin(kp * x)),
+        boundary: (x) => x[0] * (1 - x[0]),
+        plotGrid: () => plot,
+        exact: (x) => Math.sin(kp * x[0]),
+      },
+      netParams(p),
+      rng,
+    );
+  },
+};
