@@ -5,168 +5,56 @@ import { fanIn } from './layout.js';
 import type { LossPass } from './loss-gradient.js';
 
 /**
- * The exact Hessian of L = (1/N) Σ r_i² (basis-loss.ts), assembled, not differentiated twice:
- *   H = (2/N) Σ_i J_iᵀJ_i  +  Σ_i Σ_nodes (adjoint) · J_inᵀ (local Hessian) J_in,
- * the second sum running over the nodes of the network whose local second derivative is nonzero
- * ("edge pushing"): each unit's activation jet (local Hessian M, jet-map.ts), each product
- * W_l · a_{l−1} (bilinear: couples W_l[u][j] with whatever a_{l−1,j} depends on) and the output
- * c · ψ (couples c_k with the inner parameters of ψ_k). The Jacobians J_in are forward-mode and
- * sparse by layer: a unit's pre-activation depends on the parameters of earlier layers densely but
- * on its own layer only through its row of W and its bias, which the loops below exploit. Cost per
- * point ≈ Σ_l w_l C P_l² / 2 with P_l the parameters before layer l, plus the N n² of JᵀJ (one GEMM):
- * for the tanh width-20 regression (n = 480) the GEMM is most of it.
- * Only the lower triangle is accumulated; the upper is mirrored at the end, so H is exactly symmetric.
+ * The exact Hessian of L = (1/N) Σ r_i² (basis-loss.ts), assembled rather than differentiated twice:
+ *   H = (2/N) JᵀJ  +  Σ_nodes (adjoint) · J_inᵀ (local Hessian) J_in,
+ * the second sum over the nodes whose local second derivative is nonzero ("edge pushing"): every
+ * unit's activation jet (local Hessian M, jet-map.ts), every product W_l · a_{l−1} (bilinear: it
+ * couples W_l[u][j] with whatever a_{l−1,j} depends on) and the output c · ψ (it couples c_k with
+ * ψ_k's inner parameters). J_in are forward-mode Jacobians, sparse by layer: a unit's pre-activation
+ * depends densely on the P_l parameters of earlier layers but on its own layer only through its
+ * row of W_l and its bias. Each block is one GEMM over all K = N·C (point, channel) pairs, through
+ * the SIMD kernel: per-point rank-C updates ran at ~0.2 GFlop/s and took 63 ms at n = 480
+ * (measured; test/bench/nets.bench.ts), the GEMMs run at ~9.
+ *
+ * Layouts (row-major): JA, the Jacobian of layer l's input jets, is F × (K·P) with element
+ * [j][(i·C + c)·P + q]; JZd = W_l · JA is w × (K·P); Ã, the local Jacobian of z_{l,u} in
+ * (W_l[u][·], b_l[u]), is K × (F + 1) and the same for every unit u.
+ * Only the lower triangle is accumulated and then mirrored, so H is exactly symmetric.
  */
 export function lossHessian(loss: BasisLoss, theta: Float64Array, pass: LossPass): Float64Array {
-  const { net, N, alpha } = loss;
+  const { net, N } = loss;
   const { layout, shape } = net;
-  const { d, channels: C } = shape;
+  const C = shape.channels;
   const n = layout.dim;
   const L = layout.widths.length;
-  const wL = layout.widths[L - 1];
-  const PL = layout.prefix[L];
+  const K = N * C;
   const H = new Float64Array(n * n);
-  const JT = new Float64Array(n * N); // J transposed: n × N, J_i = ∇r_i
-  const D = new Float64Array(C * C);
-  const M = new Float64Array(C * C);
-  const Y = new Float64Array(C * Math.max(1, layout.prefix[L - 1]));
-  const atil = new Float64Array((Math.max(layout.inputs, ...layout.widths) + 1) * C);
-  const beta = new Float64Array(C);
-  const { fw, abar, zbar, psi, r } = pass;
-
-  for (let i = 0; i < N; i++) {
-    // JA: Jacobian of the current layer's input activation jets, rows (j, ch), P columns.
-    let JA = new Float64Array(0);
-    for (let l = 0; l < L; l++) {
-      const w = layout.widths[l];
-      const F = fanIn(layout, l);
-      const P = layout.prefix[l];
-      const Pn = layout.prefix[l + 1];
-      const Wo = layout.offW[l];
-      const Bo = layout.offB[l];
-      const last = l === L - 1;
-      const prev = l === 0 ? fw.x0 : fw.a[l - 1];
-      const po = i * F * C;
-      // ã: the local Jacobian of z_{l,u} in (W_l[u][·], b_l[u]), the same for every unit.
-      for (let j = 0; j < F; j++) for (let ch = 0; ch < C; ch++) atil[j * C + ch] = prev[po + j * C + ch];
-      for (let ch = 0; ch < C; ch++) atil[F * C + ch] = ch === 0 ? 1 : 0;
-      // JZd = W_l · JA: the pre-activations' Jacobian in the parameters of earlier layers.
-      const JZd = new Float64Array(w * C * P);
-      if (P > 0) matmul(w, C * P, F, theta.subarray(Wo, Wo + w * F), JA, JZd);
-      // Next JA (rows (u, ch), Pn columns), or JΨ (rows u) at the last layer.
-      const next = new Float64Array(last ? w * Pn : w * C * Pn);
-      for (let u = 0; u < w; u++) {
-        const zo = (i * w + u) * C;
-        const so = (i * w + u) * 5;
-        const z = fw.z[l];
-        const s = fw.s[l];
-        jetJacobian(d, C, z, zo, s, so, D);
-        jetCurvature(d, C, z, zo, s, so, abar[l], zo, M);
-        const zb = zbar[l];
-        const rowW = Wo + u * F;
-        // Y = M · JZd_u (C × P).
-        for (let c1 = 0; c1 < C; c1++) {
-          const yo = c1 * P;
-          Y.fill(0, yo, yo + P);
-          for (let c2 = 0; c2 < C; c2++) {
-            const m = M[c1 * C + c2];
-            if (m === 0) continue;
-            const jo = (u * C + c2) * P;
-            for (let q = 0; q < P; q++) Y[yo + q] += m * JZd[jo + q];
-          }
-        }
-        // Earlier × earlier: JZd_uᵀ M JZd_u, lower triangle.
-        for (let c1 = 0; c1 < C; c1++) {
-          const jo = (u * C + c1) * P;
-          const yo = c1 * P;
-          for (let p = 0; p < P; p++) {
-            const v = JZd[jo + p];
-            if (v === 0) continue;
-            const ho = p * n;
-            for (let q = 0; q <= p; q++) H[ho + q] += v * Y[yo + q];
-          }
-        }
-        // Own row (W_l[u][j], b_l[u]) × earlier: ã_jᵀ Y (activation) + z̄_u · JA_j (bilinear W·a).
-        for (let j = 0; j <= F; j++) {
-          const R = j === F ? Bo + u : rowW + j;
-          const ho = R * n;
-          for (let c1 = 0; c1 < C; c1++) {
-            const t = atil[j * C + c1];
-            if (t === 0) continue;
-            const yo = c1 * P;
-            for (let q = 0; q < P; q++) H[ho + q] += t * Y[yo + q];
-          }
-          if (j < F && P > 0)
-            for (let ch = 0; ch < C; ch++) {
-              const t = zb[zo + ch];
-              const jo = (j * C + ch) * P;
-              for (let q = 0; q < P; q++) H[ho + q] += t * JA[jo + q];
-            }
-        }
-        // Own row × own row: ã_{j1}ᵀ M ã_{j2}, j1 ≥ j2 (the bias sits after the whole W_l).
-        for (let j1 = 0; j1 <= F; j1++) {
-          const R1 = j1 === F ? Bo + u : rowW + j1;
-          for (let c2 = 0; c2 < C; c2++) {
-            let v = 0;
-            for (let c1 = 0; c1 < C; c1++) v += atil[j1 * C + c1] * M[c1 * C + c2];
-            beta[c2] = v;
-          }
-          for (let j2 = 0; j2 <= j1; j2++) {
-            const R2 = j2 === F ? Bo + u : rowW + j2;
-            let v = 0;
-            for (let c2 = 0; c2 < C; c2++) v += beta[c2] * atil[j2 * C + c2];
-            H[R1 * n + R2] += v;
-          }
-        }
-        // Forward Jacobian of this unit's activation jet (or of ψ_u at the last layer).
-        if (last) {
-          // JΨ_u = β · Jz_u with β = αᵀ D.
-          for (let c2 = 0; c2 < C; c2++) {
-            let v = 0;
-            for (let c1 = 0; c1 < C; c1++) v += alpha[i * C + c1] * D[c1 * C + c2];
-            beta[c2] = v;
-          }
-          const oo = u * Pn;
-          for (let c2 = 0; c2 < C; c2++) {
-            const b = beta[c2];
-            if (b === 0) continue;
-            const jo = (u * C + c2) * P;
-            for (let q = 0; q < P; q++) next[oo + q] += b * JZd[jo + q];
-            for (let j = 0; j < F; j++) next[oo + rowW + j] += b * atil[j * C + c2];
-            next[oo + Bo + u] += b * atil[F * C + c2];
-          }
-        } else {
-          for (let c1 = 0; c1 < C; c1++) {
-            const oo = (u * C + c1) * Pn;
-            for (let c2 = 0; c2 < C; c2++) {
-              const b = D[c1 * C + c2];
-              if (b === 0) continue;
-              const jo = (u * C + c2) * P;
-              for (let q = 0; q < P; q++) next[oo + q] += b * JZd[jo + q];
-              for (let j = 0; j < F; j++) next[oo + rowW + j] += b * atil[j * C + c2];
-              next[oo + Bo + u] += b * atil[F * C + c2];
-            }
-          }
-        }
+  const J = new Float64Array(N * n); // rows ∇r_i
+  let JA: Float64Array = new Float64Array(0);
+  for (let l = 0; l < L; l++) {
+    const w = layout.widths[l];
+    const F = fanIn(layout, l);
+    const P = layout.prefix[l];
+    const prev = l === 0 ? pass.fw.x0 : pass.fw.a[l - 1];
+    // Ã and its transpose: [(i, c)][j] = a_{l−1,i,j,c}; the bias column is the value channel's 1.
+    const At = new Float64Array((F + 1) * K);
+    for (let i = 0; i < N; i++)
+      for (let c = 0; c < C; c++) {
+        const k = i * C + c;
+        for (let j = 0; j < F; j++) At[j * K + k] = prev[(i * F + j) * C + c];
+        At[F * K + k] = c === 0 ? 1 : 0;
       }
-      JA = next;
-    }
-    // Output c · ψ: c_k × inner (adjoint ρ_i), and the residual's gradient J_i.
-    const rho = (2 * r[i]) / N;
-    for (let k = 0; k < wL; k++) {
-      const ho = (layout.offC + k) * n;
-      const jo = k * PL;
-      const ck = theta[layout.offC + k];
-      for (let q = 0; q < PL; q++) {
-        H[ho + q] += rho * JA[jo + q];
-        JT[q * N + i] += ck * JA[jo + q];
-      }
-      JT[(layout.offC + k) * N + i] = psi[i * wL + k];
-    }
+    const JZd = new Float64Array(w * K * P);
+    if (P > 0) matmul(w, K * P, F, theta.subarray(layout.offW[l], layout.offW[l] + w * F), JA, JZd);
+    const { D, M } = unitMatrices(loss, pass, l);
+    if (P > 0) earlierBlocks(loss, pass, l, H, JA, JZd, At, M);
+    ownBlocks(loss, l, H, At, M);
+    JA = l === L - 1 ? JA : nextJacobian(loss, l, JZd, At, D);
+    if (l === L - 1) outputBlocks(loss, theta, pass, H, J, JZd, At, D);
   }
-  // Gauss–Newton part (2/N) JᵀJ, one GEMM (J is JTᵀ: JTᵀ as the N × n right operand).
-  const J = new Float64Array(N * n);
-  for (let q = 0; q < n; q++) for (let i = 0; i < N; i++) J[i * n + q] = JT[q * N + i];
+  // Gauss–Newton part (2/N) JᵀJ.
+  const JT = new Float64Array(n * N);
+  for (let i = 0; i < N; i++) for (let q = 0; q < n; q++) JT[q * N + i] = J[i * n + q];
   const G = new Float64Array(n * n);
   matmul(n, n, N, JT, J, G);
   const s = 2 / N;
@@ -176,4 +64,249 @@ export function lossHessian(loss: BasisLoss, theta: Float64Array, pass: LossPass
   }
   for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) H[p * n + q] = H[q * n + p];
   return H;
+}
+
+/** D = ∂a/∂z and M (the adjoint-weighted jet Hessian) of every (unit, point), w × N × C². */
+function unitMatrices(loss: BasisLoss, pass: LossPass, l: number) {
+  const { N } = loss;
+  const { d, channels: C } = loss.net.shape;
+  const w = loss.net.layout.widths[l];
+  const D = new Float64Array(w * N * C * C);
+  const M = new Float64Array(w * N * C * C);
+  const z = pass.fw.z[l];
+  const s = pass.fw.s[l];
+  const dTmp = new Float64Array(C * C);
+  const mTmp = new Float64Array(C * C);
+  for (let i = 0; i < N; i++)
+    for (let u = 0; u < w; u++) {
+      const zo = (i * w + u) * C;
+      jetJacobian(d, C, z, zo, s, (i * w + u) * 5, dTmp);
+      jetCurvature(d, C, z, zo, s, (i * w + u) * 5, pass.abar[l], zo, mTmp);
+      D.set(dTmp, (u * N + i) * C * C);
+      M.set(mTmp, (u * N + i) * C * C);
+    }
+  return { D, M };
+}
+
+/** out[u][(i,c1)][q] = Σ_c2 X[u][(i,c2)][q] · Mᵀ… : applies each (u, i)'s C × C matrix to its C rows. */
+function applyPerPoint(
+  w: number,
+  N: number,
+  C: number,
+  P: number,
+  mats: Float64Array,
+  X: Float64Array,
+  out: Float64Array,
+): void {
+  for (let u = 0; u < w; u++)
+    for (let i = 0; i < N; i++) {
+      const mo = (u * N + i) * C * C;
+      const base = (u * N + i) * C * P;
+      for (let c1 = 0; c1 < C; c1++) {
+        const yo = base + c1 * P;
+        for (let c2 = 0; c2 < C; c2++) {
+          const m = mats[mo + c1 * C + c2];
+          if (m === 0) continue;
+          const xo = base + c2 * P;
+          for (let q = 0; q < P; q++) out[yo + q] += m * X[xo + q];
+        }
+      }
+    }
+}
+
+/** Earlier × earlier (JZdᵀ M JZd) and own rows × earlier (Ãᵀ M JZd, and z̄ · JA for W_l · a). */
+function earlierBlocks(
+  loss: BasisLoss,
+  pass: LossPass,
+  l: number,
+  H: Float64Array,
+  JA: Float64Array,
+  JZd: Float64Array,
+  At: Float64Array,
+  M: Float64Array,
+): void {
+  const { N } = loss;
+  const { layout, shape } = loss.net;
+  const C = shape.channels;
+  const n = layout.dim;
+  const w = layout.widths[l];
+  const F = fanIn(layout, l);
+  const P = layout.prefix[l];
+  const K = N * C;
+  const Y = new Float64Array(w * K * P);
+  applyPerPoint(w, N, C, P, M, JZd, Y);
+  // JZd as (w·K) × P: its transpose times Y.
+  const Xt = new Float64Array(P * w * K);
+  const rows = w * K;
+  for (let r = 0; r < rows; r++) for (let q = 0; q < P; q++) Xt[q * rows + r] = JZd[r * P + q];
+  const G = new Float64Array(P * P);
+  matmul(P, P, rows, Xt, Y, G);
+  for (let p = 0; p < P; p++) for (let q = 0; q <= p; q++) H[p * n + q] += G[p * P + q];
+  // Own rows × earlier, activation part: for each unit, Ãᵀ (F+1 × K) · Y_u (K × P).
+  const T = new Float64Array((F + 1) * P);
+  const Wo = layout.offW[l];
+  const Bo = layout.offB[l];
+  for (let u = 0; u < w; u++) {
+    matmul(F + 1, P, K, At, Y.subarray(u * K * P, (u + 1) * K * P), T);
+    for (let j = 0; j <= F; j++) {
+      const ho = (j === F ? Bo + u : Wo + u * F + j) * n;
+      for (let q = 0; q < P; q++) H[ho + q] += T[j * P + q];
+    }
+  }
+  // Own rows × earlier, bilinear part: for each input j, Z̄ (w × K) · JA_j (K × P).
+  const Zb = new Float64Array(w * K);
+  const zb = pass.zbar[l];
+  for (let i = 0; i < N; i++)
+    for (let u = 0; u < w; u++) for (let c = 0; c < C; c++) Zb[u * K + i * C + c] = zb[(i * w + u) * C + c];
+  const U = new Float64Array(w * P);
+  for (let j = 0; j < F; j++) {
+    matmul(w, P, K, Zb, JA.subarray(j * K * P, (j + 1) * K * P), U);
+    for (let u = 0; u < w; u++) {
+      const ho = (Wo + u * F + j) * n;
+      for (let q = 0; q < P; q++) H[ho + q] += U[u * P + q];
+    }
+  }
+}
+
+/** Own rows × own rows: per unit, Ãᵀ M Ã ((F+1) × (F+1)), lower triangle (the bias row is last). */
+function ownBlocks(loss: BasisLoss, l: number, H: Float64Array, At: Float64Array, M: Float64Array): void {
+  const { N } = loss;
+  const { layout, shape } = loss.net;
+  const C = shape.channels;
+  const n = layout.dim;
+  const w = layout.widths[l];
+  const F = fanIn(layout, l);
+  const K = N * C;
+  const Wo = layout.offW[l];
+  const Bo = layout.offB[l];
+  const Bm = new Float64Array(K * (F + 1)); // M_u Ã, K × (F+1)
+  const T = new Float64Array((F + 1) * (F + 1));
+  for (let u = 0; u < w; u++) {
+    Bm.fill(0);
+    for (let i = 0; i < N; i++) {
+      const mo = (u * N + i) * C * C;
+      for (let c1 = 0; c1 < C; c1++) {
+        const bo = (i * C + c1) * (F + 1);
+        for (let c2 = 0; c2 < C; c2++) {
+          const m = M[mo + c1 * C + c2];
+          if (m === 0) continue;
+          const k2 = i * C + c2;
+          for (let j = 0; j <= F; j++) Bm[bo + j] += m * At[j * K + k2];
+        }
+      }
+    }
+    matmul(F + 1, F + 1, K, At, Bm, T);
+    for (let j1 = 0; j1 <= F; j1++) {
+      const r1 = j1 === F ? Bo + u : Wo + u * F + j1;
+      for (let j2 = 0; j2 <= j1; j2++) {
+        const r2 = j2 === F ? Bo + u : Wo + u * F + j2;
+        H[r1 * n + r2] += T[j1 * (F + 1) + j2];
+      }
+    }
+  }
+}
+
+/**
+ * The Jacobian of layer l's activation jets in the parameters of layers 1 … l, laid out as the
+ * next layer's input: w × (K · P_{l+1}), [u][(i,c)][q] = Σ_c' D[c][c'] Jz[u][(i,c')][q], where Jz
+ * is JZd on the earlier columns and Ã on unit u's own row and bias (zero on other units' rows).
+ */
+function nextJacobian(
+  loss: BasisLoss,
+  l: number,
+  JZd: Float64Array,
+  At: Float64Array,
+  D: Float64Array,
+): Float64Array {
+  const { N } = loss;
+  const { layout, shape } = loss.net;
+  const C = shape.channels;
+  const w = layout.widths[l];
+  const F = fanIn(layout, l);
+  const P = layout.prefix[l];
+  const Pn = layout.prefix[l + 1];
+  const K = N * C;
+  const Wo = layout.offW[l];
+  const Bo = layout.offB[l];
+  const out = new Float64Array(w * K * Pn);
+  for (let u = 0; u < w; u++)
+    for (let i = 0; i < N; i++) {
+      const mo = (u * N + i) * C * C;
+      for (let c1 = 0; c1 < C; c1++) {
+        const oo = (u * K + i * C + c1) * Pn;
+        for (let c2 = 0; c2 < C; c2++) {
+          const b = D[mo + c1 * C + c2];
+          if (b === 0) continue;
+          const jo = (u * K + i * C + c2) * P;
+          for (let q = 0; q < P; q++) out[oo + q] += b * JZd[jo + q];
+          const k2 = i * C + c2;
+          for (let j = 0; j < F; j++) out[oo + Wo + u * F + j] += b * At[j * K + k2];
+          out[oo + Bo + u] += b * At[F * K + k2];
+        }
+      }
+    }
+  return out;
+}
+
+/**
+ * The output c · ψ at the last layer: JΨ_{i,u} = β · Jz_{i,u} with β = αᵀ D; then the c_u rows
+ * H[c_u][q] += Σ_i ρ_i JΨ_{i,u}[q] (ρ_i = 2r_i/N, the adjoint of r_i), and the residual
+ * gradients J_i = Σ_u c_u JΨ_{i,u} on the inner columns, ψ_i on the outer ones.
+ */
+function outputBlocks(
+  loss: BasisLoss,
+  theta: Float64Array,
+  pass: LossPass,
+  H: Float64Array,
+  J: Float64Array,
+  JZd: Float64Array,
+  At: Float64Array,
+  D: Float64Array,
+): void {
+  const { N, alpha } = loss;
+  const { layout, shape } = loss.net;
+  const C = shape.channels;
+  const n = layout.dim;
+  const L = layout.widths.length;
+  const l = L - 1;
+  const w = layout.widths[l];
+  const F = fanIn(layout, l);
+  const P = layout.prefix[l];
+  const K = N * C;
+  const Wo = layout.offW[l];
+  const Bo = layout.offB[l];
+  const { offC } = layout;
+  const beta = new Float64Array(C);
+  for (let u = 0; u < w; u++) {
+    const hc = (offC + u) * n;
+    const cu = theta[offC + u];
+    for (let i = 0; i < N; i++) {
+      const rho = (2 * pass.r[i]) / N;
+      const mo = (u * N + i) * C * C;
+      for (let c2 = 0; c2 < C; c2++) {
+        let v = 0;
+        for (let c1 = 0; c1 < C; c1++) v += alpha[i * C + c1] * D[mo + c1 * C + c2];
+        beta[c2] = v;
+      }
+      const jr = i * n;
+      for (let c2 = 0; c2 < C; c2++) {
+        const b = beta[c2];
+        if (b === 0) continue;
+        const jo = (u * K + i * C + c2) * P;
+        for (let q = 0; q < P; q++) {
+          const v = b * JZd[jo + q];
+          H[hc + q] += rho * v;
+          J[jr + q] += cu * v;
+        }
+        const k2 = i * C + c2;
+        for (let j = 0; j <= F; j++) {
+          const q = j === F ? Bo + u : Wo + u * F + j;
+          const v = b * At[j * K + k2];
+          H[hc + q] += rho * v;
+          J[jr + q] += cu * v;
+        }
+      }
+      J[jr + offC + u] = pass.psi[i * w + u];
+    }
+  }
 }
