@@ -18,6 +18,6 @@ test('README documents every column of the runs, history and trials tables with 
 });
 
 test('README starts with the two quick-start commands', (t) => {
-  t.regex(readme, /npm install && npx saddlescope run studies\/torus\.yaml/);
+  t.regex(readme, /npm ci && npx saddlescope run studies\/torus\.yaml/);
   t.regex(readme, /^npm test\b/m);
 });
