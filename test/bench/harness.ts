@@ -1,6 +1,7 @@
 /**
- * Benchmark harness: every `test/bench/*.bench.ts` exports `bench(): Promise<BenchReport>`;
- * `npm run bench` runs them all (or those named on the command line) and prints their tables.
+ * Benchmark harness: every `test/bench/*.bench.ts` exports `bench(): Promise<BenchReport>` (or
+ * several, one table each); `npm run bench` runs them all (or those named on the command line,
+ * e.g. `node dist/test/bench/run.js nets`) and prints their tables.
  * Targets are ratios against a baseline measured in the same run, never absolute times.
  */
 export interface BenchRow {

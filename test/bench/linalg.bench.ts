@@ -14,11 +14,17 @@ import { ldlt } from '../../shared/linalg/ldlt.js';
 import { Stream } from '../../shared/rng/stream.js';
 import { type BenchReport, type BenchRow, median, timeMs } from './harness.js';
 
-interface Case {
+export interface Case {
   readonly name: string;
   readonly n: number;
   readonly a: Float64Array;
+  /** A right-hand side: the server then also answers `name solve` with np.linalg.solve(a, rhs). */
+  readonly rhs?: Float64Array;
+  /** The routines to warm up on this matrix (default eigh and eigvalsh, plus solve with an rhs). */
+  readonly routines?: readonly NumpyRoutine[];
 }
+
+export type NumpyRoutine = 'eigh' | 'eigvalsh' | 'solve';
 
 function randomSymmetric(n: number): Float64Array {
   const s = new Stream('bench', 'linalg', n);
@@ -57,58 +63,109 @@ function saddleLike(n: number, m: number, r: number): Float64Array {
 const PYTHON = `
 import json, sys, time
 import numpy as np
-mats = {s["name"]: np.fromfile(s["file"], dtype=np.float64).reshape(s["n"], s["n"]) for s in json.loads(sys.argv[1])}
-fns = {"eigh": np.linalg.eigh, "eigvalsh": np.linalg.eigvalsh}
-for a in mats.values():
-    for f in fns.values():
-        f(a); f(a)
+specs = json.loads(sys.argv[1])
+mats = {s["name"]: np.fromfile(s["file"], dtype=np.float64).reshape(s["n"], s["n"]) for s in specs}
+rhs = {s["name"]: np.fromfile(s["rhs"], dtype=np.float64) for s in specs if "rhs" in s}
+fns = {
+    "eigh": lambda name, a: np.linalg.eigh(a),
+    "eigvalsh": lambda name, a: np.linalg.eigvalsh(a),
+    "solve": lambda name, a: np.linalg.solve(a, rhs[name]),
+}
+for s in specs:
+    for r in s["routines"]:
+        fns[r](s["name"], mats[s["name"]]); fns[r](s["name"], mats[s["name"]])
 print(json.dumps({"numpy": np.__version__}), flush=True)
 for line in sys.stdin:
     name, routine = line.split()
     a = mats[name]; f = fns[routine]
-    t0 = time.perf_counter(); f(a); t = (time.perf_counter() - t0) * 1e3
+    t0 = time.perf_counter(); f(name, a); t = (time.perf_counter() - t0) * 1e3
     print(t, flush=True)
 `;
 
-interface Numpy {
+export interface Numpy {
   readonly version: string;
-  time(name: string, routine: 'eigh' | 'eigvalsh'): Promise<number>;
+  time(name: string, routine: NumpyRoutine): Promise<number>;
   close(): void;
 }
 
-async function startNumpy(cases: readonly Case[], dir: string): Promise<Numpy | string> {
+const f64 = (a: Float64Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+/**
+ * Starts the numpy timing server on `cases` (files in `dir`). `python` defaults to the `python3` on
+ * PATH and `env` to ours; the BLAS thread variables are set to 1 on top of either.
+ */
+export async function startNumpy(
+  cases: readonly Case[],
+  dir: string,
+  opts: { python?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Numpy | string> {
   const specs = cases.map((c) => {
     const file = join(dir, `${c.name}.f64`);
-    writeFileSync(file, new Uint8Array(c.a.buffer, c.a.byteOffset, c.a.byteLength));
-    return { name: c.name, n: c.n, file };
+    writeFileSync(file, f64(c.a));
+    const routines = c.routines ?? (c.rhs ? ['eigh', 'eigvalsh', 'solve'] : ['eigh', 'eigvalsh']);
+    if (!c.rhs) return { name: c.name, n: c.n, file, routines };
+    const rhs = join(dir, `${c.name}.rhs.f64`);
+    writeFileSync(rhs, f64(c.rhs));
+    return { name: c.name, n: c.n, file, rhs, routines };
   });
   const threads = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-  const child = spawn('python3', ['-c', PYTHON, JSON.stringify(specs)], {
-    env: { ...process.env, ...threads },
-    stdio: ['pipe', 'pipe', 'pipe'],
+  const server = await startLineServer(opts.python ?? 'python3', PYTHON, [JSON.stringify(specs)], {
+    ...(opts.env ?? process.env),
+    ...threads,
   });
+  if (typeof server === 'string') return `${server}: no LAPACK baseline`;
+  const version = (JSON.parse(server.first) as { numpy: string }).numpy;
+  return {
+    version,
+    async time(name, routine) {
+      return Number(await server.ask(`${name} ${routine}`));
+    },
+    close: server.close,
+  };
+}
+
+/** A Python child answering one stdout line per stdin line, after a first line of its own. */
+export interface LineServer {
+  /** The first line the child printed (once it is ready). */
+  readonly first: string;
+  ask(line: string): Promise<string>;
+  close(): void;
+}
+
+/**
+ * Runs `python -c code ...args`, writes `input` (if any) as its first stdin line and waits for its
+ * first stdout line; resolves to a sentence saying why when it cannot be run or exits first.
+ */
+export async function startLineServer(
+  python: string,
+  code: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  input?: string,
+): Promise<LineServer | string> {
+  const child = spawn(python, ['-c', code, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk) => {
     stderr += chunk;
   });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const failed = new Promise<string>((resolve) => {
-    child.on('error', (err) => resolve(`python3 could not be run (${err.message}): no LAPACK baseline`));
-    child.on('exit', () =>
-      resolve(`python3/numpy failed (${stderr.trim().split('\n').pop()}): no LAPACK baseline`),
-    );
+    child.on('error', (err) => resolve(`${python} could not be run (${err.message})`));
+    child.on('exit', () => resolve(`${python} failed (${stderr.trim().split('\n').pop()})`));
   });
+  // A child that died before reading its input must not take us down with EPIPE.
+  child.stdin.on('error', () => {});
+  if (input !== undefined) child.stdin.write(`${input}\n`);
   const first = await Promise.race([lines.next(), failed]);
   if (typeof first === 'string') return first;
   if (first.done) return await failed;
-  const version = (JSON.parse(first.value) as { numpy: string }).numpy;
   return {
-    version,
-    async time(name, routine) {
-      child.stdin.write(`${name} ${routine}\n`);
-      const line = await lines.next();
-      if (line.done) throw new Error(`numpy timing server stopped: ${stderr}`);
-      return Number(line.value);
+    first: first.value,
+    async ask(line) {
+      child.stdin.write(`${line}\n`);
+      const answer = await lines.next();
+      if (answer.done) throw new Error(`${python} timing server stopped: ${stderr}`);
+      return answer.value;
     },
     close() {
       child.stdin.end();
@@ -117,7 +174,7 @@ async function startNumpy(cases: readonly Case[], dir: string): Promise<Numpy | 
 }
 
 /** Median wall time of our call, alternating call by call with numpy's when it is available. */
-async function paired(
+export async function paired(
   fn: () => unknown,
   reps: number,
   np?: () => Promise<number>,
@@ -134,7 +191,7 @@ async function paired(
   return { ours: median(ours), numpy: np ? median(theirs) : Number.NaN };
 }
 
-function mlMatrixMs(a: Float64Array, n: number, reps: number): number {
+export function mlMatrixMs(a: Float64Array, n: number, reps: number): number {
   const rows = Array.from({ length: n }, (_, i) => Array.from(a.subarray(i * n, i * n + n)));
   const m = new Matrix(rows);
   return timeMs(() => new EigenvalueDecomposition(m, { assumeSymmetric: true }), reps, reps > 1 ? 1 : 0);

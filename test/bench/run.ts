@@ -9,6 +9,9 @@ const files = (await readdir(here)).filter((f) => f.endsWith('.bench.js')).sort(
 for (const file of files) {
   const name = file.replace(/\.bench\.js$/, '');
   if (wanted.length > 0 && !wanted.includes(name)) continue;
-  const mod = (await import(pathToFileURL(`${here}/${file}`).href)) as { bench: () => Promise<BenchReport> };
-  console.log(formatReport(await mod.bench()));
+  const mod = (await import(pathToFileURL(`${here}/${file}`).href)) as {
+    bench: () => Promise<BenchReport | readonly BenchReport[]>;
+  };
+  // A bench may print several tables (one report each).
+  for (const report of [await mod.bench()].flat()) console.log(formatReport(report));
 }
