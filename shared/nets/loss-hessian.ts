@@ -88,30 +88,35 @@ function unitMatrices(loss: BasisLoss, pass: LossPass, l: number) {
   return { D, M };
 }
 
-/** out[u][(i,c1)][q] = Σ_c2 X[u][(i,c2)][q] · Mᵀ… : applies each (u, i)'s C × C matrix to its C rows. */
-function applyPerPoint(
+/**
+ * Y = M · JZd for every (unit, point): Y[(i·C + c1)][u][q] = Σ_c2 M_{u,i}[c1][c2] JZd[u][(i·C + c2)][q].
+ * Y is laid out (point-channel, unit, column), so that it is both the (K·w) × P right operand of
+ * JZdᵀ M JZd and the K × (w·P) right operand of Ãᵀ Y (one GEMM for all units).
+ */
+function applyCurvature(
   w: number,
   N: number,
   C: number,
   P: number,
-  mats: Float64Array,
-  X: Float64Array,
-  out: Float64Array,
-): void {
+  M: Float64Array,
+  JZd: Float64Array,
+): Float64Array {
+  const K = N * C;
+  const Y = new Float64Array(K * w * P);
   for (let u = 0; u < w; u++)
     for (let i = 0; i < N; i++) {
       const mo = (u * N + i) * C * C;
-      const base = (u * N + i) * C * P;
       for (let c1 = 0; c1 < C; c1++) {
-        const yo = base + c1 * P;
+        const yo = ((i * C + c1) * w + u) * P;
         for (let c2 = 0; c2 < C; c2++) {
-          const m = mats[mo + c1 * C + c2];
+          const m = M[mo + c1 * C + c2];
           if (m === 0) continue;
-          const xo = base + c2 * P;
-          for (let q = 0; q < P; q++) out[yo + q] += m * X[xo + q];
+          const xo = (u * K + i * C + c2) * P;
+          for (let q = 0; q < P; q++) Y[yo + q] += m * JZd[xo + q];
         }
       }
     }
+  return Y;
 }
 
 /** Earlier × earlier (JZdᵀ M JZd) and own rows × earlier (Ãᵀ M JZd, and z̄ · JA for W_l · a). */
@@ -133,39 +138,46 @@ function earlierBlocks(
   const F = fanIn(layout, l);
   const P = layout.prefix[l];
   const K = N * C;
-  const Y = new Float64Array(w * K * P);
-  applyPerPoint(w, N, C, P, M, JZd, Y);
-  // JZd as (w·K) × P: its transpose times Y.
-  const Xt = new Float64Array(P * w * K);
+  const Y = applyCurvature(w, N, C, P, M, JZd);
+  // JZd transposed, its rows in Y's (point-channel, unit) order: P × (K·w).
   const rows = w * K;
-  for (let r = 0; r < rows; r++) for (let q = 0; q < P; q++) Xt[q * rows + r] = JZd[r * P + q];
+  const Xt = new Float64Array(P * rows);
+  for (let u = 0; u < w; u++)
+    for (let k = 0; k < K; k++) {
+      const src = (u * K + k) * P;
+      const col = k * w + u;
+      for (let q = 0; q < P; q++) Xt[q * rows + col] = JZd[src + q];
+    }
   const G = new Float64Array(P * P);
   matmul(P, P, rows, Xt, Y, G);
   for (let p = 0; p < P; p++) for (let q = 0; q <= p; q++) H[p * n + q] += G[p * P + q];
-  // Own rows × earlier, activation part: for each unit, Ãᵀ (F+1 × K) · Y_u (K × P).
-  const T = new Float64Array((F + 1) * P);
+  // Own rows × earlier, activation part, all units at once: Ãᵀ (F+1 × K) · Y (K × w·P).
+  const T = new Float64Array((F + 1) * w * P);
+  matmul(F + 1, w * P, K, At, Y, T);
   const Wo = layout.offW[l];
   const Bo = layout.offB[l];
-  for (let u = 0; u < w; u++) {
-    matmul(F + 1, P, K, At, Y.subarray(u * K * P, (u + 1) * K * P), T);
-    for (let j = 0; j <= F; j++) {
+  for (let j = 0; j <= F; j++)
+    for (let u = 0; u < w; u++) {
       const ho = (j === F ? Bo + u : Wo + u * F + j) * n;
-      for (let q = 0; q < P; q++) H[ho + q] += T[j * P + q];
+      const to = (j * w + u) * P;
+      for (let q = 0; q < P; q++) H[ho + q] += T[to + q];
     }
-  }
-  // Own rows × earlier, bilinear part: for each input j, Z̄ (w × K) · JA_j (K × P).
+  // Own rows × earlier, bilinear part, all inputs at once: Z̄ (w × K) · JA as K × (F·P).
   const Zb = new Float64Array(w * K);
   const zb = pass.zbar[l];
   for (let i = 0; i < N; i++)
     for (let u = 0; u < w; u++) for (let c = 0; c < C; c++) Zb[u * K + i * C + c] = zb[(i * w + u) * C + c];
-  const U = new Float64Array(w * P);
-  for (let j = 0; j < F; j++) {
-    matmul(w, P, K, Zb, JA.subarray(j * K * P, (j + 1) * K * P), U);
-    for (let u = 0; u < w; u++) {
+  const JAk = new Float64Array(K * F * P);
+  for (let j = 0; j < F; j++)
+    for (let k = 0; k < K; k++) JAk.set(JA.subarray((j * K + k) * P, (j * K + k + 1) * P), (k * F + j) * P);
+  const U = new Float64Array(w * F * P);
+  matmul(w, F * P, K, Zb, JAk, U);
+  for (let u = 0; u < w; u++)
+    for (let j = 0; j < F; j++) {
       const ho = (Wo + u * F + j) * n;
-      for (let q = 0; q < P; q++) H[ho + q] += U[u * P + q];
+      const uo = (u * F + j) * P;
+      for (let q = 0; q < P; q++) H[ho + q] += U[uo + q];
     }
-  }
 }
 
 /** Own rows × own rows: per unit, Ãᵀ M Ã ((F+1) × (F+1)), lower triangle (the bias row is last). */
@@ -179,31 +191,33 @@ function ownBlocks(loss: BasisLoss, l: number, H: Float64Array, At: Float64Array
   const K = N * C;
   const Wo = layout.offW[l];
   const Bo = layout.offB[l];
-  const Bm = new Float64Array(K * (F + 1)); // M_u Ã, K × (F+1)
-  const T = new Float64Array((F + 1) * (F + 1));
-  for (let u = 0; u < w; u++) {
-    Bm.fill(0);
+  const F1 = F + 1;
+  // M_u Ã for every unit, side by side: K × (w·(F+1)); then one GEMM Ãᵀ · that.
+  const Bm = new Float64Array(K * w * F1);
+  for (let u = 0; u < w; u++)
     for (let i = 0; i < N; i++) {
       const mo = (u * N + i) * C * C;
       for (let c1 = 0; c1 < C; c1++) {
-        const bo = (i * C + c1) * (F + 1);
+        const bo = ((i * C + c1) * w + u) * F1;
         for (let c2 = 0; c2 < C; c2++) {
           const m = M[mo + c1 * C + c2];
           if (m === 0) continue;
           const k2 = i * C + c2;
-          for (let j = 0; j <= F; j++) Bm[bo + j] += m * At[j * K + k2];
+          for (let j = 0; j < F1; j++) Bm[bo + j] += m * At[j * K + k2];
         }
       }
     }
-    matmul(F + 1, F + 1, K, At, Bm, T);
-    for (let j1 = 0; j1 <= F; j1++) {
+  const T = new Float64Array(F1 * w * F1);
+  matmul(F1, w * F1, K, At, Bm, T);
+  for (let u = 0; u < w; u++)
+    for (let j1 = 0; j1 < F1; j1++) {
       const r1 = j1 === F ? Bo + u : Wo + u * F + j1;
+      const to = (j1 * w + u) * F1;
       for (let j2 = 0; j2 <= j1; j2++) {
         const r2 = j2 === F ? Bo + u : Wo + u * F + j2;
-        H[r1 * n + r2] += T[j1 * (F + 1) + j2];
+        H[r1 * n + r2] += T[to + j2];
       }
     }
-  }
 }
 
 /**
