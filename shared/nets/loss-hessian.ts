@@ -89,34 +89,37 @@ function unitMatrices(loss: BasisLoss, pass: LossPass, l: number) {
 }
 
 /**
- * Y = M · JZd for every (unit, point): Y[(i·C + c1)][u][q] = Σ_c2 M_{u,i}[c1][c2] JZd[u][(i·C + c2)][q].
- * Y is laid out (point-channel, unit, column), so that it is both the (K·w) × P right operand of
- * JZdᵀ M JZd and the K × (w·P) right operand of Ãᵀ Y (one GEMM for all units).
+ * out[(i·C + c1)][u][e] = Σ_c2 M_{u,i}[c1][c2] · src[u·uStride + (i·C + c2)·kStride + e·eStride],
+ * e < len: each (unit, point)'s C × C matrix applied to its C source rows, written in the
+ * (point-channel, unit, element) layout that the GEMMs below take as a K × (w·len) operand.
+ * Serves both M·JZd (rows per unit) and M·Ã (one Ã for every unit: uStride 0).
  */
-function applyCurvature(
+function applyPerUnitPoint(
   w: number,
   N: number,
   C: number,
-  P: number,
+  len: number,
   M: Float64Array,
-  JZd: Float64Array,
+  src: Float64Array,
+  uStride: number,
+  kStride: number,
+  eStride: number,
 ): Float64Array {
-  const K = N * C;
-  const Y = new Float64Array(K * w * P);
+  const out = new Float64Array(N * C * w * len);
   for (let u = 0; u < w; u++)
     for (let i = 0; i < N; i++) {
       const mo = (u * N + i) * C * C;
       for (let c1 = 0; c1 < C; c1++) {
-        const yo = ((i * C + c1) * w + u) * P;
+        const oo = ((i * C + c1) * w + u) * len;
         for (let c2 = 0; c2 < C; c2++) {
           const m = M[mo + c1 * C + c2];
           if (m === 0) continue;
-          const xo = (u * K + i * C + c2) * P;
-          for (let q = 0; q < P; q++) Y[yo + q] += m * JZd[xo + q];
+          const so = u * uStride + (i * C + c2) * kStride;
+          for (let e = 0; e < len; e++) out[oo + e] += m * src[so + e * eStride];
         }
       }
     }
-  return Y;
+  return out;
 }
 
 /** Earlier × earlier (JZdᵀ M JZd) and own rows × earlier (Ãᵀ M JZd, and z̄ · JA for W_l · a). */
@@ -138,7 +141,8 @@ function earlierBlocks(
   const F = fanIn(layout, l);
   const P = layout.prefix[l];
   const K = N * C;
-  const Y = applyCurvature(w, N, C, P, M, JZd);
+  // Y = M · JZd, both the (K·w) × P operand of JZdᵀ M JZd and the K × (w·P) operand of Ãᵀ Y.
+  const Y = applyPerUnitPoint(w, N, C, P, M, JZd, K * P, P, 1);
   // JZd transposed, its rows in Y's (point-channel, unit) order: P × (K·w).
   const rows = w * K;
   const Xt = new Float64Array(P * rows);
@@ -193,20 +197,7 @@ function ownBlocks(loss: BasisLoss, l: number, H: Float64Array, At: Float64Array
   const Bo = layout.offB[l];
   const F1 = F + 1;
   // M_u Ã for every unit, side by side: K × (w·(F+1)); then one GEMM Ãᵀ · that.
-  const Bm = new Float64Array(K * w * F1);
-  for (let u = 0; u < w; u++)
-    for (let i = 0; i < N; i++) {
-      const mo = (u * N + i) * C * C;
-      for (let c1 = 0; c1 < C; c1++) {
-        const bo = ((i * C + c1) * w + u) * F1;
-        for (let c2 = 0; c2 < C; c2++) {
-          const m = M[mo + c1 * C + c2];
-          if (m === 0) continue;
-          const k2 = i * C + c2;
-          for (let j = 0; j < F1; j++) Bm[bo + j] += m * At[j * K + k2];
-        }
-      }
-    }
+  const Bm = applyPerUnitPoint(w, N, C, F1, M, At, 0, 1, K);
   const T = new Float64Array(F1 * w * F1);
   matmul(F1, w * F1, K, At, Bm, T);
   for (let u = 0; u < w; u++)
