@@ -70,8 +70,8 @@ function isTransient(e: unknown): boolean {
  *   timer runs and another worker idles.
  * - While a task runs (and while its result is being published) it sends working() every third of
  *   the ack wait, so a run of minutes is not redelivered.
- * - The ack follows the server's acknowledgement of the result (PubAck), and is itself confirmed
- *   (ackAck): a worker killed at any point loses no result, at worst runs a task twice.
+ * - The ack follows the server's acknowledgement of the result (PubAck): a worker killed at any
+ *   point loses no result, at worst runs a task twice (and the second result is deduplicated).
  * - The last delivery a task may have (max_deliver) is not run: the task has already cost that
  *   many workers, so a failure notice `max deliveries` is published and the message terminated.
  * - A message that is not a valid task is logged and terminated (and, if its subject names a
@@ -319,10 +319,15 @@ export class NatsWorker {
           );
         await this.publish(at, data, msgId, m);
         if (this.abandoned) return;
-        await m.ackAck().catch((e: Error) => {
-          // The result is stored; a lost ack only means the task runs again (its result is deduplicated).
-          log.debug(`ack of ${m.subject} not confirmed: ${e.message}`);
-        });
+        // A plain ack, not ackAck: the result is already stored (PubAck), so a lost ack only means
+        // the task runs again and its result is deduplicated. Waiting for the ack's confirmation
+        // cost a request (a reply subscription and a round trip) per task: the throughput
+        // benchmark (test/bench/nats.bench.ts) measured it.
+        try {
+          m.ack();
+        } catch (e) {
+          log.debug(`ack of ${m.subject} not sent: ${(e as Error).message}`);
+        }
         this.done++;
       } finally {
         clearInterval(heartbeat);

@@ -1,0 +1,180 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pino from 'pino';
+import { resolveConnection } from '../../coordinator/nats/connection.js';
+import { type PlannedStudy, planStudy, runStudy } from '../../coordinator/run-study.js';
+import { LocalTransport } from '../../coordinator/transport/local.js';
+import { NatsTransport } from '../../coordinator/transport/nats.js';
+import type { Transport } from '../../coordinator/transport/types.js';
+import { runTask } from '../../shared/run-task.js';
+import { tempDir } from '../helpers/cli.js';
+import { killAll, NatsServer, startWorker, type WorkerProcess } from '../helpers/nats-server.js';
+import { type BenchReport, type BenchRow, median } from './harness.js';
+
+/**
+ * The cluster path on loopback (issue #7 targets): tasks per second and per-task overhead of
+ * near-no-op tasks through JetStream (≥ 2,000 tasks/s, < 1 ms overhead), and the speedup of a
+ * real study with 2 worker threads over 1 (≥ 1.8×). Everything is real: a `nats-server -js`
+ * spawned by the test helper, `saddlescope worker` child processes, the coordinator's
+ * NatsTransport in this process. The local Piscina transport on the same tasks is the baseline.
+ */
+
+const REPS = 3;
+const NOOP_TASKS = 4000;
+const silent = pino({ level: 'silent' });
+
+/** A circle Newton run stopped after one iteration, nothing recorded: tens of µs of compute. */
+function noopSpec(name: string, seed: number): string {
+  return [
+    `name: ${name}`,
+    `seed: ${seed}`,
+    'problem: { kind: circle, target: [2, 1] }',
+    'optimizers: [{ kind: newton, alpha: 1, lambda: 0 }]',
+    `seeds: ${NOOP_TASKS}`,
+    'stop: { maxIter: 1 }',
+    'record: { historyStride: 0, finalParams: false, spectrum: false }',
+  ].join('\n');
+}
+
+/** A real study: tanh width-10 regression (140 parameters), damped Newton, 16 seeds. */
+function realSpec(name: string, seed: number): string {
+  return [
+    `name: ${name}`,
+    `seed: ${seed}`,
+    'problem: { kind: mlp-regression, width: 10, depth: 2, activation: tanh, target: { kind: sin, k: 2 }, points: 100 }',
+    'optimizers: [{ kind: newton, alpha: 0.5, lambda: 1.0e-3 }]',
+    'seeds: 16',
+    'stop: { gradTol: 1.0e-6, maxIter: 150 }',
+    'record: { historyStride: 0, finalParams: true, spectrum: true }',
+  ].join('\n');
+}
+
+function plan(dir: string, text: string): PlannedStudy {
+  const path = join(dir, 'study.yaml');
+  writeFileSync(path, text);
+  return planStudy(path);
+}
+
+/** Wall seconds of one study run through a transport into a fresh out dir. */
+async function timeRun(p: PlannedStudy, dir: string, transport: () => Transport): Promise<number> {
+  const t0 = performance.now();
+  const r = await runStudy(p, { out: join(dir, 'out'), log: silent, transport });
+  const s = (performance.now() - t0) / 1000;
+  if (!r.complete) throw new Error(`${p.spec.name}: incomplete (${r.sink.allRows.length}/${r.total})`);
+  return s;
+}
+
+async function timeNats(server: NatsServer, p: PlannedStudy, dir: string): Promise<number> {
+  const outDir = join(dir, 'out');
+  const nats = await NatsTransport.connect({
+    connection: resolveConnection({ nats: server.url }, 'bench-coordinator'),
+    log: silent,
+    plan: p,
+    outDir,
+  });
+  try {
+    return await timeRun(p, dir, () => nats);
+  } finally {
+    await nats.close();
+  }
+}
+
+/** Median seconds of REPS runs of fresh studies (new seed each: new task ids, nothing deduped). */
+async function medianSeconds(
+  make: (name: string, seed: number) => string,
+  tag: string,
+  run: (p: PlannedStudy, dir: string) => Promise<number>,
+): Promise<number> {
+  const times: number[] = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    const dir = tempDir(`bench-${tag}-`);
+    times.push(await run(plan(dir, make(`bench-${tag}-${rep}`, 7000 + rep)), dir));
+  }
+  return median(times);
+}
+
+/** Median compute milliseconds of one task of the plan, run in this thread. */
+function computeMsPerTask(p: PlannedStudy): number {
+  const times: number[] = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    const t0 = performance.now();
+    for (const t of p.tasks) runTask(t, { worker: 'bench' });
+    times.push((performance.now() - t0) / p.tasks.length);
+  }
+  return median(times);
+}
+
+async function withWorkers<T>(
+  server: NatsServer,
+  layout: readonly number[],
+  fn: () => Promise<T>,
+): Promise<T> {
+  const workers: WorkerProcess[] = [];
+  try {
+    for (const threads of layout) workers.push(await startWorker(server.url, threads));
+    return await fn();
+  } finally {
+    for (const w of workers) w.child.kill('SIGTERM');
+    await Promise.all(workers.map((w) => w.exit));
+    killAll(...workers);
+  }
+}
+
+async function noopReport(server: NatsServer): Promise<BenchReport> {
+  const computeMs = computeMsPerTask(plan(tempDir('bench-noop-'), noopSpec('bench-noop-compute', 1)));
+  const rows: BenchRow[] = [];
+  const local = await medianSeconds(noopSpec, 'noop-local', (p, d) =>
+    timeRun(p, d, () => new LocalTransport(2)),
+  );
+  rows.push({ case: 'local Piscina, 2 threads (baseline)', slots: 2, 'tasks/s': NOOP_TASKS / local });
+  for (const layout of [[2], [1, 1], [4]]) {
+    const slots = layout.reduce((a, b) => a + b, 0);
+    const s = await withWorkers(server, layout, () =>
+      medianSeconds(noopSpec, `noop-${layout.join('-')}`, (p, d) => timeNats(server, p, d)),
+    );
+    rows.push({
+      case: `JetStream, ${layout.length} worker${layout.length > 1 ? 's' : ''} × ${layout[0]} thread${layout[0] > 1 ? 's' : ''}`,
+      slots,
+      'tasks/s': NOOP_TASKS / s,
+      'vs local': local / s,
+      // What a slot spends on a task beyond computing it: pull, deliver, post to the pool, publish
+      // the result and wait for its PubAck, ack and wait for the ack's confirmation.
+      'overhead ms/task/slot': (s * 1000 * slots) / NOOP_TASKS - computeMs,
+      'wall ms/task': (s * 1000) / NOOP_TASKS,
+    });
+  }
+  return {
+    title: `JetStream throughput, ${NOOP_TASKS} near-no-op tasks (circle Newton, 1 iteration), loopback, median of ${REPS} runs`,
+    rows,
+    notes: [
+      `compute per task, in one thread: ${(computeMs * 1000).toFixed(1)} µs (subtracted to get the overhead)`,
+      'targets: ≥ 2,000 tasks/s; < 1 ms overhead per task. Coordinator, nats-server and workers share the 2 cores.',
+    ],
+  };
+}
+
+async function speedupReport(server: NatsServer): Promise<BenchReport> {
+  const one = await withWorkers(server, [1], () =>
+    medianSeconds(realSpec, 'real-1', (p, d) => timeNats(server, p, d)),
+  );
+  const two = await withWorkers(server, [2], () =>
+    medianSeconds(realSpec, 'real-2', (p, d) => timeNats(server, p, d)),
+  );
+  return {
+    title: `A real study through JetStream: tanh w10 regression, Newton, 16 seeds × 150 iterations, median of ${REPS} runs`,
+    rows: [
+      { case: '1 worker × 1 thread (baseline)', 'wall s': one },
+      { case: '1 worker × 2 threads', 'wall s': two, speedup: one / two },
+    ],
+    notes: ['target: speedup ≥ 1.8× on this 2-core machine'],
+  };
+}
+
+export async function bench(): Promise<BenchReport[]> {
+  const server = await NatsServer.start();
+  try {
+    return [await noopReport(server), await speedupReport(server)];
+  } finally {
+    await server.destroy();
+  }
+}
