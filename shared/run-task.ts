@@ -72,7 +72,8 @@ function runOptimizeTask(task: OptimizeTask, ctx: RunContext): Result {
   return { kind: 'run', row, history };
 }
 
-function finalColumns(
+/** The columns that describe the final point x (exact float64: one Hessian per run). */
+export function finalColumns(
   task: OptimizeTask,
   f: Objective,
   x0: Float64Array,
@@ -112,7 +113,8 @@ function finalColumns(
   };
 }
 
-function baseRow(task: OptimizeTask, ctx: RunContext): RunRow {
+/** A row with every column that describes the task filled, as an error until the run fills the rest. */
+export function baseRow(task: OptimizeTask, ctx: RunContext): RunRow {
   const { kind: problem, ...problemParams } = task.problem;
   const { kind, ...optimizerParams } = task.optimizer;
   // A warm start is named by its stages (adam→newton), so tables and figures tell it apart.
@@ -148,6 +150,7 @@ function baseRow(task: OptimizeTask, ctx: RunContext): RunRow {
     final_params: null,
     eigenvalues: null,
     engine: 'f64',
+    backend: null,
     wall_ms: 0,
     worker: ctx.worker,
     task: canonicalJson(task),

@@ -80,3 +80,24 @@ export function gradientDescent(p: { step: number }): Optimizer<SecondOrderState
     },
   };
 }
+
+/**
+ * Gradient descent with a fixed step η (`stepRule: fixed`): x ← x − ηg. First-order only (no
+ * Hessian), so the tfjs engine can run the same rule batched.
+ */
+export function fixedStepDescent(p: { step: number }): Optimizer {
+  return {
+    name: 'gd',
+    init(f, x0) {
+      const x = Float64Array.from(x0);
+      const e = f.evaluate(x);
+      return { x, value: e.value, gradient: e.gradient, stepNorm: 0 };
+    },
+    step(f, s) {
+      const x = new Float64Array(f.dim);
+      for (let i = 0; i < f.dim; i++) x[i] = s.x[i] - p.step * s.gradient[i];
+      const e = f.evaluate(x);
+      return { x, value: e.value, gradient: e.gradient, stepNorm: p.step * norm2(s.gradient) };
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { adam, gradientDescent } from './first-order.js';
+import { adam, fixedStepDescent, gradientDescent } from './first-order.js';
 import { bfgs, lbfgs } from './quasi-newton.js';
 import { newton, saddleFreeNewton } from './second-order.js';
 import type { Optimizer } from './types.js';
@@ -7,6 +7,13 @@ import { warmStart } from './warm-start.js';
 
 export { minimize, type RunStatus, type Solution, type StopRule } from './minimize.js';
 export type { Optimizer, OptimizerState } from './types.js';
+
+/**
+ * The compute engine of a first-order run (shared/study/engine.ts). Optional and without a default,
+ * so a spec without it keeps its task ids.
+ */
+export const Engine = z.enum(['f64', 'tfjs']);
+export type Engine = z.output<typeof Engine>;
 
 /**
  * Optimizer specs as they appear in a study. Defaults are ours (the paper's numeric settings did
@@ -37,11 +44,19 @@ const BASE_OPTIMIZERS = [
     beta1: z.number().min(0).lt(1).default(0.9),
     beta2: z.number().min(0).lt(1).default(0.999),
     eps: z.number().positive().default(1e-8),
+    /** f64 (absent: the default) or tfjs (batched float32, network problems; shared/study/engine.ts). */
+    engine: Engine.optional(),
   }),
   z.strictObject({
     kind: z.literal('gd'),
     /** Step used where gᵀHg ≤ 0 (the curvature step is undefined there). */
     step: z.number().positive().default(1e-2),
+    /**
+     * curvature (absent: the default): η = gᵀg / gᵀHg where gᵀHg > 0, else `step`;
+     * fixed: η = `step` always (no Hessian: the only rule the tfjs engine runs).
+     */
+    stepRule: z.enum(['curvature', 'fixed']).optional(),
+    engine: Engine.optional(),
   }),
 ] as const;
 const BaseOptimizerSpec = z.discriminatedUnion('kind', BASE_OPTIMIZERS);
@@ -79,6 +94,6 @@ function makeBase(spec: BaseOptimizerSpec): Optimizer {
     case 'adam':
       return adam(spec) as Optimizer;
     case 'gd':
-      return gradientDescent(spec) as Optimizer;
+      return (spec.stepRule === 'fixed' ? fixedStepDescent(spec) : gradientDescent(spec)) as Optimizer;
   }
 }

@@ -1,4 +1,5 @@
 import { contentHash } from './canonical.js';
+import { withoutDefaultEngine } from './engine.js';
 import { describeIssue, InputError } from './errors.js';
 import { ProblemSpec, problemKind } from './problem-spec.js';
 import type { StudySpec } from './spec.js';
@@ -72,7 +73,7 @@ function expandOptimize(spec: StudySpec): OptimizeTask[] {
   const tasks = new Map<string, OptimizeTask>();
   for (const problem of problemVariants(spec))
     for (const seed of seedList(spec))
-      for (const optimizer of spec.optimizers ?? []) {
+      for (const optimizer of (spec.optimizers ?? []).map(withoutDefaultEngine)) {
         const body = {
           kind: 'optimize' as const,
           studySeed: spec.seed,

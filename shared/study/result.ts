@@ -35,7 +35,10 @@ export interface RunRow {
   initial_params: Float64Array | null;
   final_params: Float64Array | null;
   eigenvalues: Float64Array | null;
+  /** f64 or tfjs (shared/study/engine.ts). */
   engine: string;
+  /** Where a tfjs run ran: tfjs-cpu, tfjs-node or tfjs-node-gpu; null for f64. */
+  backend: string | null;
   wall_ms: number;
   worker: string;
   /** Canonical JSON of the task: `saddlescope replay` reruns it from this alone. */
@@ -99,4 +102,4 @@ export type Result = RunResult | TrialsResult;
 export type AnyRow = RunRow | TrialsRow;
 
 /** Columns that depend on where and when a task ran, not on the task: excluded from reproducibility checks. */
-export const RUN_CONTEXT_COLUMNS = ['wall_ms', 'worker'] as const;
+export const RUN_CONTEXT_COLUMNS = ['wall_ms', 'worker', 'backend'] as const;

@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { OptimizerSpec } from '../optimizers/mod.js';
+import { engineIssue } from './engine.js';
 import { InputError, inputErrorFrom } from './errors.js';
 import { ProblemSpec } from './problem-spec.js';
 import { RecordSpec, StopSpec } from './settings.js';
@@ -39,6 +40,22 @@ export const StudySpec = z
       issue('problem', 'give exactly one of `problem` or `problems` (or `trials`)');
     if (optimizers === undefined) issue('optimizers', 'required (a list of optimizers)');
     if (seeds === undefined) issue('seeds', 'required (a number of seeds or a list)');
+    // An engine must suit every problem of the study (a sweep does not change a problem's kind).
+    const kinds = [...new Set((problems ?? (problem ? [problem] : [])).map((p) => p.kind))];
+    optimizers?.forEach((o, i) => {
+      for (const kind of kinds) {
+        const why = engineIssue(o, kind);
+        if (why) {
+          ctx.issues.push({
+            code: 'custom',
+            input: o,
+            path: ['optimizers', i, ...why.path],
+            message: why.message,
+          });
+          return;
+        }
+      }
+    });
   });
 export type StudySpec = z.output<typeof StudySpec>;
 

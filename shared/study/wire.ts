@@ -168,6 +168,7 @@ export const RunRowWire = z.strictObject({
   final_params: F64Array.nullable(),
   eigenvalues: F64Array.nullable(),
   engine: z.string(),
+  backend: z.string().nullable(),
   wall_ms: F64,
   worker: z.string(),
   task: z.string(),

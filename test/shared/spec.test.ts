@@ -1,4 +1,5 @@
 import test from 'ava';
+import { taskEngine } from '../../shared/study/engine.js';
 import { isInputError } from '../../shared/study/errors.js';
 import { expandStudy, planHash } from '../../shared/study/expand.js';
 import { parseSpec } from '../../shared/study/spec.js';
@@ -88,4 +89,87 @@ test('sweep crosses problem parameters and validates every value', (t) => {
   t.regex(e1!.message, /sweep\.e\[1\]: must be > 0/);
   const e2 = t.throws(() => expandStudy(parseSpec(`${good}sweep: { width: [5] }\n`)));
   t.regex(e2!.message, /sweep\.width: not a parameter of problem 'torus'/);
+});
+
+const net = `
+name: ids
+seed: 5
+problem: { kind: mlp-regression, width: 5 }
+optimizers: [ { kind: adam, lr: 0.01 }, { kind: gd }, { kind: warm-start, first: { kind: adam }, steps: 3, next: { kind: newton } } ]
+seeds: 2
+`;
+
+test('engine: a spec without it keeps the task ids it had before engines existed; engine: f64 is the same tasks', (t) => {
+  // Recorded with the code before the engine field was added (commit da5608c).
+  const before = [
+    'a714f49c31988137b0e0',
+    'eaec5aff9380f8faaa73',
+    '48796c0bb10193cb3076',
+    'ca0d31918ea101b525d1',
+    '13c68b4f7c92e8a09ead',
+    '191d0d4d3e648aca4a31',
+  ];
+  const tasks = expandStudy(parseSpec(net)) as OptimizeTask[];
+  t.deepEqual(
+    tasks.map((x) => x.id),
+    before,
+  );
+  t.false(
+    tasks.some((x) => 'engine' in x.optimizer),
+    'no engine written into the task',
+  );
+  const explicit = net
+    .replace('{ kind: adam, lr: 0.01 }', '{ kind: adam, lr: 0.01, engine: f64 }')
+    .replace('{ kind: gd }', '{ kind: gd, engine: f64 }')
+    .replace('first: { kind: adam }', 'first: { kind: adam, engine: f64 }');
+  t.deepEqual(
+    expandStudy(parseSpec(explicit)).map((x) => x.id),
+    before,
+  );
+  const tfjs = expandStudy(
+    parseSpec(net.replace('{ kind: adam, lr: 0.01 }', '{ kind: adam, lr: 0.01, engine: tfjs }')),
+  );
+  t.not(tfjs[0].id, before[0], 'a tfjs run is another task');
+  t.is(taskEngine(tfjs[0]), 'tfjs');
+});
+
+const engineErrors: Array<[string, string, RegExp]> = [
+  [
+    'tfjs on a non-network problem',
+    good.replace('{ kind: bfgs }', '{ kind: adam, engine: tfjs }'),
+    /optimizers\[1\]\.engine: tfjs runs only on network problems \(mlp-regression, pinn-1d, pinn-2d\), not 'torus'/,
+  ],
+  [
+    'tfjs gd with the curvature step',
+    net.replace('{ kind: gd }', '{ kind: gd, engine: tfjs }'),
+    /optimizers\[1\]\.engine: tfjs runs gd with a fixed step only \(the curvature step needs the Hessian\): add stepRule: fixed/,
+  ],
+  [
+    'tfjs inside a warm start',
+    net.replace('first: { kind: adam }', 'first: { kind: adam, engine: tfjs }'),
+    /optimizers\[2\]\.first\.engine: tfjs is not supported inside a warm start/,
+  ],
+  [
+    'tfjs on newton',
+    net.replace('next: { kind: newton }', 'next: { kind: newton, engine: tfjs }'),
+    /optimizers\[2\]\.next\.engine: unknown key/,
+  ],
+  [
+    'an unknown engine',
+    net.replace('{ kind: gd }', '{ kind: gd, engine: gpu }'),
+    /optimizers\[1\]\.engine: must be one of "f64", "tfjs"/,
+  ],
+];
+for (const [what, text, message] of engineErrors)
+  test(`engine: ${what} is refused, naming the field`, (t) => {
+    const e = t.throws(() => parseSpec(text));
+    t.true(isInputError(e));
+    t.regex(e!.message, message);
+  });
+
+test('engine: tfjs adam and fixed-step gd on network problems are accepted', (t) => {
+  const ok = net
+    .replace('{ kind: adam, lr: 0.01 }', '{ kind: adam, lr: 0.01, engine: tfjs }')
+    .replace('{ kind: gd }', '{ kind: gd, stepRule: fixed, engine: tfjs }');
+  t.is(expandStudy(parseSpec(ok)).length, 6);
 });
