@@ -3,10 +3,11 @@
  * pinn-2d): `evaluate2(θ).hessian` (shared/nets/loss-hessian.ts, assembled by edge pushing)
  * against @tensorflow/tfjs reverse-over-reverse autodiff (CPU backend, float32) on the same θ.
  *
- * The tfjs side is the model of nets-tfjs.test.ts (which exports nothing, so its few lines are
- * repeated here): θ is one flat float32 tensor, sliced into [W₁, b₁, …, W_L, b_L, c] by a layout
- * recomputed from the spec; the network, Fourier embedding and boundary factor are tf ops; u″ / Δu
- * come from nested tf.grad w.r.t. the input coordinates. Column j of the Hessian is then
+ * The tfjs side is the model of nets-tfjs.test.ts, the tfjs engine's
+ * (worker/engines/tfjs/network-model.ts), on a batch of one: θ is one flat float32 tensor, sliced
+ * into [W₁, b₁, …, W_L, b_L, c] by a layout recomputed from the spec; the network, Fourier
+ * embedding and boundary factor are tf ops; u″ / Δu come from nested tf.grad w.r.t. the input
+ * coordinates. Column j of the Hessian is then
  * tf.grad(θ ↦ (∇_θ L)_j) — for the PINNs four nested reverse passes through the activation.
  *
  * tanh is written as sinh(z) / cosh(z) (tensorflow/tfjs#3252: Tanh saves its output, and the
@@ -19,6 +20,7 @@ import test from 'ava';
 import type { NetworkObjective } from '../../shared/problems/network.js';
 import { Stream } from '../../shared/rng/stream.js';
 import { problemKind } from '../../shared/study/problem-spec.js';
+import { networkBatchOf, residuals } from '../../worker/engines/tfjs/network-model.js';
 
 /**
  * ‖H − H_tf‖_max / max(1, ‖H_tf‖_max) (largest entry error against the largest entry), also per
@@ -101,48 +103,16 @@ function tfHessian(s: Setup): { H: Float64Array; gn: Float64Array } {
   const d = kind === 'pinn-2d' ? 2 : 1;
   const { blocks, dim: n } = blocksOf(spec, d);
   if (n !== theta.length) throw new Error(`layout dim ${n} ≠ θ length ${theta.length}`);
-  const depth = spec.depth as number;
-  const omega = spec.omega as number;
   const N = f.def.points.length / d;
   const H = new Float64Array(n * n);
   const gn = new Float64Array(n * n);
   tf.tidy(() => {
-    const X = tf.tensor2d(Float32Array.from(f.def.points), [N, d]);
-    const target = tf.tensor2d(Float32Array.from(f.def.target), [N, 1]);
-    const B = f.fourier ? tf.tensor2d(Float32Array.from(f.fourier), [f.fourier.length / d, d]) : null;
-    const act = (z: tf.Tensor): tf.Tensor =>
-      spec.activation === 'tanh' ? tf.div(tf.sinh(z), tf.cosh(z)) : tf.sin(tf.mul(z, omega));
-    const boundary = (Y: tf.Tensor): tf.Tensor => {
-      const x = tf.slice(Y, [0, 0], [-1, 1]);
-      const bx = tf.mul(x, tf.sub(1, x));
-      if (kind === 'pinn-1d') return bx;
-      const y = tf.slice(Y, [0, 1], [-1, 1]);
-      return tf.mul(bx, tf.mul(y, tf.sub(1, y)));
-    };
+    const net = { ...networkBatchOf(tf, spec as { kind: string }, [f]), nestable: true };
     const residual = (th: tf.Tensor): tf.Tensor => {
       const p = blocks.map((b) =>
-        tf.reshape(tf.slice(th, [b.off], [b.shape.reduce((q, r) => q * r, 1)]), b.shape),
+        tf.reshape(tf.slice(th, [b.off], [b.shape.reduce((q, r) => q * r, 1)]), [1, ...b.shape]),
       );
-      const u = (Y: tf.Tensor): tf.Tensor => {
-        let a: tf.Tensor = Y;
-        if (B) {
-          const phi = tf.mul(tf.matMul(Y, B, false, true), 2 * Math.PI);
-          a = tf.concat([tf.cos(phi), tf.sin(phi)], 1); // cos features first, then sin
-        }
-        for (let l = 0; l < depth; l++) a = act(tf.add(tf.matMul(a, p[2 * l], false, true), p[2 * l + 1]));
-        const out = tf.matMul(a, tf.reshape(p[2 * depth], [-1, 1]));
-        return kind === 'mlp-regression' ? out : tf.mul(out, boundary(Y));
-      };
-      // Points are independent, so ∂/∂Y of Σ_i u(Y_i) is the per-point gradient (N × d).
-      const du = (Y: tf.Tensor): tf.Tensor => tf.grad((Z: tf.Tensor) => tf.sum(u(Z)))(Y);
-      const second = (k: number): tf.Tensor =>
-        tf.slice(tf.grad((Y: tf.Tensor) => tf.sum(tf.slice(du(Y), [0, k], [-1, 1])))(X), [0, k], [-1, 1]);
-      let r: tf.Tensor;
-      if (kind === 'mlp-regression') r = tf.sub(u(X), target);
-      else if (kind === 'pinn-1d') r = tf.sub(tf.neg(second(0)), target);
-      else
-        r = tf.sub(tf.add(tf.neg(tf.add(second(0), second(1))), tf.mul(u(X), spec.kappa as number)), target);
-      return tf.reshape(r, [N]);
+      return tf.reshape(residuals(tf, net, p), [N]);
     };
     const loss = (th: tf.Tensor): tf.Scalar => tf.mean(tf.square(residual(th)));
     const th0 = tf.tensor1d(Float32Array.from(theta));

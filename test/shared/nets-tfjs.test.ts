@@ -3,25 +3,28 @@
  * gradient against @tensorflow/tfjs reverse-mode autodiff (CPU backend, float32) on the same θ.
  *
  * Nothing of shared/nets is reused on the tfjs side: the parameter blocks are sliced out of θ by
- * a layout recomputed here from the spec, the network, Fourier embedding and boundary factor are
- * written with tf ops, and u″ / Δu come from nested tf.grad with respect to the input
- * coordinates (no jets, no α weights). The loss is then differentiated w.r.t. all parameter
- * tensors with tf.valueAndGrads — three nested reverse passes for the PINNs.
+ * a layout recomputed here from the spec; the model is the tfjs engine's
+ * (worker/engines/tfjs/network-model.ts), in which the network, Fourier embedding and boundary
+ * factor are tf ops and u″ / Δu come from nested tf.grad with respect to the input coordinates
+ * (no jets, no α weights). The loss is then differentiated w.r.t. all parameter tensors with
+ * tf.valueAndGrads — three nested reverse passes for the PINNs. So this also checks the engine.
  *
  * tfjs caveat (tensorflow/tfjs#3252, still open in 4.22): the gradient of an op that saves its
  * *output* for the backward pass (Tanh, Exp, Sigmoid, Pow, …) cannot itself be differentiated.
  * The engine clones the saved output before the op's own tape node is pushed, so the clone's
  * node precedes the op on the tape and the x → y filter drops it ("Cannot compute gradient of
  * y=f(x) with respect to x"). Ops that save their *inputs* (Sin, Cos, Sinh, Cosh, Mul, Div,
- * MatMul, …) nest to any order. So tanh is written here as sinh(z) / cosh(z) — the same
- * function, differentiated by tfjs's own Sinh / Cosh / RealDiv gradients (float32 cosh overflows
- * only for |z| > 89, far beyond these nets' pre-activations) — and sin(ωz) is tf.sin directly.
+ * MatMul, …) nest to any order. So where gradients nest (the PINNs) the model writes tanh as
+ * sinh(z) / cosh(z) — the same function, differentiated by tfjs's own Sinh / Cosh / RealDiv
+ * gradients (float32 cosh overflows only for |z| > 89, far beyond these nets' pre-activations);
+ * the regression uses tf.tanh; sin(ωz) is tf.sin directly.
  */
 import * as tf from '@tensorflow/tfjs';
 import test from 'ava';
 import type { NetworkObjective } from '../../shared/problems/network.js';
 import { Stream } from '../../shared/rng/stream.js';
 import { problemKind } from '../../shared/study/problem-spec.js';
+import { losses, networkBatchOf } from '../../worker/engines/tfjs/network-model.js';
 
 /**
  * Tolerances, honest for float32 (ε ≈ 6e-8; the observed errors are ~1e-7 … 1e-5) yet far below
@@ -127,7 +130,12 @@ interface Reference {
   readonly gradient: Float64Array;
 }
 
-/** L and ∇_θ L by tfjs autodiff, built from the spec, θ, the problem's points, target and B. */
+/**
+ * L and ∇_θ L by tfjs autodiff of the tfjs engine's model (worker/engines/tfjs/network-model.ts)
+ * on a batch of one, from the spec, θ, the problem's points, target and B. A mutation is a change
+ * of what the model is given: a block loaded from another block's slot, W₂ loaded transposed, the
+ * target's and κ's signs flipped (the loss of −𝓛u + f, the same as that of +𝓛u − f), κ dropped.
+ */
 function tfReference(s: Setup, mutation: Mutation = 'none'): Reference {
   const { spec, f, theta } = s;
   const kind = spec.kind as Kind;
@@ -135,68 +143,34 @@ function tfReference(s: Setup, mutation: Mutation = 'none'): Reference {
   const { blocks, dim } = blocksOf(spec, d);
   if (dim !== theta.length) throw new Error(`layout dim ${dim} ≠ θ length ${theta.length}`);
   const depth = spec.depth as number;
-  const omega = spec.omega as number;
-  const kappa = kind === 'pinn-2d' ? (spec.kappa as number) : 0;
-  const N = f.def.points.length / d;
   const slot = blocks.map((_, i) => i);
   if (mutation === 'swap-b1-c') [slot[1], slot[2 * depth]] = [slot[2 * depth], slot[1]];
+  /** Block i's values as loaded (W₂ transposed under 'transpose-W2'); the map is its own inverse. */
+  const load = (i: number, v: ArrayLike<number>): Float32Array => {
+    if (mutation !== 'transpose-W2' || i !== 2) return Float32Array.from(v);
+    const [w] = blocks[i].shape;
+    return Float32Array.from({ length: w * w }, (_, q) => v[(q % w) * w + Math.floor(q / w)]);
+  };
 
   let value = Number.NaN;
   const gradient = new Float64Array(dim);
   tf.tidy(() => {
-    const X = tf.tensor2d(Float32Array.from(f.def.points), [N, d]);
-    const target = tf.tensor2d(Float32Array.from(f.def.target), [N, 1]);
-    const B = f.fourier ? tf.tensor2d(Float32Array.from(f.fourier), [f.fourier.length / d, d]) : null;
+    const base = networkBatchOf(tf, spec as { kind: string }, [f]);
+    const net =
+      mutation === 'flip-operator-sign'
+        ? { ...base, target: tf.neg(base.target), kappa: -base.kappa }
+        : mutation === 'drop-kappa'
+          ? { ...base, kappa: 0 }
+          : base;
     const params = blocks.map((b, i) => {
       const src = blocks[slot[i]];
       const size = b.shape.reduce((p, q) => p * q, 1);
-      return tf.tensor(Float32Array.from(theta.subarray(src.off, src.off + size)), [...b.shape]);
+      return tf.tensor(load(i, theta.subarray(src.off, src.off + size)), [1, ...b.shape]);
     });
-    const act = (z: tf.Tensor): tf.Tensor =>
-      spec.activation === 'tanh' ? tf.div(tf.sinh(z), tf.cosh(z)) : tf.sin(tf.mul(z, omega));
-    const boundary = (Y: tf.Tensor): tf.Tensor => {
-      if (kind === 'mlp-regression') return tf.onesLike(Y);
-      const x = tf.slice(Y, [0, 0], [-1, 1]);
-      const bx = tf.mul(x, tf.sub(1, x));
-      if (kind === 'pinn-1d') return bx;
-      const y = tf.slice(Y, [0, 1], [-1, 1]);
-      return tf.mul(bx, tf.mul(y, tf.sub(1, y)));
-    };
-    const lossOf = (...p: tf.Tensor[]): tf.Scalar => {
-      /** u at the rows of Y (N × d) → N × 1. */
-      const u = (Y: tf.Tensor): tf.Tensor => {
-        let a: tf.Tensor = Y;
-        if (B) {
-          const phi = tf.mul(tf.matMul(Y, B, false, true), 2 * Math.PI);
-          a = tf.concat([tf.cos(phi), tf.sin(phi)], 1); // cos features first, then sin
-        }
-        for (let l = 0; l < depth; l++) {
-          let W = p[2 * l];
-          if (mutation === 'transpose-W2' && l === 1) W = tf.transpose(W);
-          a = act(tf.add(tf.matMul(a, W, false, true), p[2 * l + 1]));
-        }
-        const c = tf.reshape(p[2 * depth], [-1, 1]);
-        return tf.mul(tf.matMul(a, c), boundary(Y));
-      };
-      // Points are independent, so ∂/∂Y of Σ_i u(Y_i) is the per-point gradient (N × d).
-      const du = (Y: tf.Tensor): tf.Tensor => tf.grad((Z: tf.Tensor) => tf.sum(u(Z)))(Y);
-      const second = (k: number): tf.Tensor =>
-        tf.slice(tf.grad((Y: tf.Tensor) => tf.sum(tf.slice(du(Y), [0, k], [-1, 1])))(X), [0, k], [-1, 1]);
-      const sign = mutation === 'flip-operator-sign' ? -1 : 1;
-      let r: tf.Tensor;
-      if (kind === 'mlp-regression') r = tf.sub(u(X), tf.mul(target, sign));
-      else if (kind === 'pinn-1d') r = tf.sub(tf.mul(second(0), -sign), target);
-      else {
-        const lap = tf.add(second(0), second(1));
-        const k = mutation === 'drop-kappa' ? 0 : kappa;
-        r = tf.sub(tf.add(tf.mul(lap, -sign), tf.mul(u(X), k)), target);
-      }
-      return tf.mean(tf.square(r));
-    };
-    const out = tf.valueAndGrads(lossOf)(params);
+    const out = tf.valueAndGrads((...p: tf.Tensor[]) => tf.sum(losses(tf, net, p)) as tf.Scalar)(params);
     value = out.value.dataSync()[0];
     out.grads.forEach((g, i) => {
-      gradient.set(g.dataSync(), blocks[slot[i]].off);
+      gradient.set(load(i, g.dataSync()), blocks[slot[i]].off);
     });
   });
   return { value, gradient };

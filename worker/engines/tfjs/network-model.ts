@@ -28,6 +28,8 @@ export interface NetworkBatch {
   readonly target: tf.Tensor2D;
   /** Fourier matrices B [S, m, d] (each seed draws its own), or null. */
   readonly fourier: tf.Tensor3D | null;
+  /** Differentiable to any order in θ as well (tanh as sinh/cosh always): for reverse-over-reverse. */
+  readonly nestable?: boolean;
 }
 
 /** Whether the loss needs derivatives in the input coordinates (nested gradients). */
@@ -35,7 +37,7 @@ export const needsSecondDerivatives = (kind: NetworkBatch['kind']) => kind !== '
 
 /** Residuals [S, N] of every seed at its parameters. */
 export function residuals(tf: TfModule, net: NetworkBatch, params: readonly tf.Tensor[]): tf.Tensor2D {
-  const nested = needsSecondDerivatives(net.kind);
+  const nested = net.nestable || needsSecondDerivatives(net.kind);
   const act = (z: tf.Tensor): tf.Tensor => {
     if (net.activation === 'sin') return tf.sin(tf.mul(z, net.omega));
     // tensorflow/tfjs#3252 (open in 4.22): Tanh saves its output for the backward pass, and the
