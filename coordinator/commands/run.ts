@@ -58,7 +58,7 @@ export function registerRun(program: Command): void {
       resume: o.resume,
       log,
       signal: abort.signal,
-      transport: () => nats ?? new LocalTransport(o.threads),
+      transport: () => nats ?? new LocalTransport(o.threads, log),
     }).finally(() => nats?.close());
     log.info(`${r.ranNow} tasks run now; ${r.sink.allRows.length}/${r.total} rows in ${r.outDir}`);
     const order = plan.tasks.map((t) => t.id);

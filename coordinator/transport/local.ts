@@ -1,43 +1,84 @@
 import { availableParallelism } from 'node:os';
+import type { Logger } from 'pino';
 import { Piscina } from 'piscina';
+import { isTfjsTask } from '../../shared/study/engine.js';
 import type { Result } from '../../shared/study/result.js';
-import type { Task } from '../../shared/study/task.js';
+import type { OptimizeTask, Task } from '../../shared/study/task.js';
+import { groupBatches } from '../../worker/engines/tfjs/run-batch.js';
+import { TFJS_BATCH, TfjsPool } from '../../worker/tfjs-pool.js';
 import type { Transport, TransportStats } from './types.js';
 
 export const POOL_WORKER = new URL('../../worker/pool-worker.js', import.meta.url).href;
 
-/** The embedded default: a Piscina pool in this process, no server. */
+/**
+ * The embedded default: a Piscina pool in this process, no server. f64 tasks run on the pool's
+ * `threads`; tfjs tasks (README, "Engines") are grouped into batches of one problem, optimizer and
+ * stop rule and run on one extra, dedicated tfjs thread, started only if the study has any.
+ */
 export class LocalTransport implements Transport {
   private readonly pool: Piscina;
+  private tfjs: TfjsPool | null = null;
   private inFlight = 0;
 
-  constructor(readonly threads = availableParallelism()) {
+  constructor(
+    readonly threads = availableParallelism(),
+    private readonly log?: Logger,
+  ) {
     this.pool = new Piscina({ filename: POOL_WORKER, minThreads: threads, maxThreads: threads });
   }
 
   async run(tasks: readonly Task[], onResult: (r: Result) => void, signal?: AbortSignal): Promise<void> {
-    // Keep a bounded window in flight (2 per thread) so a million-task plan is not queued at once.
-    const window = this.threads * 2;
+    const f64 = tasks.filter((t) => !isTfjsTask(t));
+    const batches = groupBatches(tasks.filter(isTfjsTask), TFJS_BATCH);
+    if (batches.length > 0) this.tfjs ??= new TfjsPool(this.log);
+    // Keep a bounded window in flight (2 per thread, 2 batches on the tfjs thread) so a
+    // million-task plan is not queued at once.
+    await Promise.all([
+      this.pumpAll(f64, this.threads * 2, (t) => this.pool.run(t) as Promise<Result>, onResult, signal),
+      this.pumpAll(
+        batches,
+        2,
+        (b: OptimizeTask[]) => this.tfjs!.run(b),
+        (rs) => rs.forEach(onResult),
+        signal,
+        (b) => b.length,
+      ),
+    ]);
+  }
+
+  /** Runs `items` with at most `window` in flight; resolves when those started have reported. */
+  private pumpAll<T, R>(
+    items: readonly T[],
+    window: number,
+    start: (item: T) => Promise<R>,
+    report: (r: R) => void,
+    signal?: AbortSignal,
+    count: (item: T) => number = () => 1,
+  ): Promise<void> {
     let next = 0;
-    await new Promise<void>((resolve, reject) => {
+    let running = 0;
+    return new Promise<void>((resolve, reject) => {
       const pump = () => {
-        // Interrupted or done: resolve once the tasks in flight have posted their results.
-        if ((signal?.aborted || next >= tasks.length) && this.inFlight === 0) return resolve();
-        while (!signal?.aborted && this.inFlight < window && next < tasks.length) {
-          const task = tasks[next++];
-          this.inFlight++;
-          (this.pool.run(task) as Promise<Result>).then(
+        // Interrupted or done: resolve once the items in flight have posted their results.
+        if ((signal?.aborted || next >= items.length) && running === 0) return resolve();
+        while (!signal?.aborted && running < window && next < items.length) {
+          const item = items[next++];
+          running++;
+          this.inFlight += count(item);
+          start(item).then(
             (r) => {
-              this.inFlight--;
+              running--;
+              this.inFlight -= count(item);
               try {
-                onResult(r);
+                report(r);
               } catch (e) {
                 return reject(e);
               }
               pump();
             },
             (e) => {
-              this.inFlight--;
+              running--;
+              this.inFlight -= count(item);
               reject(e);
             },
           );
@@ -52,6 +93,6 @@ export class LocalTransport implements Transport {
   }
 
   async close(): Promise<void> {
-    await this.pool.destroy();
+    await Promise.all([this.pool.destroy(), this.tfjs?.destroy()]);
   }
 }

@@ -110,3 +110,20 @@ export function runTfjsBatch(
     return { kind: 'run', row, history: row.status === 'error' ? null : (histories[i]?.columns() ?? null) };
   });
 }
+
+/** Batches of at most `max` tasks of one batchKey each, in the order the keys first appear. */
+export function groupBatches(tasks: readonly OptimizeTask[], max: number): OptimizeTask[][] {
+  const open = new Map<string, OptimizeTask[]>();
+  const batches: OptimizeTask[][] = [];
+  for (const task of tasks) {
+    const key = batchKey(task);
+    let b = open.get(key);
+    if (!b || b.length >= max) {
+      b = [];
+      open.set(key, b);
+      batches.push(b);
+    }
+    b.push(task);
+  }
+  return batches;
+}
