@@ -1,4 +1,5 @@
 import type { RunRow, TrialsRow } from '../../shared/study/result.js';
+import { OptimizeTask } from '../../shared/study/task.js';
 import type { StudyManifest } from '../out-dir.js';
 
 /** What every figure builder gets: the study, its rows and its history, in plan order. */
@@ -15,6 +16,9 @@ export function problemLabel(row: Pick<RunRow, 'problem' | 'problem_params'>): s
   const parts = Object.entries(p).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`);
   return parts.length ? `${row.problem} (${parts.join(', ')})` : row.problem;
 }
+
+/** The task a run row was planned from (its canonical JSON, parsed). */
+export const taskOf = (r: RunRow): OptimizeTask => OptimizeTask.parse(JSON.parse(r.task));
 
 /** The settings sentence every caption ends with. */
 export function settings(ctx: ReportContext, rows: readonly RunRow[]): string {

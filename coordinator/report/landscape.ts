@@ -1,15 +1,11 @@
 import { buildObjective } from '../../shared/run-task.js';
-import type { RunRow } from '../../shared/study/result.js';
-import { OptimizeTask } from '../../shared/study/task.js';
 import { trajectory } from '../../shared/trajectory.js';
-import { groupBy, problemLabel, type ReportContext, settings } from './context.js';
+import { groupBy, problemLabel, type ReportContext, settings, taskOf } from './context.js';
 import type { Figure } from './figure.js';
 
 const PANEL = 260;
 const GRID = 48;
 const TRAJECTORIES = 12;
-
-const taskOf = (r: RunRow) => OptimizeTask.parse(JSON.parse(r.task));
 
 /**
  * For two-parameter problems (the torus): the loss landscape with the stationary points reached,

@@ -7,6 +7,7 @@ import { atomicWrite } from '../files.js';
 import { readManifest } from '../out-dir.js';
 import { loadResults } from '../sink.js';
 import { formatStudySummary, studySummary } from '../study-summary.js';
+import { basisFigures } from './basis-figures.js';
 import type { ReportContext } from './context.js';
 import type { Figure } from './figure.js';
 import { htmlPage } from './html.js';
@@ -14,6 +15,7 @@ import { basinFigures, landscapeFigures } from './landscape.js';
 import { markdownSummary } from './markdown.js';
 import { outcomeFigures } from './outcomes.js';
 import { renderFigure } from './render.js';
+import { solutionMapFigures } from './solution-maps.js';
 import { spectrumFigures, traceFigures } from './spectra.js';
 import { trialsFigures } from './trials-figures.js';
 
@@ -21,6 +23,8 @@ import { trialsFigures } from './trials-figures.js';
 const BUILDERS: Array<(ctx: ReportContext) => Figure[]> = [
   outcomeFigures,
   spectrumFigures,
+  basisFigures,
+  solutionMapFigures,
   traceFigures,
   basinFigures,
   landscapeFigures,

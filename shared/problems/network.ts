@@ -123,8 +123,10 @@ export class NetworkObjective implements Objective {
     const { d } = this.def;
     const M = grid.length / d;
     const shape = jetShape(d, false);
+    // Values only: the forward pass must run with the value-only jet shape of the plot grid's
+    // input jets, not with the net's (a PINN's carries 1 + 2d channels per unit).
     const fw = new BasisLoss(
-      this.net,
+      { ...this.net, shape },
       inputJets(grid, shape, this.fourier),
       new Float64Array(M).fill(1),
       new Float64Array(M),
