@@ -16,18 +16,24 @@ import {
   RESULTS_SUBJECTS,
   resultMsgId,
   TASKS_STREAM,
+  TFJS_WORKERS_CONSUMER,
   WORKERS_CONSUMER,
 } from '../coordinator/nats/names.js';
 import { ensureInfrastructure } from '../coordinator/nats/setup.js';
+import { isTfjsTask } from '../shared/study/engine.js';
 import type { Result } from '../shared/study/result.js';
 import type { Task } from '../shared/study/task.js';
 import { decodeTask, encodeFailureMessage, encodeResultMessage } from '../shared/study/wire.js';
 import { HealthServer } from './health.js';
+import { TfjsBatcher } from './tfjs-batcher.js';
+import { TFJS_BATCH, TfjsPool } from './tfjs-pool.js';
 
 const POOL_WORKER = new URL('./pool-worker.js', import.meta.url).href;
 /** Long-poll of a pull request: an idle worker asks again this often. */
 const FETCH_EXPIRES_MS = 10_000;
 const PRESENCE_EVERY_MS = 5000;
+/** After the first tfjs task of a batch arrives, how long to wait for more to join it. */
+const TFJS_GATHER_MS = 500;
 
 export interface WorkerOptions {
   readonly connection: ResolvedConnection;
@@ -37,6 +43,8 @@ export interface WorkerOptions {
   readonly healthHost?: string;
   /** Give up the drain after this long: return the tasks still running to the queue, exit 1. */
   readonly drainTimeoutMs?: number;
+  /** Also run tfjs-engine tasks, on one tfjs thread beside the pool (README, "Engines"). */
+  readonly tfjs?: boolean;
 }
 
 /** Presence message on PRESENCE_SUBJECT (core NATS, not stored). */
@@ -45,6 +53,8 @@ export interface Presence {
   readonly threads: number;
   readonly running: number;
   readonly draining: boolean;
+  /** The engines whose tasks it pulls: f64, and tfjs on tfjs workers. */
+  readonly engines: readonly string[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -83,6 +93,11 @@ export class NatsWorker {
   private js!: JetStreamClient;
   private consumer!: Consumer;
   private pool!: Piscina;
+  private tfjsConsumer: Consumer | null = null;
+  private tfjsPool: TfjsPool | null = null;
+  private batcher: TfjsBatcher | null = null;
+  /** tfjs tasks accepted and not yet finished (outside the pool's slots). */
+  private tfjsRunning = 0;
   private health: HealthServer | null = null;
   private ackWaitMs = 30_000;
   private maxDeliver = 5;
@@ -136,21 +151,64 @@ export class NatsWorker {
       minThreads: this.o.threads,
       maxThreads: this.o.threads,
     });
+    if (this.o.tfjs) {
+      this.tfjsPool = new TfjsPool(log);
+      await this.tfjsPool.start();
+      this.batcher = new TfjsBatcher(this.tfjsPool);
+      this.tfjsConsumer = await this.js.consumers.get(TASKS_STREAM, TFJS_WORKERS_CONSUMER);
+    }
     this.pulling = true;
     log.info(
-      `worker ${this.id}: ${this.o.threads} thread(s) pulling from ${TASKS_STREAM}/${WORKERS_CONSUMER} (ack wait ${this.ackWaitMs / 1000} s, max deliveries ${this.maxDeliver})`,
+      `worker ${this.id}: ${this.o.threads} thread(s) pulling from ${TASKS_STREAM}/${WORKERS_CONSUMER}${this.o.tfjs ? ` and a tfjs thread from ${TASKS_STREAM}/${TFJS_WORKERS_CONSUMER}` : ''} (ack wait ${this.ackWaitMs / 1000} s, max deliveries ${this.maxDeliver})`,
     );
     this.presenceTimer = setInterval(() => this.announce(), PRESENCE_EVERY_MS);
     this.announce();
     this.pump();
+    if (this.tfjsConsumer) void this.pumpTfjs(this.tfjsConsumer);
+  }
+
+  /**
+   * The tfjs thread's pull loop: waits for one tfjs task, gathers up to a batch of those already
+   * queued (TFJS_GATHER_MS), runs them, then pulls again. So it holds at most one batch of tfjs
+   * tasks unacked (the spirit of "no more tasks than it can run": the tfjs thread runs a batch at once).
+   */
+  private async pumpTfjs(consumer: Consumer): Promise<void> {
+    while (!this.draining && !this.closing) {
+      const msgs: JsMsg[] = [];
+      try {
+        const first = await consumer.next({ expires: FETCH_EXPIRES_MS });
+        if (!first) continue;
+        msgs.push(first);
+        const more = await consumer.fetch({ max_messages: TFJS_BATCH - 1, expires: TFJS_GATHER_MS });
+        this.fetches.add(more);
+        try {
+          for await (const m of more) msgs.push(m);
+        } finally {
+          this.fetches.delete(more);
+        }
+        this.fetchFailures = 0;
+      } catch (e) {
+        if (this.draining || this.closing) break;
+        this.fetchFailures++;
+        this.o.log.warn(`pulling tfjs tasks: ${(e as Error).message}; retrying`);
+        await sleep(Math.min(250 * 2 ** Math.min(this.fetchFailures, 5), 5000));
+      }
+      if (this.draining) {
+        for (const m of msgs) m.nak();
+        break;
+      }
+      for (const m of msgs) this.accept(m, 'tfjs');
+      await this.batcher!.flush();
+    }
   }
 
   private announce(): void {
     const p: Presence = {
       id: this.id,
       threads: this.o.threads,
-      running: this.running,
+      running: this.running + this.tfjsRunning,
       draining: this.draining,
+      engines: this.o.tfjs ? ['f64', 'tfjs'] : ['f64'],
     };
     try {
       this.nc.publish(PRESENCE_SUBJECT, JSON.stringify(p));
@@ -226,9 +284,10 @@ export class NatsWorker {
     this.pump();
   }
 
-  private accept(m: JsMsg): void {
-    this.running++;
-    const p = this.handle(m)
+  private accept(m: JsMsg, lane: 'f64' | 'tfjs' = 'f64'): void {
+    if (lane === 'tfjs') this.tfjsRunning++;
+    else this.running++;
+    const p = this.handle(m, lane)
       .catch((e) => this.o.log.error(`task message ${m.subject}: ${(e as Error).stack ?? e}`))
       .finally(() => {
         this.inFlight.delete(m);
@@ -237,7 +296,7 @@ export class NatsWorker {
     this.inFlight.set(m, p);
   }
 
-  private async handle(m: JsMsg): Promise<void> {
+  private async handle(m: JsMsg, lane: 'f64' | 'tfjs'): Promise<void> {
     const { log } = this.o;
     const at = parseSubject(m.subject);
     const msgId = resultMsgId(m.headers?.get('Nats-Msg-Id') || m.subject);
@@ -245,7 +304,8 @@ export class NatsWorker {
     const freeSlot = () => {
       if (slot) {
         slot = false;
-        this.running--;
+        if (lane === 'tfjs') this.tfjsRunning--;
+        else this.running--;
       }
     };
     try {
@@ -302,7 +362,12 @@ export class NatsWorker {
       try {
         let data: Uint8Array;
         try {
-          const result = (await this.pool.run(task)) as Result;
+          // A tfjs task joins the batch being gathered; anything else (a task on the wrong subject
+          // included) runs on the pool.
+          const result =
+            this.batcher && isTfjsTask(task)
+              ? await this.batcher.run(task)
+              : ((await this.pool.run(task)) as Result);
           data = encodeResultMessage(result, this.id);
         } catch (e) {
           // runTask never throws; this is the pool itself failing (a thread died, out of memory).
@@ -430,6 +495,7 @@ export class NatsWorker {
       for (const f of this.fetches) f.stop();
       if (this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => this.nc?.close());
       await this.pool?.destroy().catch(() => undefined);
+      await this.tfjsPool?.destroy().catch(() => undefined);
       await this.health?.close();
       this.finish(code);
     })();

@@ -10,6 +10,7 @@ interface WorkerFlags extends NatsFlags {
   threads: number;
   healthPort?: number;
   logFormat: LogFormat;
+  engine: 'f64' | 'tfjs';
 }
 
 function port(v: string): number {
@@ -44,6 +45,15 @@ export function registerWorker(program: Command): void {
         .argParser(port)
         .env('HEALTH_PORT'),
     )
+    .addOption(
+      new Option(
+        '--engine <name>',
+        'tfjs: also run tfjs-engine tasks, batched on one tfjs thread (f64 tasks always run on the pool)',
+      )
+        .choices(['f64', 'tfjs'])
+        .default('f64')
+        .env('SADDLESCOPE_ENGINE'),
+    )
     .addOption(logFormatOption());
   addNatsOptions(cmd, true).action(async (o: WorkerFlags) => {
     const log = makeLogger(o.logFormat);
@@ -54,6 +64,7 @@ export function registerWorker(program: Command): void {
       healthPort: o.healthPort,
       healthHost: process.env.HEALTH_HOST || undefined,
       drainTimeoutMs: drainTimeout(),
+      tfjs: o.engine === 'tfjs',
     });
     process.on('SIGTERM', () => worker.drain('SIGTERM'));
     process.on('SIGINT', () => worker.drain('SIGINT'));

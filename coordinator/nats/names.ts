@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Engine } from '../../shared/study/engine.js';
 
 /**
  * Every name saddlescope uses on a NATS server (README, "Running on a cluster"). The stream and the
@@ -7,9 +8,16 @@ import { createHash } from 'node:crypto';
 export const TASKS_STREAM = 'SADDLESCOPE_TASKS';
 export const RESULTS_STREAM = 'SADDLESCOPE_RESULTS';
 export const WORKERS_CONSUMER = 'saddlescope-workers';
+/** The consumer of tfjs-engine tasks, pulled only by workers that run the tfjs engine. */
+export const TFJS_WORKERS_CONSUMER = 'saddlescope-workers-tfjs';
 export const STUDIES_BUCKET = 'saddlescope-studies';
 
 export const TASKS_SUBJECTS = 'saddlescope.tasks.>';
+/**
+ * Tasks that need the tfjs engine, in the same work-queue stream under their own prefix: a work
+ * queue needs its consumers' filters disjoint, and `tasks-tfjs` is a different token from `tasks`.
+ */
+export const TFJS_TASKS_SUBJECTS = 'saddlescope.tasks-tfjs.>';
 export const RESULTS_SUBJECTS = 'saddlescope.results.>';
 /** Core NATS (not stored): each worker says every few seconds that it is alive and how busy. */
 export const PRESENCE_SUBJECT = 'saddlescope.workers';
@@ -23,9 +31,11 @@ export function studyKey(name: string, planHash: string): string {
   return `${name.replace(/[^A-Za-z0-9_-]/g, '_')}-${planHash.slice(0, 12)}`;
 }
 
-export const taskSubject = (key: string, taskId: string) => `saddlescope.tasks.${key}.${taskId}`;
+export const taskSubject = (key: string, taskId: string, engine: Engine = 'f64') =>
+  `saddlescope.${engine === 'tfjs' ? 'tasks-tfjs' : 'tasks'}.${key}.${taskId}`;
 export const resultSubject = (key: string, taskId: string) => `saddlescope.results.${key}.${taskId}`;
-export const studyTasks = (key: string) => `saddlescope.tasks.${key}.>`;
+/** A study's task subjects of every engine (the tasks stream holds task subjects only). */
+export const studyTasks = (key: string) => `saddlescope.*.${key}.>`;
 export const studyResults = (key: string) => `saddlescope.results.${key}.>`;
 
 /** Nats-Msg-Id of a task: the server drops a second publish of it within the duplicate window. */
@@ -35,7 +45,7 @@ export const resultMsgId = (taskMsgIdOrSubject: string) => `${taskMsgIdOrSubject
 
 /** The study key and task id of a task or result subject, or null when it is not one of ours. */
 export function parseSubject(subject: string): { key: string; taskId: string } | null {
-  const m = /^saddlescope\.(?:tasks|results)\.([A-Za-z0-9_-]+)\.([0-9a-f]{20})$/.exec(subject);
+  const m = /^saddlescope\.(?:tasks|tasks-tfjs|results)\.([A-Za-z0-9_-]+)\.([0-9a-f]{20})$/.exec(subject);
   return m ? { key: m[1], taskId: m[2] } : null;
 }
 

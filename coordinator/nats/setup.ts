@@ -19,6 +19,8 @@ import {
   STUDIES_BUCKET,
   TASKS_STREAM,
   TASKS_SUBJECTS,
+  TFJS_TASKS_SUBJECTS,
+  TFJS_WORKERS_CONSUMER,
   WORKERS_CONSUMER,
 } from './names.js';
 
@@ -58,7 +60,7 @@ export function deliverySettings(): DeliverySettings {
 
 const TASKS_CONFIG: Partial<StreamConfig> & { name: string } = {
   name: TASKS_STREAM,
-  subjects: [TASKS_SUBJECTS],
+  subjects: [TASKS_SUBJECTS, TFJS_TASKS_SUBJECTS],
   description: 'saddlescope tasks: one message per task, removed when a worker acks its result',
   retention: RetentionPolicy.Workqueue,
   storage: StorageType.File,
@@ -85,11 +87,15 @@ async function ensureStream(
 ): Promise<void> {
   try {
     const info = await jsm.streams.info(config.name);
-    const want = config.subjects![0];
-    if (!info.config.subjects?.includes(want))
+    const [want, ...added] = config.subjects!;
+    const have = info.config.subjects ?? [];
+    if (!have.includes(want))
       throw new Error(
-        `stream ${config.name} exists with subjects [${info.config.subjects?.join(', ')}], not ${want}: it was not made by saddlescope; delete it (nats stream rm ${config.name})`,
+        `stream ${config.name} exists with subjects [${have.join(', ')}], not ${want}: it was not made by saddlescope; delete it (nats stream rm ${config.name})`,
       );
+    // Made by an older saddlescope (before the tfjs subjects): add the missing subjects.
+    const missing = added.filter((s) => !have.includes(s));
+    if (missing.length > 0) await jsm.streams.update(config.name, { subjects: [...have, ...missing] });
     return;
   } catch (e) {
     if (!/stream not found/i.test((e as Error).message)) throw e;
@@ -104,18 +110,24 @@ async function ensureStream(
   }
 }
 
-/** The durable pull consumer every worker shares (KEDA reads its lag). */
+/**
+ * A durable pull consumer of the tasks stream: `saddlescope-workers` (f64 tasks; every worker
+ * shares it, KEDA reads its lag) or `saddlescope-workers-tfjs` (tfjs tasks; tfjs workers only).
+ */
 async function ensureWorkersConsumer(
   jsm: JetStreamManager,
   d: DeliverySettings,
   log: Logger,
+  name: string,
+  filter: string,
+  description: string,
 ): Promise<ConsumerInfo> {
   const config = {
-    durable_name: WORKERS_CONSUMER,
-    description: 'saddlescope workers: every worker pulls its tasks here',
+    durable_name: name,
+    description,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
-    filter_subject: TASKS_SUBJECTS,
+    filter_subject: filter,
     ack_wait: d.ackWaitSeconds * SECOND_NS,
     max_deliver: d.maxDeliver,
     // Tasks in flight across the cluster; each worker holds at most its thread count.
@@ -125,21 +137,21 @@ async function ensureWorkersConsumer(
   };
   let info: ConsumerInfo;
   try {
-    info = await jsm.consumers.info(TASKS_STREAM, WORKERS_CONSUMER);
+    info = await jsm.consumers.info(TASKS_STREAM, name);
   } catch (e) {
     if (!/consumer not found/i.test((e as Error).message)) throw e;
     try {
       return await jsm.consumers.add(TASKS_STREAM, config);
     } catch {
-      info = await jsm.consumers.info(TASKS_STREAM, WORKERS_CONSUMER);
+      info = await jsm.consumers.info(TASKS_STREAM, name);
     }
   }
   const now = { ack_wait: info.config.ack_wait, max_deliver: info.config.max_deliver };
   if (d.explicit && (now.ack_wait !== config.ack_wait || now.max_deliver !== config.max_deliver)) {
     log.info(
-      `consumer ${WORKERS_CONSUMER}: ack wait ${d.ackWaitSeconds} s, max deliveries ${d.maxDeliver} (from the environment)`,
+      `consumer ${name}: ack wait ${d.ackWaitSeconds} s, max deliveries ${d.maxDeliver} (from the environment)`,
     );
-    return jsm.consumers.update(TASKS_STREAM, WORKERS_CONSUMER, {
+    return jsm.consumers.update(TASKS_STREAM, name, {
       ack_wait: config.ack_wait,
       max_deliver: config.max_deliver,
     });
@@ -150,6 +162,7 @@ async function ensureWorkersConsumer(
 export interface Infrastructure {
   readonly jsm: JetStreamManager;
   readonly workers: ConsumerInfo;
+  readonly tfjsWorkers: ConsumerInfo;
   readonly studies: KV;
 }
 
@@ -160,9 +173,25 @@ export async function ensureInfrastructure(nc: NatsConnection, log: Logger): Pro
   });
   await ensureStream(jsm, TASKS_CONFIG);
   await ensureStream(jsm, RESULTS_CONFIG);
-  const workers = await ensureWorkersConsumer(jsm, deliverySettings(), log);
+  const d = deliverySettings();
+  const workers = await ensureWorkersConsumer(
+    jsm,
+    d,
+    log,
+    WORKERS_CONSUMER,
+    TASKS_SUBJECTS,
+    'saddlescope workers: every worker pulls its tasks here',
+  );
+  const tfjsWorkers = await ensureWorkersConsumer(
+    jsm,
+    d,
+    log,
+    TFJS_WORKERS_CONSUMER,
+    TFJS_TASKS_SUBJECTS,
+    'saddlescope tfjs workers: tasks for the tfjs engine',
+  );
   const studies = await openStudies(nc);
-  return { jsm, workers, studies };
+  return { jsm, workers, tfjsWorkers, studies };
 }
 
 export function openStudies(nc: NatsConnection, create = true): Promise<KV> {

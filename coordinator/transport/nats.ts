@@ -14,6 +14,7 @@ import {
 } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
+import { taskEngine } from '../../shared/study/engine.js';
 import type { Result } from '../../shared/study/result.js';
 import type { Task } from '../../shared/study/task.js';
 import { decodeWorkerMessage, encodeTask } from '../../shared/study/wire.js';
@@ -28,6 +29,7 @@ import {
   studyResults,
   studyTasks,
   TASKS_STREAM,
+  TFJS_WORKERS_CONSUMER,
   taskMsgId,
   taskSubject,
   WORKERS_CONSUMER,
@@ -80,6 +82,7 @@ export class NatsTransport implements Transport {
   private timer: NodeJS.Timeout | null = null;
   private readonly workersSeen = new Map<string, number>();
   private workersInfo: ConsumerInfo | null = null;
+  private tfjsInfo: ConsumerInfo | null = null;
   private status: StudyStatus | null = null;
   private pending = new Map<string, Task>();
   private closed = false;
@@ -100,6 +103,7 @@ export class NatsTransport implements Transport {
       t.jsm = infra.jsm;
       t.registry = new StudyRegistry(infra.studies);
       t.workersInfo = infra.workers;
+      t.tfjsInfo = infra.tfjsWorkers;
       t.js = jetstream(nc);
     } catch (e) {
       await nc.close();
@@ -316,7 +320,7 @@ export class NatsTransport implements Transport {
     let wait = 250;
     for (;;) {
       try {
-        await this.js.publish(taskSubject(key, task.id), data, {
+        await this.js.publish(taskSubject(key, task.id, taskEngine(task)), data, {
           msgID: taskMsgId(key, epoch, task.id),
           timeout: 10_000,
         });
@@ -336,6 +340,7 @@ export class NatsTransport implements Transport {
     this.ticking = true;
     try {
       this.workersInfo = await this.jsm.consumers.info(TASKS_STREAM, WORKERS_CONSUMER);
+      this.tfjsInfo = await this.jsm.consumers.info(TASKS_STREAM, TFJS_WORKERS_CONSUMER);
       if (this.status && this.ticks++ % 2 === 0) {
         this.status.workers = this.liveWorkers();
         this.status.updated = new Date().toISOString();
@@ -381,9 +386,9 @@ export class NatsTransport implements Transport {
 
   stats(): TransportStats {
     return {
-      inFlight: this.workersInfo?.num_ack_pending ?? 0,
+      inFlight: (this.workersInfo?.num_ack_pending ?? 0) + (this.tfjsInfo?.num_ack_pending ?? 0),
       workers: this.liveWorkers(),
-      redeliveries: this.workersInfo?.num_redelivered ?? 0,
+      redeliveries: (this.workersInfo?.num_redelivered ?? 0) + (this.tfjsInfo?.num_redelivered ?? 0),
     };
   }
 

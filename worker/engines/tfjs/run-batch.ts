@@ -111,19 +111,23 @@ export function runTfjsBatch(
   });
 }
 
-/** Batches of at most `max` tasks of one batchKey each, in the order the keys first appear. */
-export function groupBatches(tasks: readonly OptimizeTask[], max: number): OptimizeTask[][] {
-  const open = new Map<string, OptimizeTask[]>();
-  const batches: OptimizeTask[][] = [];
-  for (const task of tasks) {
-    const key = batchKey(task);
+/** Batches of at most `max` items of one batchKey each, in the order the keys first appear. */
+export function groupBatches<T = OptimizeTask>(
+  items: readonly T[],
+  max: number,
+  taskOf: (item: T) => OptimizeTask = (item) => item as OptimizeTask,
+): T[][] {
+  const open = new Map<string, T[]>();
+  const batches: T[][] = [];
+  for (const item of items) {
+    const key = batchKey(taskOf(item));
     let b = open.get(key);
     if (!b || b.length >= max) {
       b = [];
       open.set(key, b);
       batches.push(b);
     }
-    b.push(task);
+    b.push(item);
   }
   return batches;
 }
