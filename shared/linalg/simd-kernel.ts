@@ -14,34 +14,7 @@
  * gemm computes C += A B for m4 (a multiple of 4) rows, `strips` column strips and inner size p.
  */
 
-const SIMD = 0xfd;
-
-function u32(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
-
-function s32(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-const name = (s: string) => [...u32(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-const section = (id: number, bytes: number[]) => [id, ...u32(bytes.length), ...bytes];
+import { KernelMemory, moduleWithOneFunction, SIMD, s32, u32, type WasmApi } from './wasm-bytes.js';
 
 /** The module: imports env.mem, exports gemm(m4, strips, p, a, b, bStride, c, cStride) in bytes. */
 function moduleBytes(): Uint8Array {
@@ -98,15 +71,7 @@ function moduleBytes(): Uint8Array {
   emit(get(S), i32(1), ADD, set(S), BR, 0, END, END);
   emit(get(I), i32(4), ADD, set(I), BR, 0, END, END, END);
   const locals = [2, ...u32(7), 0x7f, ...u32(11), 0x7b];
-  const body = [...locals, ...code];
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [1, 0x60, 8, ...Array(8).fill(0x7f), 0]),
-    ...section(2, [1, ...name('env'), ...name('mem'), 0x02, 0x00, 1]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...name('gemm'), 0x00, 0]),
-    ...section(10, [1, ...u32(body.length), ...body]),
-  ]);
+  return moduleWithOneFunction('gemm', 8, [...locals, ...code]);
 }
 
 export interface SimdGemm {
@@ -127,14 +92,6 @@ export interface SimdGemm {
   ): void;
 }
 
-/** The slice of the WebAssembly API used here (the project's `lib` setting has no DOM types). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Memory: new (d: { initial: number }) => { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-}
-
 function instantiate(): SimdGemm | null {
   const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   const bytes = moduleBytes();
@@ -142,16 +99,10 @@ function instantiate(): SimdGemm | null {
   const memory = new wasm.Memory({ initial: 16 });
   const instance = new wasm.Instance(new wasm.Module(bytes), { env: { mem: memory } });
   const kernel = instance.exports.gemm as (...args: number[]) => void;
-  let f64 = new Float64Array(memory.buffer);
+  const mem = new KernelMemory(memory);
   return {
-    view: () => f64,
-    reserve(doubles) {
-      const bytesNeeded = doubles * 8;
-      if (bytesNeeded > memory.buffer.byteLength) {
-        memory.grow(Math.ceil((bytesNeeded - memory.buffer.byteLength) / 65536));
-        f64 = new Float64Array(memory.buffer);
-      }
-    },
+    view: () => mem.view(),
+    reserve: (doubles) => mem.reserve(doubles),
     gemm(m4, strips, p, a, b, bStride, c, cStride) {
       kernel(m4, strips, p, a * 8, b * 8, bStride * 8, c * 8, cStride * 8);
     },

@@ -1,7 +1,9 @@
 import test from 'ava';
 import { matmul, matmulScalar } from '../../shared/linalg/gemm.js';
+import { tridiagonalize } from '../../shared/linalg/householder-tridiagonal.js';
 import { secularRoot } from '../../shared/linalg/secular.js';
 import { simd } from '../../shared/linalg/simd-kernel.js';
+import { tridiagonalSimd } from '../../shared/linalg/tridiagonal-simd.js';
 import { Stream } from '../../shared/rng/stream.js';
 
 test('the WebAssembly SIMD kernel is available on Node 20', (t) => {
@@ -58,5 +60,48 @@ test('secularRoot: roots interlace, solve the equation, and deltas match dᵢ �
       t.true(Math.abs(delta[i] - (d[i] - lam)) <= 4e-16 * Math.max(Math.abs(d[i]), Math.abs(lam), 1));
     }
     t.true(Math.abs(f) <= 1e-13 * scale, `f(λ_${j}) = ${f}`);
+  }
+});
+
+test('tridiagonalize: the SIMD fused pass agrees with the scalar one and reduces A to T = QᵀAQ', (t) => {
+  t.not(tridiagonalSimd, null);
+  const s = new Stream('test', 2, 'tridiagonal');
+  // Odd and even sizes: the kernel's column pairs end on an odd column in every other row group.
+  for (const n of [24, 25, 37, 64, 101]) {
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = s.normal();
+    const fast = tridiagonalize(a, n, true);
+    const slow = tridiagonalize(a, n, true, { simd: false });
+    // Only the row sums y[r] are added in another order: the results agree to rounding.
+    const scale = Math.sqrt(n);
+    for (const key of ['d', 'e', 'tau'] as const) {
+      let err = 0;
+      for (let i = 0; i < n; i++) err = Math.max(err, Math.abs(fast[key][i] - slow[key][i]));
+      t.true(err < 1e-12 * scale, `n = ${n}, ${key}: ${err}`);
+    }
+    // T = Qᵀ A Q with Q from the SIMD run's reflectors: apply Hᵢ to A on both sides.
+    const q = Float64Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0));
+    for (let i = n - 2; i >= 0; i--) {
+      const v = fast.reflectors!.subarray(i * n, i * n + n);
+      const tau = fast.tau[i];
+      for (let c = 0; c < n; c++) {
+        let dot = 0;
+        for (let r = i + 1; r < n; r++) dot += v[r] * q[r * n + c];
+        for (let r = i + 1; r < n; r++) q[r * n + c] -= tau * v[r] * dot;
+      }
+    }
+    let worst = 0;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let x = 0;
+        for (let r = 0; r < n; r++) {
+          let ar = 0;
+          for (let c = 0; c < n; c++) ar += a[r * n + c] * q[c * n + j];
+          x += q[r * n + i] * ar;
+        }
+        const want = i === j ? fast.d[i] : Math.abs(i - j) === 1 ? fast.e[Math.min(i, j)] : 0;
+        worst = Math.max(worst, Math.abs(x - want));
+      }
+    t.true(worst < 1e-11 * scale, `n = ${n}: max |QᵀAQ − T| = ${worst}`);
   }
 });

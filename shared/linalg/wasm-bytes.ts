@@ -1,0 +1,73 @@
+/**
+ * Helpers to emit small WebAssembly modules as bytes (simd-kernel.ts, tridiagonal-simd.ts): LEB128
+ * integers, names, sections, and the slice of the WebAssembly API the kernels use.
+ */
+
+export const SIMD = 0xfd;
+
+/** Unsigned LEB128. */
+export function u32(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+}
+
+/** Signed LEB128. */
+export function s32(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+export const name = (s: string) => [...u32(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+export const section = (id: number, bytes: number[]) => [id, ...u32(bytes.length), ...bytes];
+
+/** The slice of the WebAssembly API used here (the project's `lib` setting has no DOM types). */
+export interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Memory: new (d: { initial: number }) => { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
+}
+
+/** A module with one exported function `fn` of `params` i32 parameters and no result, importing env.mem. */
+export function moduleWithOneFunction(fn: string, params: number, body: number[]): Uint8Array {
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, [1, 0x60, params, ...Array(params).fill(0x7f), 0]),
+    ...section(2, [1, ...name('env'), ...name('mem'), 0x02, 0x00, 1]),
+    ...section(3, [1, 0]),
+    ...section(7, [1, ...name(fn), 0x00, 0]),
+    ...section(10, [1, ...u32(body.length), ...body]),
+  ]);
+}
+
+/** A growable memory and the view of it as float64 (views taken before a `reserve` are stale). */
+export class KernelMemory {
+  private f64: Float64Array;
+  constructor(readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number }) {
+    this.f64 = new Float64Array(memory.buffer);
+  }
+  view(): Float64Array {
+    return this.f64;
+  }
+  reserve(doubles: number): void {
+    const bytesNeeded = doubles * 8;
+    if (bytesNeeded > this.memory.buffer.byteLength) {
+      this.memory.grow(Math.ceil((bytesNeeded - this.memory.buffer.byteLength) / 65536));
+      this.f64 = new Float64Array(this.memory.buffer);
+    }
+  }
+}
