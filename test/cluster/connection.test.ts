@@ -91,6 +91,9 @@ test('study keys are subject-safe and tell plans apart; subjects parse back', (t
     key,
     taskId: '0123456789abcdef0123',
   });
+  const tfjs = taskSubject(key, '0123456789abcdef0123', 'tfjs');
+  t.is(tfjs, `saddlescope.tasks-tfjs.${key}.0123456789abcdef0123`);
+  t.deepEqual(parseSubject(tfjs), { key, taskId: '0123456789abcdef0123' });
   t.is(parseSubject('saddlescope.tasks.garbage'), null);
   t.is(parseSubject('saddlescope.tasks.k.not-an-id'), null);
 });
