@@ -44,3 +44,18 @@ export function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string,
   }
   return m;
 }
+
+/** Text broken at ", " into lines of at most `width` characters (a figure's subtitle). */
+export function wrapLines(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const part of text.split(', ')) {
+    const next = line ? `${line}, ${part}` : part;
+    if (line && next.length > width) {
+      lines.push(`${line},`);
+      line = part;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
+}

@@ -1,5 +1,5 @@
 import { wilson } from '../../shared/analysis/intervals.js';
-import { groupBy, outcome, problemLabel, type ReportContext, settings } from './context.js';
+import { groupBy, outcome, problemLabel, type ReportContext, settings, wrapLines } from './context.js';
 import { type Figure, HEIGHT, optimizerScale, WIDTH } from './figure.js';
 
 const ORDER = [
@@ -43,7 +43,8 @@ export function outcomeFigures(ctx: ReportContext): Figure[] {
       caption: `Fraction of runs ending at each kind of point (converged runs, classified by the final Hessian's eigenvalues; "trivial" = ‖u‖/‖f‖ < trivialTol) or not converging, with 95% Wilson intervals. ${label}. ${settings(ctx, rows)}`,
       spec: {
         $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-        title: `Outcomes: ${label}`,
+        // The problem's parameters go in a wrapped subtitle: one long line would widen the image.
+        title: { text: `Outcomes: ${rows[0].problem}`, subtitle: wrapLines(label, 90) },
         width: WIDTH,
         height: HEIGHT,
         data: { values: data },
