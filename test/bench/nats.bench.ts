@@ -21,7 +21,7 @@ import { type BenchReport, type BenchRow, median } from './harness.js';
 
 const REPS = 3;
 const NOOP_TASKS = 4000;
-const REAL_SEEDS = 32;
+const REAL_SEEDS = 64;
 const silent = pino({ level: 'silent' });
 
 /** A circle Newton run stopped after one iteration, nothing recorded: tens of µs of compute. */
@@ -38,13 +38,13 @@ function noopSpec(name: string, seed: number): string {
 }
 
 /** A real study: tanh width-10 regression (140 parameters), damped Newton. */
-function realSpec(name: string, seed: number): string {
+function realSpec(name: string, seed: number, seeds = REAL_SEEDS): string {
   return [
     `name: ${name}`,
     `seed: ${seed}`,
     'problem: { kind: mlp-regression, width: 10, depth: 2, activation: tanh, target: { kind: sin, k: 2 }, points: 100 }',
     'optimizers: [{ kind: newton, alpha: 0.5, lambda: 1.0e-3 }]',
-    `seeds: ${REAL_SEEDS}`,
+    `seeds: ${seeds}`,
     'stop: { gradTol: 1.0e-6, maxIter: 150 }',
     'record: { historyStride: 0, finalParams: true, spectrum: true }',
   ].join('\n');
@@ -164,6 +164,13 @@ async function speedupReport(server: NatsServer): Promise<BenchReport> {
     for (const threads of [1, 2] as const)
       times[threads].push(
         await withWorkers(server, [threads], async () => {
+          // Untimed warm-up: the pool threads compile the network code before the timed study.
+          const warm = tempDir(`bench-warm-${threads}-`);
+          await timeNats(
+            server,
+            plan(warm, realSpec(`bench-warm-${threads}-${rep}`, 9000 + rep, 2 * threads)),
+            warm,
+          );
           const dir = tempDir(`bench-real-${threads}-`);
           return timeNats(server, plan(dir, realSpec(`bench-real-${threads}-${rep}`, 7100 + rep)), dir);
         }),
