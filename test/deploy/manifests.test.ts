@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { parse as parseYaml } from 'yaml';
+import { TASKS_STREAM, TFJS_WORKERS_CONSUMER, WORKERS_CONSUMER } from '../../coordinator/nats/names.js';
 import { parseSpec } from '../../shared/study/spec.js';
 import { tempDir } from '../helpers/cli.js';
 import { type K8sObject, kustomize, loadYaml, parseImage } from '../helpers/kustomize.js';
@@ -301,18 +302,23 @@ for (const name of OVERLAYS) {
     t.is(so.spec.scaleTargetRef.name, worker.metadata.name);
     t.is(so.metadata.namespace, worker.metadata.namespace);
     t.true(so.spec.maxReplicaCount >= Math.max(1, so.spec.minReplicaCount ?? 0));
-    t.is(so.spec.triggers.length, 1);
-    const m = so.spec.triggers[0].metadata;
-    t.is(so.spec.triggers[0].type, 'nats-jetstream');
-    t.is(m.stream, 'SADDLESCOPE_TASKS');
-    t.is(m.consumer, 'saddlescope-workers');
-    t.is(m.account, '$G');
-    t.regex(m.lagThreshold, /^[1-9]\d*$/);
+    // Workers with the tfjs engine (the GPU overlay) also pull the tfjs tasks' consumer, and scale on it.
+    const env = worker.spec.template.spec.containers[0].env ?? [];
+    const tfjs = env.some((e: K8sObject) => e.name === 'SADDLESCOPE_ENGINE' && e.value === 'tfjs');
+    const consumers = so.spec.triggers.map((tr: K8sObject) => tr.metadata.consumer);
+    t.deepEqual(consumers, tfjs ? [WORKERS_CONSUMER, TFJS_WORKERS_CONSUMER] : [WORKERS_CONSUMER]);
     const svc = find(objs, 'Service', 'saddlescope-nats');
-    t.is(
-      m.natsServerMonitoringEndpoint,
-      `${svc.metadata.name}.${svc.metadata.namespace}.svc.cluster.local:8222`,
-    );
+    for (const tr of so.spec.triggers) {
+      const m = tr.metadata;
+      t.is(tr.type, 'nats-jetstream');
+      t.is(m.stream, TASKS_STREAM);
+      t.is(m.account, '$G');
+      t.regex(m.lagThreshold, /^[1-9]\d*$/);
+      t.is(
+        m.natsServerMonitoringEndpoint,
+        `${svc.metadata.name}.${svc.metadata.namespace}.svc.cluster.local:8222`,
+      );
+    }
     // A fallback keeps one worker when the lag cannot be read (no consumer yet): no deadlock at zero.
     t.true(so.spec.fallback?.replicas >= 1);
     // Scaling down must not outrun the drain: one step per period at least as long as a drain.
