@@ -1,6 +1,8 @@
 import { runTask } from '../shared/run-task.js';
+import { isTfjsTask } from '../shared/study/engine.js';
 import { InputError } from '../shared/study/errors.js';
 import { type AnyRow, type HistoryColumns, RUN_CONTEXT_COLUMNS } from '../shared/study/result.js';
+import type { OptimizeTask } from '../shared/study/task.js';
 import { Task } from '../shared/study/task.js';
 import { loadResults } from './sink.js';
 
@@ -10,6 +12,8 @@ export interface ReplayOutcome {
   readonly history: HistoryColumns | null;
   /** Columns whose bits differ (timing and worker excluded). */
   readonly differences: string[];
+  /** For a tfjs row: the backend it was replayed on (its rows reproduce to float32, not bits). */
+  readonly tfjsBackend?: string;
 }
 
 function sameBits(a: unknown, b: unknown): boolean {
@@ -21,21 +25,44 @@ function sameBits(a: unknown, b: unknown): boolean {
   return Object.is(a, b);
 }
 
-/** Reruns one stored task (id or unique prefix) in the foreground and compares it bit for bit. */
-export function replay(dir: string, id: string): ReplayOutcome {
+/** A tfjs task rerun alone on this machine's tfjs backend (loaded only when a tfjs row is replayed). */
+async function replayTfjs(task: OptimizeTask) {
+  const [{ loadTfjs }, { runTfjsBatch }] = await Promise.all([
+    import('../worker/engines/tfjs/backend.js'),
+    import('../worker/engines/tfjs/run-batch.js'),
+  ]);
+  const backend = await loadTfjs();
+  const [result] = runTfjsBatch([task], backend, { worker: 'replay', fullHistory: true });
+  return { result, backend: backend.name };
+}
+
+/**
+ * Reruns one stored task (id or unique prefix) in the foreground and compares it bit for bit.
+ * A tfjs row is rerun on the tfjs engine, alone: its float32 arithmetic depends on the backend
+ * and on the batch it ran in, so the comparison there shows how far it moved, not a bit check.
+ */
+export async function replay(dir: string, id: string): Promise<ReplayOutcome> {
   const { runs, trials } = loadResults(dir);
   const matches = [...runs, ...trials].filter((r) => r.task_id.startsWith(id));
   if (matches.length === 0) throw new InputError(`no task ${id} in ${dir}`);
   if (matches.length > 1)
     throw new InputError(`task id prefix ${id} is ambiguous in ${dir} (${matches.length} tasks)`);
   const row = matches[0];
-  const result = runTask(Task.parse(JSON.parse(row.task)), { worker: 'replay', fullHistory: true });
+  const task = Task.parse(JSON.parse(row.task));
+  const tfjs = isTfjsTask(task) ? await replayTfjs(task) : null;
+  const result = tfjs?.result ?? runTask(task, { worker: 'replay', fullHistory: true });
   const skip = new Set<string>(RUN_CONTEXT_COLUMNS);
   const replayed = result.row;
   const differences = Object.keys(row).filter(
     (k) => !skip.has(k) && !sameBits((row as never)[k], (replayed as never)[k]),
   );
-  return { row, replayed, history: result.kind === 'run' ? result.history : null, differences };
+  return {
+    row,
+    replayed,
+    history: result.kind === 'run' ? result.history : null,
+    differences,
+    tfjsBackend: tfjs?.backend,
+  };
 }
 
 /** One line that says what the task was and how it ended. */

@@ -43,4 +43,11 @@ test('f64 and tfjs tasks of one study: one row each, tfjs rows from the tfjs thr
     const b = tfjs.find((x) => x.seed === a.seed && x.optimizer === 'adam')!;
     t.true(Math.abs((b.loss as number) - (a.loss as number)) < 1e-5 * (a.loss as number), `seed ${a.seed}`);
   }
+  // replay reruns a tfjs row on the tfjs engine (not the f64 path), alone, and says how far it moved.
+  const one = tfjs.find((x) => x.optimizer === 'adam')!;
+  const rep = await runCli(['replay', out, (one.task_id as string).slice(0, 10)]);
+  t.is(rep.code, 0, rep.stderr);
+  t.regex(rep.stdout, /tfjs row, replayed alone on tfjs-cpu: (reproduced bit for bit|columns that moved)/);
+  const moved = [...rep.stdout.matchAll(/\b(loss|grad_norm) (\d\.\de[-+]\d+)/g)];
+  for (const [, col, rel] of moved) t.true(Number(rel) < 1e-5, `${col} moved by ${rel}`);
 });
