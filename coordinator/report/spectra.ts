@@ -96,13 +96,23 @@ export function traceFigures(ctx: ReportContext): Figure[] {
           width: 260,
           height: 180,
           encoding: {
-            x: { field: 'iteration', type: 'quantitative' },
+            // symlog: Newton's 20 steps and ADAM's thousands both readable on one axis.
+            x: { field: 'iteration', type: 'quantitative', scale: { type: 'symlog' } },
             color: { field: 'optimizer', type: 'nominal', scale: optimizerScale(optimizers) },
           },
           layer: [
             {
               mark: { type: 'errorband', extent: 'iqr', opacity: 0.25 },
-              encoding: { y: { field: 'value', type: 'quantitative', scale: { type: 'log' }, title: null } },
+              encoding: {
+                y: {
+                  field: 'value',
+                  type: 'quantitative',
+                  scale: { type: 'log' },
+                  title: null,
+                  // A log axis over many decades otherwise draws a grid line at every 2…9 × 10ᵏ.
+                  axis: { tickCount: 6, grid: true, format: '.0e' },
+                },
+              },
             },
             {
               mark: { type: 'line' },
