@@ -17,19 +17,10 @@ import {
   WORKERS_CONSUMER,
 } from '../../coordinator/nats/names.js';
 import { collect, startCli, tempDir } from '../helpers/cli.js';
-import { killAll, NatsServer, startWorker, type WorkerProcess } from '../helpers/nats-server.js';
+import { serverPerFile, startWorker } from '../helpers/nats-server.js';
 
-let server: NatsServer;
-const workers: WorkerProcess[] = [];
-
-test.before(async () => {
-  server = await NatsServer.start();
-});
-
-test.after.always(async () => {
-  killAll(...workers);
-  await server?.destroy();
-});
+const nats = serverPerFile(test);
+const { workers } = nats;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -45,7 +36,7 @@ stop: { maxIter: 15 }
 test.serial(
   'f64 and tfjs tasks through NATS: one row each, the tfjs ones run only by the tfjs worker',
   async (t) => {
-    const nc = await connect({ servers: server.url });
+    const nc = await connect({ servers: nats.server.url });
     const jsm = await jetstreamManager(nc);
     // The tasks stream as a saddlescope without engines made it: the worker adds the tfjs subjects.
     await jsm.streams.add({
@@ -60,7 +51,7 @@ test.serial(
       },
     });
 
-    const f64Worker = await startWorker(server.url, 1);
+    const f64Worker = await startWorker(nats.server.url, 1);
     workers.push(f64Worker);
     t.deepEqual((await jsm.streams.info(TASKS_STREAM)).config.subjects, [
       TASKS_SUBJECTS,
@@ -71,7 +62,7 @@ test.serial(
     const spec = join(dir, 'spec.yaml');
     writeFileSync(spec, SPEC);
     const out = join(dir, 'out');
-    const run = collect(startCli(['run', spec, '--nats', server.url, '--out', out]));
+    const run = collect(startCli(['run', spec, '--nats', nats.server.url, '--out', out]));
 
     // With only the f64 worker, the f64 tasks are done and the tfjs tasks wait on their own consumer.
     const pending = async () => ({
@@ -91,7 +82,7 @@ test.serial(
     t.like(p.tfjs, { num_pending: 4, num_ack_pending: 0 });
     t.is(p.f64.delivered.consumer_seq, 4, 'the f64 consumer delivered the 4 f64 tasks only');
 
-    const tfjsWorker = await startWorker(server.url, 1, { SADDLESCOPE_ENGINE: 'tfjs' });
+    const tfjsWorker = await startWorker(nats.server.url, 1, { SADDLESCOPE_ENGINE: 'tfjs' });
     workers.push(tfjsWorker);
     await tfjsWorker.out.waitFor(/tfjs engine: backend tfjs-cpu \(one tfjs thread\)/);
     const r = await run;

@@ -8,6 +8,7 @@ import { runCli, tempDir } from '../helpers/cli.js';
 import {
   killAll,
   NatsServer,
+  serverPerFile,
   startTracked,
   startWorker,
   type WorkerProcess,
@@ -18,17 +19,8 @@ import {
  * rows as the local transport; status; malformed messages; a graceful drain.
  */
 
-let server: NatsServer;
-const workers: WorkerProcess[] = [];
-
-test.before(async () => {
-  server = await NatsServer.start();
-});
-
-test.after.always(async () => {
-  killAll(...workers);
-  await server?.destroy();
-});
+const nats = serverPerFile(test);
+const { workers } = nats;
 
 function writeSpec(dir: string, text: string): string {
   const p = join(dir, 'spec.yaml');
@@ -66,10 +58,10 @@ const readyz = (w: WorkerProcess) =>
 test.serial(
   'a malformed message on the task subject is logged and terminated; the worker carries on',
   async (t) => {
-    workers.push(await startWorker(server.url, 1), await startWorker(server.url, 1));
+    workers.push(await startWorker(nats.server.url, 1), await startWorker(nats.server.url, 1));
     const [w] = workers;
     t.is((await readyz(w)).status, 200);
-    const nc = await connect({ servers: server.url });
+    const nc = await connect({ servers: nats.server.url });
     const js = jetstream(nc);
     await js.publish('saddlescope.tasks.garbage', 'not json at all');
     await js.publish('saddlescope.tasks.nostudy-000000000000.0123456789abcdef0123', '{"kind":"sleep"}');
@@ -117,7 +109,7 @@ record: { historyStride: 5, eigenvalues: true }
     const [local, cluster] = [join(dir, 'local'), join(dir, 'cluster')];
     const l = await runCli(['run', p, '--out', local, '--threads', '2']);
     t.is(l.code, 0, l.stderr);
-    const c = await runCli(['run', p, '--nats', server.url, '--out', cluster]);
+    const c = await runCli(['run', p, '--nats', nats.server.url, '--out', cluster]);
     t.is(c.code, 0, c.stderr);
     t.regex(
       c.stderr,
@@ -130,18 +122,18 @@ record: { historyStride: 5, eigenvalues: true }
     t.is(c.stdout, l.stdout, 'the same summary');
 
     // status lists the study, complete; the queue is empty
-    const s = await runCli(['status', '--json'], { NATS_URL: server.url });
+    const s = await runCli(['status', '--json'], { NATS_URL: nats.server.url });
     t.is(s.code, 0, s.stderr);
     const status = JSON.parse(s.stdout);
     const mine = status.studies.find((x: { name: string }) => x.name === 'cluster-equal');
     t.like(mine, { state: 'complete', done: 30, total: 30, errors: 0, epoch: 1, out: cluster });
     t.like(status.queue, { waiting: 0, inFlight: 0 });
-    const text = await runCli(['status', '--nats', server.url]);
+    const text = await runCli(['status', '--nats', nats.server.url]);
     t.regex(text.stdout, /^cluster-equal-[0-9a-f]{12}\s+complete\s+30\/30\s+100%/m);
 
     // Run again into a fresh out dir: a new epoch runs every task again, with the same rows.
     const again = join(dir, 'again');
-    const a = await runCli(['run', p, '--nats', server.url, '--out', again]);
+    const a = await runCli(['run', p, '--nats', nats.server.url, '--out', again]);
     t.is(a.code, 0, a.stderr);
     t.regex(
       a.stderr,
@@ -149,7 +141,7 @@ record: { historyStride: 5, eigenvalues: true }
     );
     t.deepEqual(reproducible(again, 'runs'), reproducible(local, 'runs'));
     // and into the complete out dir: nothing to do
-    const none = await runCli(['run', p, '--nats', server.url, '--out', cluster]);
+    const none = await runCli(['run', p, '--nats', nats.server.url, '--out', cluster]);
     t.is(none.code, 0, none.stderr);
     t.regex(none.stderr, /30 already done, 0 to run/);
   },
@@ -167,11 +159,11 @@ test.serial(
     const old = workers.splice(0);
     killAll(...old);
     await Promise.all(old.map((x) => x.exit));
-    const w = await startWorker(server.url, 2);
+    const w = await startWorker(nats.server.url, 2);
     workers.push(w);
     const out = join(dir, 'out');
-    const coordinator = startTracked(['run', p, '--nats', server.url, '--out', out]);
-    const nc = await connect({ servers: server.url });
+    const coordinator = startTracked(['run', p, '--nats', nats.server.url, '--out', out]);
+    const nc = await connect({ servers: nats.server.url });
     const jsm = await jetstreamManager(nc);
     const deadline = Date.now() + 20_000;
     while ((await jsm.consumers.info('SADDLESCOPE_TASKS', 'saddlescope-workers')).num_ack_pending < 2) {

@@ -192,3 +192,29 @@ export function killAll(...ps: Array<CliProcess | undefined>): void {
   for (const p of ps)
     if (p && p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
 }
+
+/**
+ * One real nats-server for the tests of a file, started before them and destroyed after, with the
+ * worker processes they start (pushed onto `workers`) killed at the end.
+ */
+export function serverPerFile(test: {
+  before: (fn: () => Promise<void>) => void;
+  after: { always: (fn: () => Promise<void>) => void };
+}): { readonly server: NatsServer; readonly workers: WorkerProcess[] } {
+  let server: NatsServer | undefined;
+  const workers: WorkerProcess[] = [];
+  test.before(async () => {
+    server = await NatsServer.start();
+  });
+  test.after.always(async () => {
+    killAll(...workers);
+    await server?.destroy();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('serverPerFile: the server starts in test.before');
+      return server;
+    },
+    workers,
+  };
+}
