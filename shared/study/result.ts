@@ -103,3 +103,15 @@ export type AnyRow = RunRow | TrialsRow;
 
 /** Columns that depend on where and when a task ran, not on the task: excluded from reproducibility checks. */
 export const RUN_CONTEXT_COLUMNS = ['wall_ms', 'worker', 'backend'] as const;
+
+/** Columns of a run row that come from its task alone (what the task was, not how it went). */
+export const TASK_COLUMNS = [
+  'task_id',
+  'study',
+  'problem',
+  'optimizer',
+  'seed',
+  'problem_params',
+  'optimizer_params',
+  'task',
+] as const satisfies readonly (keyof RunRow)[];

@@ -7,6 +7,7 @@ import { parseSubject, studyKey, taskSubject } from '../../coordinator/nats/name
 import { runTask } from '../../shared/run-task.js';
 import { isInputError } from '../../shared/study/errors.js';
 import { expandStudy } from '../../shared/study/expand.js';
+import { TASK_COLUMNS } from '../../shared/study/result.js';
 import { parseSpec } from '../../shared/study/spec.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -116,18 +117,7 @@ stop: { maxIter: 3 }
     const row = failed.row as unknown as Record<string, unknown>;
     const want = real.row as unknown as Record<string, unknown>;
     t.deepEqual(Object.keys(row).sort(), Object.keys(want).sort());
-    for (const k of [
-      'task_id',
-      'study',
-      'problem',
-      'optimizer',
-      'seed',
-      'problem_params',
-      'optimizer_params',
-      'engine',
-      'task',
-    ])
-      t.is(row[k], want[k], k);
+    for (const k of [...TASK_COLUMNS, 'engine']) t.is(row[k], want[k], k);
     t.like(row, {
       status: 'error',
       message: 'max deliveries: delivered 5 times',

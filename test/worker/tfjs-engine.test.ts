@@ -7,7 +7,7 @@
 import test from 'ava';
 import { runTask } from '../../shared/run-task.js';
 import { expandStudy } from '../../shared/study/expand.js';
-import type { RunRow } from '../../shared/study/result.js';
+import { type RunRow, TASK_COLUMNS } from '../../shared/study/result.js';
 import { parseSpec } from '../../shared/study/spec.js';
 import type { OptimizeTask } from '../../shared/study/task.js';
 import { loadTfjs, type TfjsBackend } from '../../worker/engines/tfjs/backend.js';
@@ -53,16 +53,7 @@ function maxDiff(a: Float64Array | null, b: Float64Array | null): number {
 }
 
 /** The columns that must be equal as values (not to a tolerance) between the engines. */
-const EXACT = [
-  'task_id',
-  'study',
-  'problem',
-  'optimizer',
-  'seed',
-  'problem_params',
-  'optimizer_params',
-  'task',
-];
+const EXACT = TASK_COLUMNS;
 
 // The paper's regression (odd target, symmetric grid, zero initial biases) has bias gradients that
 // vanish exactly; in float32 they are rounding noise above ADAM's ε, which ADAM then turns into
