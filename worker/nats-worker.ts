@@ -12,7 +12,6 @@ import { Piscina } from 'piscina';
 import { connectNats, type ResolvedConnection } from '../coordinator/nats/connection.js';
 import {
   PRESENCE_SUBJECT,
-  parseSubject,
   RESULTS_SUBJECTS,
   resultMsgId,
   TASKS_STREAM,
@@ -22,9 +21,10 @@ import {
 import { ensureInfrastructure } from '../coordinator/nats/setup.js';
 import { isTfjsTask } from '../shared/study/engine.js';
 import type { Result } from '../shared/study/result.js';
-import type { Task } from '../shared/study/task.js';
-import { decodeTask, encodeFailureMessage, encodeResultMessage } from '../shared/study/wire.js';
+import { encodeFailureMessage, encodeResultMessage } from '../shared/study/wire.js';
 import { HealthServer } from './health.js';
+import { publishUntilStored } from './publish-result.js';
+import { judgeTaskMessage } from './task-message.js';
 import { TfjsBatcher } from './tfjs-batcher.js';
 import { TFJS_BATCH, TfjsPool } from './tfjs-pool.js';
 
@@ -58,17 +58,6 @@ export interface Presence {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Errors after which the same publish may succeed: the server is restarting or unreachable. */
-function isTransient(e: unknown): boolean {
-  return (
-    e instanceof errors.TimeoutError ||
-    e instanceof errors.NoRespondersError ||
-    e instanceof errors.RequestError ||
-    e instanceof errors.ConnectionError ||
-    /timeout|no responders|disconnect|reconnect|503/i.test((e as Error)?.message ?? '')
-  );
-}
 
 /**
  * A worker process: pulls tasks from the durable consumer every worker shares, runs them on a
@@ -300,7 +289,6 @@ export class NatsWorker {
 
   private async handle(m: JsMsg, lane: 'f64' | 'tfjs'): Promise<void> {
     const { log } = this.o;
-    const at = parseSubject(m.subject);
     const msgId = resultMsgId(m.headers?.get('Nats-Msg-Id') || m.subject);
     let slot = true;
     const freeSlot = () => {
@@ -311,55 +299,21 @@ export class NatsWorker {
       }
     };
     try {
-      const deliveries = m.info.deliveryCount;
-      if (this.maxDeliver > 0 && deliveries >= this.maxDeliver) {
-        log.warn(
-          `task ${m.subject}: delivery ${deliveries} of ${this.maxDeliver}: not run again; recorded as error: max deliveries`,
-        );
+      const verdict = judgeTaskMessage(m, this.maxDeliver);
+      if (verdict.kind === 'refuse') {
+        log[verdict.level](verdict.fields ?? {}, verdict.log);
         freeSlot();
-        if (at)
+        if (verdict.at && verdict.failure)
           await this.publish(
-            at,
-            encodeFailureMessage(
-              at.taskId,
-              `max deliveries: delivered ${deliveries} times without a result (the workers running it died or lost their connection)`,
-              this.id,
-            ),
+            verdict.at,
+            encodeFailureMessage(verdict.at.taskId, verdict.failure, this.id),
             msgId,
             m,
           );
         m.term();
         return;
       }
-      let task: Task;
-      try {
-        task = decodeTask(m.data);
-        if (at && at.taskId !== task.id)
-          throw new Error(`task id ${task.id} does not match its subject ${m.subject}`);
-      } catch (e) {
-        log.error(
-          { subject: m.subject, bytes: m.data.length, stream_seq: m.info.streamSequence },
-          `malformed task message on ${m.subject} (${m.data.length} bytes): ${(e as Error).message.replace(/\n\s*/g, '; ')}; terminated`,
-        );
-        freeSlot();
-        if (at)
-          await this.publish(
-            at,
-            encodeFailureMessage(at.taskId, `malformed task message: ${(e as Error).message}`, this.id),
-            msgId,
-            m,
-          );
-        m.term();
-        return;
-      }
-      if (!at) {
-        log.error(
-          `task ${task.id} on ${m.subject}, not a task subject (saddlescope.tasks.<study>.<id>); terminated`,
-        );
-        freeSlot();
-        m.term();
-        return;
-      }
+      const { task, at } = verdict;
       const heartbeat = setInterval(() => m.working(), Math.max(250, this.ackWaitMs / 3));
       try {
         let data: Uint8Array;
@@ -414,19 +368,13 @@ export class NatsWorker {
     const subject = RESULTS_SUBJECTS.replace('>', `${at.key}.${at.taskId}`);
     this.publishing++;
     try {
-      let wait = 250;
-      for (;;) {
-        try {
-          await this.js.publish(subject, data, { msgID, timeout: 10_000 });
-          return;
-        } catch (e) {
-          if (this.abandoned || !isTransient(e)) throw e;
-          this.o.log.warn(`publishing the result of ${at.taskId}: ${(e as Error).message}; retrying`);
+      await publishUntilStored(this.js, subject, data, msgID, {
+        abandoned: () => this.abandoned,
+        retrying: (e) => {
+          this.o.log.warn(`publishing the result of ${at.taskId}: ${e.message}; retrying`);
           m.working();
-          await sleep(wait);
-          wait = Math.min(wait * 2, 5000);
-        }
-      }
+        },
+      });
     } finally {
       this.publishing--;
     }

@@ -1,0 +1,47 @@
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { errors } from '@nats-io/transport-node';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Errors after which the same publish may succeed: the server is restarting or unreachable. */
+export function isTransient(e: unknown): boolean {
+  return (
+    e instanceof errors.TimeoutError ||
+    e instanceof errors.NoRespondersError ||
+    e instanceof errors.RequestError ||
+    e instanceof errors.ConnectionError ||
+    /timeout|no responders|disconnect|reconnect|503/i.test((e as Error)?.message ?? '')
+  );
+}
+
+export interface RetryHooks {
+  /** Stop retrying (the worker gave up its tasks). */
+  readonly abandoned: () => boolean;
+  /** Called before each retry with the error, e.g. to log it and keep the task's ack timer alive. */
+  readonly retrying: (e: Error) => void;
+}
+
+/**
+ * Publishes a result until the server acknowledges it (PubAck), backing off from 250 ms to 5 s
+ * while the server is away; the message id makes a repeated publish a duplicate, not a second row.
+ */
+export async function publishUntilStored(
+  js: JetStreamClient,
+  subject: string,
+  data: Uint8Array,
+  msgID: string,
+  hooks: RetryHooks,
+): Promise<void> {
+  let wait = 250;
+  for (;;) {
+    try {
+      await js.publish(subject, data, { msgID, timeout: 10_000 });
+      return;
+    } catch (e) {
+      if (hooks.abandoned() || !isTransient(e)) throw e;
+      hooks.retrying(e as Error);
+      await sleep(wait);
+      wait = Math.min(wait * 2, 5000);
+    }
+  }
+}
