@@ -113,7 +113,8 @@ function solutionMap(ctx: ReportContext, rows: readonly RunRow[], shown: Sampled
     id: `solution-map-${id}`,
     title: `Solutions against the exact solution: ${label}`,
     caption: `The network's solution u = Σ c_k φ_k at the final parameters on the ${Math.sqrt(first.sample.grid.length / 2)}² plot grid, for the first run in plan order of each optimizer's most frequent outcome, beside the exact solution u*, on one shared colour scale (paper Fig. 11). ${ratios}. ${shown.length} of ${rows.length} runs shown. ${label}. ${settings(ctx, rows)}`,
-    spec: heatmaps(values, panels, 'u', panels.length),
+    // At most four maps a row: with every optimizer the row would be 4,000 px wide.
+    spec: heatmaps(values, panels, 'u', Math.min(panels.length, 4)),
   };
 }
 
