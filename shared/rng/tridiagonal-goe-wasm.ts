@@ -1,0 +1,298 @@
+/**
+ * `tridiagonalGoeSturm` (tridiagonal-goe.ts) as a WebAssembly function, emitted as bytes with
+ * shared/linalg/wasm-bytes.ts: the same xoshiro128** outputs, ziggurat fast path, Marsaglia–Tsang
+ * gammas and two Sturm chains, operation for operation (no fused multiply-add in wasm, every constant
+ * the same double), so the same counts and the same stream position (tested). The rare paths call
+ * back into JavaScript: the ziggurat's slow path (TrialStream.normalSlow, on the stream's state
+ * synced through memory) and Math.log for the gamma's log test, so even those are the same calls.
+ *
+ * Why: V8's optimized code for the JavaScript kernel spent ~500 instructions per row (valgrind,
+ * n = 480: ~240k per trial) on spills, map and bounds checks around the ~180 operations of the
+ * algorithm; the trials bench needs the tridiagonal index ≥ 1,000× numpy's dense eigvalsh.
+ *
+ * Memory (bytes): [0, 16) the generator's state s0…s3; [16, 24) the two counts; [64, 2120) the
+ * ziggurat's X[0…256]; from 2176 the gamma constants of the current n (d, c per row, as
+ * gammaConstants gives them).
+ */
+import { name, section, u32 } from '../linalg/wasm-bytes.js';
+import type { TrialStream } from './trial-stream.js';
+import { gammaConstants } from './tridiagonal-goe.js';
+import { zigguratTables } from './ziggurat.js';
+
+const X_AT = 64;
+const GD_AT = 2176;
+
+/** The f64.const instruction of exactly the double v. */
+function f64const(v: number): number[] {
+  return [0x44, ...new Uint8Array(Float64Array.of(v).buffer)];
+}
+
+function moduleBytes(): Uint8Array {
+  // Params: n (i32), cut, pivmin (f64).
+  const [N, CUT, PIVMIN] = [0, 1, 2];
+  // i32 locals.
+  const [S0, S1, S2, S3, W, LO, K, BELOW, BELOWHI, T, LAYER, HALF, GDP] = [
+    3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+  ];
+  // f64 locals.
+  const [DL, DH, B2, Z, X, D, C, V, U, Z2] = [16, 17, 18, 19, 20, 21, 22, 23, 24, 25];
+  const [SLOW, LOG] = [0, 1]; // imported functions
+
+  const get = (x: number) => [0x20, ...u32(x)];
+  const set = (x: number) => [0x21, ...u32(x)];
+  const i32 = (x: number) => [0x41, ...u32(x)]; // small non-negative constants only
+  const [I_ADD, I_SUB, I_MUL, I_AND, I_XOR, I_SHL, I_SHR_U, I_ROTL, I_EQ, I_GE_S] = [
+    0x6a, 0x6b, 0x6c, 0x71, 0x73, 0x74, 0x76, 0x77, 0x46, 0x4e,
+  ];
+  const [L_EXTEND_U, L_SHL, L_SHR_U, L_OR] = [0xad, 0x86, 0x88, 0x84];
+  const l64 = (x: number) => [0x42, ...u32(x)];
+  const [F_ADD, F_SUB, F_MUL, F_DIV, F_LT, F_LE, F_EQ, F_FROM_I32_S, F_FROM_I64_S] = [
+    0xa0, 0xa1, 0xa2, 0xa3, 0x63, 0x65, 0x61, 0xb7, 0xb9,
+  ];
+  const fload = (offset: number) => [0x2b, 3, ...u32(offset)];
+  const iload = (offset: number) => [0x28, 2, ...u32(offset)];
+  const istore = (offset: number) => [0x36, 2, ...u32(offset)];
+  const [SELECT, CALL, F_NEG] = [0x1b, 0x10, 0x9a];
+  const TWO_M52 = f64const(2 ** -52);
+
+  const code: number[] = [];
+  const emit = (...parts: Array<number | number[]>) => {
+    for (const p of parts) typeof p === 'number' ? code.push(p) : code.push(...p);
+  };
+  // Structured control with named labels: br(label) computes the depth.
+  const labels: string[] = [];
+  const open = (op: number, label: string) => {
+    emit(op, 0x40);
+    labels.push(label);
+  };
+  const close = () => {
+    emit(0x0b);
+    labels.pop();
+  };
+  const depth = (label: string) => labels.length - 1 - labels.lastIndexOf(label);
+  const br = (label: string) => emit(0x0c, ...u32(depth(label)));
+  const brIf = (label: string) => emit(0x0d, ...u32(depth(label)));
+
+  /** One xoshiro128** output into local `dst`, then the state's step (see TrialStream.nextInt32). */
+  const next = (dst: number) => {
+    emit(get(S1), i32(5), I_MUL, i32(7), I_ROTL, i32(9), I_MUL, set(dst));
+    emit(get(S1), i32(9), I_SHL, set(T));
+    emit(get(S2), get(S0), I_XOR, set(S2));
+    emit(get(S3), get(S1), I_XOR, set(S3));
+    emit(get(S1), get(S2), I_XOR, set(S1));
+    emit(get(S0), get(S3), I_XOR, set(S0));
+    emit(get(S2), get(T), I_XOR, set(S2));
+    emit(get(S3), i32(11), I_ROTL, set(S3));
+  };
+  /** (w >>> 12)·2³² + lo, exactly (< 2⁵²), as f64. */
+  const mantissa = () => {
+    emit(get(W), L_EXTEND_U, l64(12), L_SHR_U, l64(32), L_SHL, get(LO), L_EXTEND_U, L_OR, F_FROM_I64_S);
+  };
+  const saveState = () => {
+    for (const [i, s] of [S0, S1, S2, S3].entries()) emit(i32(0), get(s), istore(4 * i));
+  };
+  const loadState = () => {
+    for (const [i, s] of [S0, S1, S2, S3].entries()) emit(i32(0), iload(4 * i), set(s));
+  };
+  /** A standard normal into Z by the ziggurat (see TrialStream.normal). */
+  const normal = () => {
+    next(W);
+    next(LO);
+    emit(get(W), i32(255), I_AND, i32(3), I_SHL, set(LAYER));
+    // x = ((w >>> 12)·2³² + lo)·2⁻⁵²·X[layer]
+    mantissa();
+    emit(TWO_M52, F_MUL, get(LAYER), fload(X_AT), F_MUL, set(X));
+    emit(get(X), get(LAYER), fload(X_AT + 8), F_LT);
+    emit(0x04, 0x40);
+    labels.push('if');
+    emit(i32(1), get(W), i32(7), I_SHR_U, i32(2), I_AND, I_SUB, F_FROM_I32_S, get(X), F_MUL, set(Z));
+    emit(0x05);
+    saveState();
+    emit(get(W), get(X), CALL, ...u32(SLOW), set(Z));
+    loadState();
+    close();
+  };
+  /** One chain's step: dst = (z ± cut) − b2/dst, an exact zero replaced by −pivmin, counted if < 0. */
+  const chain = (dst: number, op: number, count: number) => {
+    emit(get(Z), get(CUT), op, get(B2), get(dst), F_DIV, F_SUB, set(dst));
+    emit(get(PIVMIN), F_NEG, get(dst), get(dst), f64const(0), F_EQ, SELECT, set(dst));
+    emit(get(count), get(dst), f64const(0), F_LT, I_ADD, set(count));
+  };
+  const accept = (exit: string) => {
+    emit(get(D), get(V), F_MUL, set(B2));
+    br(exit);
+  };
+
+  emit(
+    i32(0),
+    iload(0),
+    set(S0),
+    i32(0),
+    iload(4),
+    set(S1),
+    i32(0),
+    iload(8),
+    set(S2),
+    i32(0),
+    iload(12),
+    set(S3),
+  );
+  emit(f64const(1), set(DL), f64const(1), set(DH));
+  open(0x02, 'done');
+  open(0x03, 'rows');
+  emit(get(K), get(N), I_GE_S);
+  brIf('done');
+  normal();
+  chain(DL, F_ADD, BELOW);
+  chain(DH, F_SUB, BELOWHI);
+  open(0x02, 'nextRow');
+  emit(get(K), get(N), i32(1), I_SUB, I_GE_S);
+  brIf('nextRow');
+  emit(get(K), get(N), i32(2), I_SUB, I_EQ, set(HALF));
+  emit(get(K), i32(4), I_SHL, set(GDP)); // 16 bytes per row: d, c
+  emit(get(GDP), fload(GD_AT), set(D), get(GDP), fload(GD_AT + 8), set(C));
+  open(0x02, 'drawn');
+  open(0x03, 'retry');
+  normal();
+  // Shape ½: Z²/2.
+  emit(get(HALF), 0x04, 0x40);
+  labels.push('if');
+  emit(f64const(0.5), get(Z), F_MUL, get(Z), F_MUL, set(B2));
+  br('drawn');
+  close();
+  emit(f64const(1), get(C), get(Z), F_MUL, F_ADD, set(V));
+  emit(get(V), f64const(0), F_LE);
+  brIf('retry');
+  emit(get(V), get(V), F_MUL, get(V), F_MUL, set(V));
+  next(W);
+  next(LO);
+  mantissa();
+  emit(f64const(0.5), F_ADD, TWO_M52, F_MUL, set(U));
+  emit(get(Z), get(Z), F_MUL, set(Z2));
+  // u < 1 − 0.0331·z2·z2
+  emit(get(U), f64const(1), f64const(0.0331), get(Z2), F_MUL, get(Z2), F_MUL, F_SUB, F_LT, 0x04, 0x40);
+  labels.push('if');
+  accept('drawn');
+  close();
+  // log(u) < 0.5·z2 + d·((1 − v) + log(v))
+  emit(get(U), CALL, ...u32(LOG));
+  emit(f64const(0.5), get(Z2), F_MUL, get(D), f64const(1), get(V), F_SUB, get(V), CALL, ...u32(LOG));
+  emit(F_ADD, F_MUL, F_ADD, F_LT, 0x04, 0x40);
+  labels.push('if');
+  accept('drawn');
+  close();
+  br('retry');
+  close(); // retry
+  close(); // drawn
+  close(); // nextRow
+  emit(get(K), i32(1), I_ADD, set(K));
+  br('rows');
+  close(); // rows
+  close(); // done
+  saveState();
+  emit(i32(0), get(BELOW), istore(16), i32(0), get(BELOWHI), istore(20));
+  emit(0x0b);
+
+  const body = [2, 13, 0x7f, 10, 0x7c, ...code];
+  const F64 = 0x7c;
+  const I32 = 0x7f;
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    // Types: 0 (i32, f64, f64) → (); 1 (i32, f64) → f64; 2 (f64) → f64.
+    ...section(1, [3, 0x60, 3, I32, F64, F64, 0, 0x60, 2, I32, F64, 1, F64, 0x60, 1, F64, 1, F64]),
+    ...section(2, [
+      3,
+      ...name('env'),
+      ...name('mem'),
+      0x02,
+      0x00,
+      1,
+      ...name('env'),
+      ...name('slow'),
+      0x00,
+      1,
+      ...name('env'),
+      ...name('log'),
+      0x00,
+      2,
+    ]),
+    ...section(3, [1, 0]),
+    ...section(7, [1, ...name('sturm'), 0x00, 2]),
+    ...section(10, [1, ...u32(body.length), ...body]),
+  ]);
+}
+
+interface WasmBasics {
+  validate(bytes: Uint8Array): boolean;
+  Memory: new (d: { initial: number }) => { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
+}
+
+/** The fused draw + Sturm chains in WebAssembly for one thread; null where wasm is unavailable. */
+export type TridiagonalGoeSturm = (
+  stream: TrialStream,
+  n: number,
+  cut: number,
+  pivmin: number,
+  out: Int32Array,
+) => void;
+
+function instantiate(): TridiagonalGoeSturm | null {
+  const wasm = (globalThis as { WebAssembly?: WasmBasics }).WebAssembly;
+  const bytes = moduleBytes();
+  if (!wasm?.validate(bytes)) return null;
+  const memory = new wasm.Memory({ initial: 1 });
+  let i32 = new Int32Array(memory.buffer);
+  let f64 = new Float64Array(memory.buffer);
+  let current: TrialStream | null = null;
+  // The state is copied word by word: subarray views allocated here cost ~1 µs per trial (~12 slow
+  // paths per trial at n = 480).
+  const slow = (w: number, x: number): number => {
+    const stream = current as TrialStream;
+    const s = stream.s;
+    s[0] = i32[0];
+    s[1] = i32[1];
+    s[2] = i32[2];
+    s[3] = i32[3];
+    const z = stream.normalSlow(w, x);
+    i32[0] = s[0];
+    i32[1] = s[1];
+    i32[2] = s[2];
+    i32[3] = s[3];
+    return z;
+  };
+  const instance = new wasm.Instance(new wasm.Module(bytes), { env: { mem: memory, slow, log: Math.log } });
+  const kernel = instance.exports.sturm as (n: number, cut: number, pivmin: number) => void;
+  f64.set(zigguratTables().X, X_AT / 8);
+  let gdN = -1;
+  return (stream, n, cut, pivmin, out) => {
+    if (n !== gdN) {
+      const need = GD_AT + 16 * n;
+      if (need > memory.buffer.byteLength) {
+        memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
+        i32 = new Int32Array(memory.buffer);
+        f64 = new Float64Array(memory.buffer);
+      }
+      f64.set(gammaConstants(n).subarray(0, 2 * n), GD_AT / 8);
+      gdN = n;
+    }
+    const s = stream.s;
+    i32[0] = s[0];
+    i32[1] = s[1];
+    i32[2] = s[2];
+    i32[3] = s[3];
+    current = stream;
+    kernel(n, cut, pivmin);
+    current = null;
+    s[0] = i32[0];
+    s[1] = i32[1];
+    s[2] = i32[2];
+    s[3] = i32[3];
+    out[0] = i32[4];
+    out[1] = i32[5];
+  };
+}
+
+/** The kernel for this thread, or null where WebAssembly is unavailable. */
+export const tridiagonalGoeSturmWasm: TridiagonalGoeSturm | null = instantiate();
