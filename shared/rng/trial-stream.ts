@@ -187,4 +187,3 @@ export class TrialStream {
     fillTridiagonalGoe(this, diag, offSq, from, to, n);
   }
 }
-
