@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { HISTORY_COLUMNS, RUN_COLUMNS } from '../../coordinator/tables/runs-columns.js';
@@ -20,4 +20,10 @@ test('README documents every column of the runs, history and trials tables with 
 test('README starts with the two quick-start commands', (t) => {
   t.regex(readme, /npm ci && npx saddlescope run studies\/torus\.yaml/);
   t.regex(readme, /^npm test\b/m);
+});
+
+test('the CLI the quick start runs is executable (npx runs the bin file directly)', (t) => {
+  const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+  const mode = statSync(join(REPO, pkg.bin.saddlescope)).mode;
+  t.true((mode & 0o111) === 0o111, `${pkg.bin.saddlescope} has mode ${(mode & 0o777).toString(8)}`);
 });
