@@ -14,7 +14,7 @@
  * gemm computes C += A B for m4 (a multiple of 4) rows, `strips` column strips and inner size p.
  */
 
-import { KernelMemory, moduleWithOneFunction, SIMD, s32, u32, type WasmApi } from './wasm-bytes.js';
+import { codeBuffer, KernelMemory, moduleWithOneFunction, op, u32, type WasmApi } from './wasm-bytes.js';
 
 /** The module: imports env.mem, exports gemm(m4, strips, p, a, b, bStride, c, cStride) in bytes. */
 function moduleBytes(): Uint8Array {
@@ -23,21 +23,12 @@ function moduleBytes(): Uint8Array {
   const [I, S, Q, PA0, PA, PB, PC] = [8, 9, 10, 11, 12, 13, 14];
   const ACC = 15;
   const [B01, B23, AV] = [23, 24, 25];
-  const get = (x: number) => [0x20, ...u32(x)];
-  const set = (x: number) => [0x21, ...u32(x)];
-  const tee = (x: number) => [0x22, ...u32(x)];
-  const i32 = (x: number) => [0x41, ...s32(x)];
-  const [ADD, SUB, MUL, SHL, GE_U] = [0x6a, 0x6b, 0x6c, 0x74, 0x4f];
-  const [BLOCK, LOOP, END, BR, BR_IF, VOID] = [0x02, 0x03, 0x0b, 0x0c, 0x0d, 0x40];
-  const load = (offset: number) => [SIMD, 0x00, 4, ...u32(offset)]; // v128.load align 16
-  const store = (offset: number) => [SIMD, 0x0b, 4, ...u32(offset)]; // v128.store
-  const splat = (offset: number) => [SIMD, 0x0a, 3, ...u32(offset)]; // v128.load64_splat
-  const fadd = [SIMD, ...u32(0xf0)]; // f64x2.add
-  const fmul = [SIMD, ...u32(0xf2)]; // f64x2.mul
-  const code: number[] = [];
-  const emit = (...parts: Array<number | number[]>) => {
-    for (const p of parts) typeof p === 'number' ? code.push(p) : code.push(...p);
-  };
+  const { get, set, tee, i32, ADD, SUB, MUL, SHL, GE_U, BLOCK, LOOP, END, BR, BR_IF, VOID } = op;
+  const load = (offset: number) => op.vload(offset, 4); // the packed layouts are 16-aligned
+  const store = (offset: number) => op.vstore(offset, 4);
+  const splat = op.splatLoad;
+  const [fadd, fmul] = [op.VADD, op.VMUL];
+  const { code, emit } = codeBuffer();
   emit(i32(0), set(I));
   emit(BLOCK, VOID, LOOP, VOID);
   emit(get(I), get(M4), GE_U, BR_IF, 1);

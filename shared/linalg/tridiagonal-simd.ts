@@ -13,7 +13,7 @@
  * even and odd columns apart, then together. The diagonal blocks and the last rows stay in
  * JavaScript.
  */
-import { KernelMemory, moduleWithOneFunction, SIMD, u32, type WasmApi } from './wasm-bytes.js';
+import { codeBuffer, KernelMemory, moduleWithOneFunction, op, type WasmApi } from './wasm-bytes.js';
 
 function moduleBytes(): Uint8Array {
   // Params (i32): n, from, rEnd, and byte addresses of m, pv, pw, v, y.
@@ -35,30 +35,13 @@ function moduleBytes(): Uint8Array {
   const X = 53;
   const [PVC, PWC, VC, S] = [57, 58, 59, 60];
 
-  const get = (x: number) => [0x20, ...u32(x)];
-  const set = (x: number) => [0x21, ...u32(x)];
-  const i32 = (x: number) => [0x41, ...u32(x)]; // small non-negative constants only
-  const [ADD, SHL, MUL, LT_U] = [0x6a, 0x74, 0x6c, 0x49];
-  const [BLOCK, LOOP, IF, END_, BR, BR_IF, VOID] = [0x02, 0x03, 0x04, 0x0b, 0x0c, 0x0d, 0x40];
-  const fload = (offset: number) => [0x2b, 3, ...u32(offset)];
-  const fstore = (offset: number) => [0x39, 3, ...u32(offset)];
-  const [FADD, FSUB, FMUL] = [0xa0, 0xa1, 0xa2];
-  const F64_ZERO = [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
-  const vload = [SIMD, 0x00, 3, 0]; // v128.load align 8 (columns need not be 16-aligned)
-  const vstore = [SIMD, 0x0b, 3, 0];
-  const V_ZERO = [SIMD, 0x0c, ...Array(16).fill(0)];
-  const splat = [SIMD, 0x14];
-  const lane = (l: number) => [SIMD, 0x21, l];
-  const [VADD, VSUB, VMUL] = [
-    [SIMD, ...u32(0xf0)],
-    [SIMD, ...u32(0xf1)],
-    [SIMD, ...u32(0xf2)],
-  ];
-
-  const code: number[] = [];
-  const emit = (...parts: Array<number | number[]>) => {
-    for (const p of parts) typeof p === 'number' ? code.push(p) : code.push(...p);
-  };
+  const { get, set, i32, ADD, SHL, MUL, LT_U, BLOCK, LOOP, IF, BR, BR_IF, VOID } = op;
+  const { fload, fstore, FADD, FSUB, FMUL, F64_ZERO, V_ZERO, lane, VADD, VSUB, VMUL } = op;
+  const END_ = op.END;
+  const vload = op.vload(); // align 8: columns need not be 16-aligned
+  const vstore = op.vstore();
+  const splat = op.SPLAT;
+  const { code, emit } = codeBuffer();
   emit(get(0), i32(3), SHL, set(STRIDE));
   emit(get(FROM), set(R));
   emit(BLOCK, VOID, LOOP, VOID);

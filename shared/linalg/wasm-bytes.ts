@@ -71,3 +71,57 @@ export class KernelMemory {
     }
   }
 }
+
+/** The instruction encodings the kernels use (WebAssembly core and fixed-width SIMD). */
+export const op = {
+  get: (local: number) => [0x20, ...u32(local)],
+  set: (local: number) => [0x21, ...u32(local)],
+  tee: (local: number) => [0x22, ...u32(local)],
+  i32: (value: number) => [0x41, ...s32(value)],
+  ADD: 0x6a,
+  SUB: 0x6b,
+  MUL: 0x6c,
+  SHL: 0x74,
+  LT_U: 0x49,
+  GE_U: 0x4f,
+  BLOCK: 0x02,
+  LOOP: 0x03,
+  IF: 0x04,
+  END: 0x0b,
+  BR: 0x0c,
+  BR_IF: 0x0d,
+  VOID: 0x40,
+  /** f64.load / f64.store, align 8. */
+  fload: (offset: number) => [0x2b, 3, ...u32(offset)],
+  fstore: (offset = 0) => [0x39, 3, ...u32(offset)],
+  FADD: 0xa0,
+  FSUB: 0xa1,
+  FMUL: 0xa2,
+  F64_ZERO: [0x44, 0, 0, 0, 0, 0, 0, 0, 0],
+  /** v128.load / v128.store; align 2^alignLog2 bytes (3: rows need not be 16-aligned). */
+  vload: (offset = 0, alignLog2 = 3) => [SIMD, 0x00, alignLog2, ...u32(offset)],
+  vstore: (offset = 0, alignLog2 = 3) => [SIMD, 0x0b, alignLog2, ...u32(offset)],
+  /** v128.load64_splat: one double into both lanes. */
+  splatLoad: (offset: number) => [SIMD, 0x0a, 3, ...u32(offset)],
+  /** f64x2.splat of the f64 on the stack. */
+  SPLAT: [SIMD, 0x14],
+  lane: (l: number) => [SIMD, 0x21, l],
+  V_ZERO: [SIMD, 0x0c, ...Array(16).fill(0)],
+  VADD: [SIMD, ...u32(0xf0)],
+  VSUB: [SIMD, ...u32(0xf1)],
+  VMUL: [SIMD, ...u32(0xf2)],
+} as const;
+
+/** A function body being written: `emit` appends opcodes and encoded instructions. */
+export function codeBuffer(): {
+  readonly code: number[];
+  emit: (...parts: Array<number | readonly number[]>) => void;
+} {
+  const code: number[] = [];
+  return {
+    code,
+    emit: (...parts) => {
+      for (const p of parts) typeof p === 'number' ? code.push(p) : code.push(...p);
+    },
+  };
+}

@@ -17,7 +17,7 @@
  * ziggurat's X[0…256] and F[0…256]; from GD_AT the gamma constants of the current n (d, c per row,
  * as gammaConstants gives them).
  */
-import { name, section, u32 } from '../linalg/wasm-bytes.js';
+import { codeBuffer, name, op, section, u32 } from '../linalg/wasm-bytes.js';
 import type { TrialStream } from './trial-stream.js';
 import { gammaConstants } from './tridiagonal-goe.js';
 import { zigguratTables } from './ziggurat.js';
@@ -68,9 +68,7 @@ function moduleBytes(): Uint8Array {
   type Lane = ReturnType<typeof trialLocals>;
   const [SLOW, LOG, EXP] = [0, 1, 2]; // imported functions
 
-  const get = (x: number) => [0x20, ...u32(x)];
-  const set = (x: number) => [0x21, ...u32(x)];
-  const i32 = (x: number) => [0x41, ...u32(x)]; // small non-negative constants only
+  const { get, set, i32, fload } = op;
   const [I_ADD, I_SUB, I_MUL, I_AND, I_XOR, I_SHL, I_SHR_U, I_ROTL, I_EQ, I_GE_S, I_EQZ] = [
     0x6a, 0x6b, 0x6c, 0x71, 0x73, 0x74, 0x76, 0x77, 0x46, 0x4e, 0x45,
   ];
@@ -79,16 +77,12 @@ function moduleBytes(): Uint8Array {
   const [F_ADD, F_SUB, F_MUL, F_DIV, F_LT, F_LE, F_EQ, F_FROM_I32_S, F_FROM_I64_S] = [
     0xa0, 0xa1, 0xa2, 0xa3, 0x63, 0x65, 0x61, 0xb7, 0xb9,
   ];
-  const fload = (offset: number) => [0x2b, 3, ...u32(offset)];
   const iload = (offset: number) => [0x28, 2, ...u32(offset)];
   const istore = (offset: number) => [0x36, 2, ...u32(offset)];
   const [SELECT, CALL, F_NEG] = [0x1b, 0x10, 0x9a];
   const TWO_M52 = f64const(2 ** -52);
 
-  const code: number[] = [];
-  const emit = (...parts: Array<number | number[]>) => {
-    for (const p of parts) typeof p === 'number' ? code.push(p) : code.push(...p);
-  };
+  const { code, emit } = codeBuffer();
   // Structured control with named labels: br(label) computes the depth.
   const labels: string[] = [];
   const open = (op: number, label: string) => {

@@ -15,7 +15,7 @@
  * the inertia is bit-for-bit that of the scalar path (tested). The 4 × 4 triangles at the start of
  * each group and the last n mod 4 rows stay in JavaScript.
  */
-import { KernelMemory, moduleWithOneFunction, SIMD, u32, type WasmApi } from '../linalg/wasm-bytes.js';
+import { codeBuffer, KernelMemory, moduleWithOneFunction, op, type WasmApi } from '../linalg/wasm-bytes.js';
 
 function moduleBytes(rank: 1 | 2): Uint8Array {
   // Params (i32): n, from, rEnd, and byte addresses of the matrix a, rows u and v, multipliers f, g.
@@ -27,27 +27,14 @@ function moduleBytes(rank: 1 | 2): Uint8Array {
   const GK = 18;
   const [UC, VC] = [22, 23];
 
-  const get = (x: number) => [0x20, ...u32(x)];
-  const set = (x: number) => [0x21, ...u32(x)];
-  const i32 = (x: number) => [0x41, ...u32(x)]; // small non-negative constants only
-  const [ADD, SHL, MUL, LT_U] = [0x6a, 0x74, 0x6c, 0x49];
-  const [BLOCK, LOOP, IF, END_, BR, BR_IF, VOID] = [0x02, 0x03, 0x04, 0x0b, 0x0c, 0x0d, 0x40];
-  const fload = (offset: number) => [0x2b, 3, ...u32(offset)];
-  const fstore = [0x39, 3, 0];
-  const [FADD, FSUB, FMUL] = [0xa0, 0xa1, 0xa2];
-  const vload = [SIMD, 0x00, 3, 0]; // v128.load align 8 (a row from its diagonal need not be 16-aligned)
-  const vstore = [SIMD, 0x0b, 3, 0];
-  const splat = (offset: number) => [SIMD, 0x0a, 3, ...u32(offset)]; // v128.load64_splat
-  const [VADD, VSUB, VMUL] = [
-    [SIMD, ...u32(0xf0)],
-    [SIMD, ...u32(0xf1)],
-    [SIMD, ...u32(0xf2)],
-  ];
-
-  const code: number[] = [];
-  const emit = (...parts: Array<number | number[]>) => {
-    for (const p of parts) typeof p === 'number' ? code.push(p) : code.push(...p);
-  };
+  const { get, set, i32, ADD, SHL, MUL, LT_U, BLOCK, LOOP, IF, BR, BR_IF, VOID } = op;
+  const { fload, FADD, FSUB, FMUL, VADD, VSUB, VMUL } = op;
+  const END_ = op.END;
+  const fstore = op.fstore();
+  const vload = op.vload(); // align 8: a row from its diagonal need not be 16-aligned
+  const vstore = op.vstore();
+  const splat = op.splatLoad;
+  const { code, emit } = codeBuffer();
   emit(get(N), i32(3), SHL, set(STRIDE), get(N), i32(3), SHL, set(END));
   emit(get(FROM), set(R));
   emit(BLOCK, VOID, LOOP, VOID);
