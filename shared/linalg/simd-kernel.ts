@@ -14,7 +14,7 @@
  * gemm computes C += A B for m4 (a multiple of 4) rows, `strips` column strips and inner size p.
  */
 
-import { codeBuffer, KernelMemory, moduleWithOneFunction, op, u32, type WasmApi } from './wasm-bytes.js';
+import { codeBuffer, instantiateKernels, moduleWithOneFunction, op, u32 } from './wasm-bytes.js';
 
 /** The module: imports env.mem, exports gemm(m4, strips, p, a, b, bStride, c, cStride) in bytes. */
 function moduleBytes(): Uint8Array {
@@ -84,13 +84,10 @@ export interface SimdGemm {
 }
 
 function instantiate(): SimdGemm | null {
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  const bytes = moduleBytes();
-  if (!wasm?.validate(bytes)) return null;
-  const memory = new wasm.Memory({ initial: 16 });
-  const instance = new wasm.Instance(new wasm.Module(bytes), { env: { mem: memory } });
-  const kernel = instance.exports.gemm as (...args: number[]) => void;
-  const mem = new KernelMemory(memory);
+  const k = instantiateKernels([{ bytes: moduleBytes(), fn: 'gemm' }]);
+  if (!k) return null;
+  const { memory: mem } = k;
+  const [kernel] = k.fns;
   return {
     view: () => mem.view(),
     reserve: (doubles) => mem.reserve(doubles),

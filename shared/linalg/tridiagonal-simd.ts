@@ -13,7 +13,7 @@
  * even and odd columns apart, then together. The diagonal blocks and the last rows stay in
  * JavaScript.
  */
-import { codeBuffer, KernelMemory, moduleWithOneFunction, op, type WasmApi } from './wasm-bytes.js';
+import { codeBuffer, instantiateKernels, moduleWithOneFunction, op } from './wasm-bytes.js';
 
 function moduleBytes(): Uint8Array {
   // Params (i32): n, from, rEnd, and byte addresses of m, pv, pw, v, y.
@@ -125,13 +125,10 @@ export interface TridiagonalKernel {
 }
 
 function instantiate(): TridiagonalKernel | null {
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  const bytes = moduleBytes();
-  if (!wasm?.validate(bytes)) return null;
-  const memory = new wasm.Memory({ initial: 16 });
-  const instance = new wasm.Instance(new wasm.Module(bytes), { env: { mem: memory } });
-  const kernel = instance.exports.fused as (...args: number[]) => void;
-  const mem = new KernelMemory(memory);
+  const k = instantiateKernels([{ bytes: moduleBytes(), fn: 'fused' }]);
+  if (!k) return null;
+  const { memory: mem } = k;
+  const [kernel] = k.fns;
   return {
     view: () => mem.view(),
     reserve: (doubles) => mem.reserve(doubles),

@@ -125,3 +125,22 @@ export function codeBuffer(): {
     },
   };
 }
+
+/**
+ * Instantiates kernel modules (each exporting one function, importing env.mem) on one shared
+ * memory, or returns null where WebAssembly (SIMD) is unavailable and callers use their scalar paths.
+ */
+export function instantiateKernels(
+  modules: ReadonlyArray<{ readonly bytes: Uint8Array; readonly fn: string }>,
+): { readonly memory: KernelMemory; readonly fns: Array<(...args: number[]) => void> } | null {
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (!wasm || !modules.every((m) => wasm.validate(m.bytes))) return null;
+  const memory = new wasm.Memory({ initial: 16 });
+  const fns = modules.map(
+    (m) =>
+      new wasm.Instance(new wasm.Module(m.bytes), { env: { mem: memory } }).exports[m.fn] as (
+        ...args: number[]
+      ) => void,
+  );
+  return { memory: new KernelMemory(memory), fns };
+}

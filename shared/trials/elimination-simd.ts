@@ -15,7 +15,13 @@
  * the inertia is bit-for-bit that of the scalar path (tested). The 4 × 4 triangles at the start of
  * each group and the last n mod 4 rows stay in JavaScript.
  */
-import { codeBuffer, KernelMemory, moduleWithOneFunction, op, type WasmApi } from '../linalg/wasm-bytes.js';
+import {
+  codeBuffer,
+  instantiateKernels,
+  type KernelMemory,
+  moduleWithOneFunction,
+  op,
+} from '../linalg/wasm-bytes.js';
 
 function moduleBytes(rank: 1 | 2): Uint8Array {
   // Params (i32): n, from, rEnd, and byte addresses of the matrix a, rows u and v, multipliers f, g.
@@ -82,14 +88,11 @@ function moduleBytes(rank: 1 | 2): Uint8Array {
  * g at [n, 2n), the n × n matrix at [2n, 2n + n²) (all 16-byte aligned when n is even).
  */
 export class EliminationKernel {
-  private readonly mem: KernelMemory;
   constructor(
-    memory: { readonly buffer: ArrayBuffer; grow(pages: number): number },
+    private readonly mem: KernelMemory,
     private readonly rank1Fn: (...args: number[]) => void,
     private readonly rank2Fn: (...args: number[]) => void,
-  ) {
-    this.mem = new KernelMemory(memory);
-  }
+  ) {}
 
   /**
    * An n × n matrix in the kernel's memory, for `denseInertia` to factor with this kernel. Valid
@@ -165,16 +168,11 @@ export class EliminationKernel {
 }
 
 function instantiate(): EliminationKernel | null {
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  const bytes1 = moduleBytes(1);
-  const bytes2 = moduleBytes(2);
-  if (!(wasm?.validate(bytes1) && wasm.validate(bytes2))) return null;
-  const memory = new wasm.Memory({ initial: 16 });
-  const fn = (bytes: Uint8Array, name: string) =>
-    new wasm.Instance(new wasm.Module(bytes), { env: { mem: memory } }).exports[name] as (
-      ...args: number[]
-    ) => void;
-  return new EliminationKernel(memory, fn(bytes1, 'rank1'), fn(bytes2, 'rank2'));
+  const k = instantiateKernels([
+    { bytes: moduleBytes(1), fn: 'rank1' },
+    { bytes: moduleBytes(2), fn: 'rank2' },
+  ]);
+  return k && new EliminationKernel(k.memory, k.fns[0], k.fns[1]);
 }
 
 /** The kernel for this thread, or null where WebAssembly SIMD is unavailable. */
