@@ -151,6 +151,19 @@ export class NetworkObjective implements Objective {
   }
 }
 
+/**
+ * α (N × C) from each point's coefficients on the first channels (value, first, then second
+ * derivatives; channels past them get 0): the operator a PINN applies to d·h, point by point.
+ */
+export function alphaRows(N: number, coefficients: (i: number) => readonly number[]) {
+  return (shape: JetShape): Float64Array => {
+    const C = shape.channels;
+    const a = new Float64Array(N * C);
+    for (let i = 0; i < N; i++) a.set(coefficients(i), i * C);
+    return a;
+  };
+}
+
 /** The network fields of a problem spec, apart from the problem's own. */
 export function netParams(p: NetParams): NetParams {
   const { width, depth, activation, omega, init, fourierFeatures, fourierSigma } = p;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NET_FIELDS } from '../nets/spec.js';
 import type { ProblemKind } from './kind.js';
-import { linspace, NetworkObjective, netParams } from './network.js';
+import { alphaRows, linspace, NetworkObjective, netParams } from './network.js';
 
 const schema = z.strictObject({
   kind: z.literal('pinn-1d'),
@@ -35,17 +35,10 @@ export const pinn1d: ProblemKind = {
         d: 1,
         secondDerivatives: true,
         points,
-        alpha: (shape) => {
-          const C = shape.channels;
-          const a = new Float64Array(N * C);
-          for (let i = 0; i < N; i++) {
-            const x = points[i];
-            a[i * C] = 2;
-            a[i * C + 1] = -2 * (1 - 2 * x);
-            a[i * C + 2] = -x * (1 - x);
-          }
-          return a;
-        },
+        alpha: alphaRows(N, (i) => {
+          const x = points[i];
+          return [2, -2 * (1 - 2 * x), -x * (1 - x)];
+        }),
         target: points.map((x) => kp * kp * Math.sin(kp * x)),
         boundary: (x) => x[0] * (1 - x[0]),
         plotGrid: () => plot,

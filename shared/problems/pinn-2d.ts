@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NET_FIELDS } from '../nets/spec.js';
 import type { ProblemKind } from './kind.js';
-import { NetworkObjective, netParams } from './network.js';
+import { alphaRows, NetworkObjective, netParams } from './network.js';
 
 const schema = z.strictObject({
   kind: z.literal('pinn-2d'),
@@ -52,23 +52,14 @@ export const pinn2d: ProblemKind = {
         d: 2,
         secondDerivatives: true,
         points,
-        alpha: (shape) => {
-          const C = shape.channels;
-          const a = new Float64Array(N * C);
-          for (let i = 0; i < N; i++) {
-            const x = points[2 * i];
-            const y = points[2 * i + 1];
-            const gx = x * (1 - x);
-            const gy = y * (1 - y);
-            const d = gx * gy;
-            a[i * C] = 2 * gy + 2 * gx + p.kappa * d;
-            a[i * C + 1] = -2 * (1 - 2 * x) * gy;
-            a[i * C + 2] = -2 * gx * (1 - 2 * y);
-            a[i * C + 3] = -d;
-            a[i * C + 4] = -d;
-          }
-          return a;
-        },
+        alpha: alphaRows(N, (i) => {
+          const x = points[2 * i];
+          const y = points[2 * i + 1];
+          const gx = x * (1 - x);
+          const gy = y * (1 - y);
+          const d = gx * gy;
+          return [2 * gy + 2 * gx + p.kappa * d, -2 * (1 - 2 * x) * gy, -2 * gx * (1 - 2 * y), -d, -d];
+        }),
         target,
         boundary: (x) => x[0] * (1 - x[0]) * x[1] * (1 - x[1]),
         plotGrid: () => plot,

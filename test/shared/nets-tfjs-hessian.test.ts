@@ -21,6 +21,7 @@ import type { NetworkObjective } from '../../shared/problems/network.js';
 import { Stream } from '../../shared/rng/stream.js';
 import { problemKind } from '../../shared/study/problem-spec.js';
 import { networkBatchOf, residuals } from '../../worker/engines/tfjs/network-model.js';
+import { maxAbs, relativeError } from '../helpers/derivatives.js';
 
 /**
  * ‖H − H_tf‖_max / max(1, ‖H_tf‖_max) (largest entry error against the largest entry), also per
@@ -139,17 +140,7 @@ function tfHessian(s: Setup): { H: Float64Array; gn: Float64Array } {
 }
 
 /** ‖A − R‖_max / max(1, ‖R‖_max). */
-function hessError(A: Float64Array, R: Float64Array): number {
-  let err = 0;
-  let scale = 1;
-  for (let i = 0; i < A.length; i++) {
-    err = Math.max(err, Math.abs(A[i] - R[i]));
-    scale = Math.max(scale, Math.abs(R[i]));
-  }
-  return err / scale;
-}
-
-const maxAbs = (A: Float64Array) => A.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+const hessError = (A: Float64Array, R: Float64Array) => relativeError(R, A);
 
 test.before(async () => {
   tf.enableProdMode(); // silences the "install tfjs-node" banner; no effect on the math

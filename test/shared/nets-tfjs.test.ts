@@ -25,6 +25,7 @@ import type { NetworkObjective } from '../../shared/problems/network.js';
 import { Stream } from '../../shared/rng/stream.js';
 import { problemKind } from '../../shared/study/problem-spec.js';
 import { losses, networkBatchOf } from '../../worker/engines/tfjs/network-model.js';
+import { relativeError } from '../helpers/derivatives.js';
 
 /**
  * Tolerances, honest for float32 (ε ≈ 6e-8; the observed errors are ~1e-7 … 1e-5) yet far below
@@ -176,15 +177,8 @@ function tfReference(s: Setup, mutation: Mutation = 'none'): Reference {
   return { value, gradient };
 }
 
-function gradError(g: Float64Array, ref: Float64Array): number {
-  let err = 0;
-  let scale = 1;
-  for (let i = 0; i < g.length; i++) {
-    err = Math.max(err, Math.abs(g[i] - ref[i]));
-    scale = Math.max(scale, Math.abs(ref[i]));
-  }
-  return err / scale;
-}
+/** max |g − ref| / max(1, ‖ref‖∞). */
+const gradError = (g: Float64Array, ref: Float64Array) => relativeError(ref, g);
 
 /** The same error per parameter block (W_l, b_l, c), each against its own scale; the worst. */
 function blockError(s: Setup, g: Float64Array, ref: Float64Array): number {
