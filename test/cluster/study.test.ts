@@ -1,8 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { tableFromIPC } from 'apache-arrow';
 import test from 'ava';
 import { runCli, tempDir } from '../helpers/cli.js';
 import {
@@ -13,6 +12,7 @@ import {
   startWorker,
   type WorkerProcess,
 } from '../helpers/nats-server.js';
+import { readTable, reproducibleRows } from '../helpers/rows.js';
 
 /**
  * A study through NATS (a coordinator and worker processes) against a real nats-server: the same
@@ -26,27 +26,6 @@ function writeSpec(dir: string, text: string): string {
   const p = join(dir, 'spec.yaml');
   writeFileSync(p, text);
   return p;
-}
-
-const readTable = (dir: string, name: string) => tableFromIPC(readFileSync(join(dir, `${name}.arrow`)));
-
-/** Rows as JSON-comparable objects without the columns that depend on where and when they ran. */
-function reproducible(dir: string, name: string) {
-  return readTable(dir, name)
-    .toArray()
-    .map((r) => {
-      const o = r.toJSON() as Record<string, unknown>;
-      delete o.wall_ms;
-      delete o.worker;
-      for (const k of Object.keys(o))
-        if (o[k] && typeof o[k] === 'object') o[k] = Array.from(o[k] as ArrayLike<number>);
-      return o;
-    })
-    .sort(
-      (a, b) =>
-        String(a.task_id).localeCompare(String(b.task_id)) ||
-        Number(a.iteration ?? 0) - Number(b.iteration ?? 0),
-    );
 }
 
 const readyz = (w: WorkerProcess) =>
@@ -115,8 +94,8 @@ record: { historyStride: 5, eigenvalues: true }
       c.stderr,
       /study cluster-equal-[0-9a-f]{12} \(epoch 1\): 0 stored result\(s\) read back, 0 task\(s\) already queued, publishing 30/,
     );
-    t.deepEqual(reproducible(cluster, 'runs'), reproducible(local, 'runs'));
-    t.deepEqual(reproducible(cluster, 'history'), reproducible(local, 'history'));
+    t.deepEqual(reproducibleRows(cluster, 'runs'), reproducibleRows(local, 'runs'));
+    t.deepEqual(reproducibleRows(cluster, 'history'), reproducibleRows(local, 'history'));
     t.is(readTable(cluster, 'runs').numRows, 30);
     t.false(existsSync(join(cluster, 'results.journal')));
     t.is(c.stdout, l.stdout, 'the same summary');
@@ -139,7 +118,7 @@ record: { historyStride: 5, eigenvalues: true }
       a.stderr,
       /\(epoch 2\): 0 stored result\(s\) read back, 0 task\(s\) already queued, publishing 30/,
     );
-    t.deepEqual(reproducible(again, 'runs'), reproducible(local, 'runs'));
+    t.deepEqual(reproducibleRows(again, 'runs'), reproducibleRows(local, 'runs'));
     // and into the complete out dir: nothing to do
     const none = await runCli(['run', p, '--nats', nats.server.url, '--out', cluster]);
     t.is(none.code, 0, none.stderr);

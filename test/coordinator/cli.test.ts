@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
 import test from 'ava';
 import { arrowSchema } from '../../coordinator/tables/columns.js';
 import { HISTORY_COLUMNS, RUN_COLUMNS } from '../../coordinator/tables/runs-columns.js';
 import { collect, runCli, startCli, tempDir } from '../helpers/cli.js';
+import { readTable, reproducibleRows } from '../helpers/rows.js';
 
 const spec = (extra = '') => `
 name: cli-test
@@ -22,22 +22,7 @@ function writeSpec(dir: string, text: string): string {
   return p;
 }
 
-const readTable = (dir: string, name = 'runs') => tableFromIPC(readFileSync(join(dir, `${name}.arrow`)));
-
 /** Rows as JSON-comparable objects without the columns that depend on where and when they ran. */
-function reproducibleRows(dir: string) {
-  return readTable(dir)
-    .toArray()
-    .map((r) => {
-      const o = r.toJSON() as Record<string, unknown>;
-      delete o.wall_ms;
-      delete o.worker;
-      for (const k of Object.keys(o))
-        if (o[k] && typeof o[k] === 'object') o[k] = Array.from(o[k] as ArrayLike<number>);
-      return o;
-    })
-    .sort((a, b) => String(a.task_id).localeCompare(String(b.task_id)));
-}
 
 test('run with 1 and with 2 threads: identical rows; tables have the documented schema', async (t) => {
   const dir = tempDir();

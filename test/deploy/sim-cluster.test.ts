@@ -12,6 +12,7 @@ import { tableFromIPC } from 'apache-arrow';
 import test from 'ava';
 import { planStudy } from '../../coordinator/run-study.js';
 import { REPO, runCli, tempDir } from '../helpers/cli.js';
+import { reproducibleRows } from '../helpers/rows.js';
 
 const SPEC = `
 name: sim-cluster
@@ -47,19 +48,6 @@ function rows(dir: string) {
   return tableFromIPC(readFileSync(join(dir, 'runs.arrow')))
     .toArray()
     .map((r) => r.toJSON() as Record<string, unknown>);
-}
-
-/** Rows without the columns that depend on where and when they ran. */
-function reproducible(dir: string) {
-  return rows(dir)
-    .map((o) => {
-      delete o.wall_ms;
-      delete o.worker;
-      for (const k of Object.keys(o))
-        if (o[k] && typeof o[k] === 'object') o[k] = Array.from(o[k] as ArrayLike<number>);
-      return o;
-    })
-    .sort((a, b) => String(a.task_id).localeCompare(String(b.task_id)));
 }
 
 // No skip when nats-server is missing: .ci/run installs it, and a missing server must fail loudly.
@@ -103,7 +91,7 @@ test('a study runs across NATS and three worker nodes, every task exactly once',
   const local = join(dir, 'local');
   const r = await runCli(['run', spec, '--out', local, '--threads', '1']);
   t.is(r.code, 0, r.stderr);
-  t.deepEqual(reproducible(out), reproducible(local));
+  t.deepEqual(reproducibleRows(out), reproducibleRows(local));
 
   // KEDA's nats-jetstream scaler would find the stream and consumer the ScaledObject names.
   t.true(report.keda.consumer_seen, 'SADDLESCOPE_TASKS / saddlescope-workers seen on /jsz');

@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { RUN_CONTEXT_COLUMNS } from '../../shared/study/result.js';
+
+/** An out dir's Arrow table, read back with apache-arrow. */
+export const readTable = (dir: string, name = 'runs') =>
+  tableFromIPC(readFileSync(join(dir, `${name}.arrow`)));
+
+/**
+ * A table's rows as JSON-comparable objects (typed arrays as plain arrays) without the columns that
+ * depend on where and when a task ran (RUN_CONTEXT_COLUMNS), ordered by task id and iteration.
+ */
+export function reproducibleRows(dir: string, name = 'runs'): Record<string, unknown>[] {
+  return readTable(dir, name)
+    .toArray()
+    .map((r) => {
+      const o = r.toJSON() as Record<string, unknown>;
+      for (const k of RUN_CONTEXT_COLUMNS) delete o[k];
+      for (const k of Object.keys(o))
+        if (o[k] && typeof o[k] === 'object') o[k] = Array.from(o[k] as ArrayLike<number>);
+      return o;
+    })
+    .sort(
+      (a, b) =>
+        String(a.task_id).localeCompare(String(b.task_id)) ||
+        Number(a.iteration ?? 0) - Number(b.iteration ?? 0),
+    );
+}
