@@ -11,9 +11,7 @@ import type { Logger } from 'pino';
 import { Piscina } from 'piscina';
 import { connectNats, type ResolvedConnection } from '../coordinator/nats/connection.js';
 import {
-  PRESENCE_SUBJECT,
   RESULTS_SUBJECTS,
-  resultMsgId,
   TASKS_STREAM,
   TFJS_WORKERS_CONSUMER,
   WORKERS_CONSUMER,
@@ -21,17 +19,16 @@ import {
 import { ensureInfrastructure } from '../coordinator/nats/setup.js';
 import { isTfjsTask } from '../shared/study/engine.js';
 import type { Result } from '../shared/study/result.js';
-import { encodeFailureMessage, encodeResultMessage } from '../shared/study/wire.js';
 import { HealthServer } from './health.js';
-import { publishUntilStored } from './publish-result.js';
-import { judgeTaskMessage } from './task-message.js';
+import { announce, PRESENCE_EVERY_MS } from './presence.js';
+import { backoffMs, publishUntilStored } from './publish-result.js';
+import { runTaskMessage, type TaskMessageHost } from './task-message.js';
 import { TfjsBatcher } from './tfjs-batcher.js';
 import { TFJS_BATCH, TfjsPool } from './tfjs-pool.js';
 
 const POOL_WORKER = new URL('./pool-worker.js', import.meta.url).href;
 /** Long-poll of a pull request: an idle worker asks again this often. */
 const FETCH_EXPIRES_MS = 10_000;
-const PRESENCE_EVERY_MS = 5000;
 /** After the first tfjs task of a batch arrives, how long to wait for more to join it. */
 const TFJS_GATHER_MS = 500;
 
@@ -47,16 +44,6 @@ export interface WorkerOptions {
   readonly tfjs?: boolean;
 }
 
-/** Presence message on PRESENCE_SUBJECT (core NATS, not stored). */
-export interface Presence {
-  readonly id: string;
-  readonly threads: number;
-  readonly running: number;
-  readonly draining: boolean;
-  /** The engines whose tasks it pulls: f64, and tfjs on tfjs workers. */
-  readonly engines: readonly string[];
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -68,14 +55,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  *   (threads − running − already requested), so no task waits in a local buffer while its ack
  *   timer runs and another worker idles. A slot is free again as soon as its task's result is
  *   computed; the tasks it still holds are only those whose results are being published.
- * - While a task runs (and while its result is being published) it sends working() every third of
- *   the ack wait, so a run of minutes is not redelivered.
- * - The ack follows the server's acknowledgement of the result (PubAck): a worker killed at any
- *   point loses no result, at worst runs a task twice (and the second result is deduplicated).
- * - The last delivery a task may have (max_deliver) is not run: the task has already cost that
- *   many workers, so a failure notice `max deliveries` is published and the message terminated.
- * - A message that is not a valid task is logged and terminated (and, if its subject names a
- *   study and task, reported as a failure so its coordinator records the row).
+ * - Each message is handled by runTaskMessage (task-message.ts): working() heartbeats while it
+ *   runs, the ack only after the server's PubAck of the result (a worker killed at any point loses
+ *   no result, at worst runs a task twice), `max deliveries` and malformed messages refused,
+ *   reported and terminated.
  */
 export class NatsWorker {
   readonly id = `${hostname()}:${process.pid}`;
@@ -109,7 +92,25 @@ export class NatsWorker {
     this.finished = r;
   });
 
-  constructor(private readonly o: WorkerOptions) {}
+  /** What runTaskMessage needs of this worker (read when a message is handled). */
+  private readonly host: TaskMessageHost;
+
+  constructor(private readonly o: WorkerOptions) {
+    this.host = {
+      id: this.id,
+      log: this.o.log,
+      maxDeliver: () => this.maxDeliver,
+      ackWaitMs: () => this.ackWaitMs,
+      maxPayload: () => this.nc.info?.max_payload ?? Number.POSITIVE_INFINITY,
+      // A tfjs task joins the batch being gathered; anything else (a task on the wrong subject
+      // included) runs on the pool.
+      run: (task) =>
+        this.batcher && isTfjsTask(task) ? this.batcher.run(task) : (this.pool.run(task) as Promise<Result>),
+      publish: (at, data, msgID, m) => this.publish(at, data, msgID, m),
+      computed: () => this.pump(),
+      abandoned: () => this.abandoned,
+    };
+  }
 
   private notReady(): string | null {
     if (this.draining) return 'draining';
@@ -181,7 +182,7 @@ export class NatsWorker {
         if (this.draining || this.closing) break;
         this.fetchFailures++;
         this.o.log.warn(`pulling tfjs tasks: ${(e as Error).message}; retrying`);
-        await sleep(Math.min(250 * 2 ** Math.min(this.fetchFailures, 5), 5000));
+        await sleep(backoffMs(this.fetchFailures));
       }
       if (this.draining) {
         for (const m of msgs) m.nak();
@@ -193,18 +194,13 @@ export class NatsWorker {
   }
 
   private announce(): void {
-    const p: Presence = {
+    announce(this.nc, {
       id: this.id,
       threads: this.o.threads,
       running: this.running + this.tfjsRunning,
       draining: this.draining,
       engines: this.o.tfjs ? ['f64', 'tfjs'] : ['f64'],
-    };
-    try {
-      this.nc.publish(PRESENCE_SUBJECT, JSON.stringify(p));
-    } catch {
-      // closed or draining: nothing to announce
-    }
+    });
   }
 
   private async watchConnection(): Promise<void> {
@@ -271,7 +267,7 @@ export class NatsWorker {
       this.requested -= n - Math.min(got, n);
     }
     // Back off after a failed pull so an unreachable server is not hammered.
-    if (failed) await sleep(Math.min(250 * 2 ** Math.min(this.fetchFailures, 5), 5000));
+    if (failed) await sleep(backoffMs(this.fetchFailures));
     this.pump();
   }
 
@@ -288,8 +284,6 @@ export class NatsWorker {
   }
 
   private async handle(m: JsMsg, lane: 'f64' | 'tfjs'): Promise<void> {
-    const { log } = this.o;
-    const msgId = resultMsgId(m.headers?.get('Nats-Msg-Id') || m.subject);
     let slot = true;
     const freeSlot = () => {
       if (slot) {
@@ -299,65 +293,7 @@ export class NatsWorker {
       }
     };
     try {
-      const verdict = judgeTaskMessage(m, this.maxDeliver);
-      if (verdict.kind === 'refuse') {
-        log[verdict.level](verdict.fields ?? {}, verdict.log);
-        freeSlot();
-        if (verdict.at && verdict.failure)
-          await this.publish(
-            verdict.at,
-            encodeFailureMessage(verdict.at.taskId, verdict.failure, this.id),
-            msgId,
-            m,
-          );
-        m.term();
-        return;
-      }
-      const { task, at } = verdict;
-      const heartbeat = setInterval(() => m.working(), Math.max(250, this.ackWaitMs / 3));
-      try {
-        let data: Uint8Array;
-        try {
-          // A tfjs task joins the batch being gathered; anything else (a task on the wrong subject
-          // included) runs on the pool.
-          const result =
-            this.batcher && isTfjsTask(task)
-              ? await this.batcher.run(task)
-              : ((await this.pool.run(task)) as Result);
-          data = encodeResultMessage(result, this.id);
-        } catch (e) {
-          // runTask never throws; this is the pool itself failing (a thread died, out of memory).
-          data = encodeFailureMessage(task.id, `worker thread failed: ${(e as Error).message}`, this.id);
-        }
-        freeSlot();
-        if (this.abandoned) return;
-        const limit = this.nc.info?.max_payload ?? Number.POSITIVE_INFINITY;
-        if (data.length + 1024 > limit)
-          data = encodeFailureMessage(
-            task.id,
-            `result is ${data.length} bytes, over the server's max_payload (${limit}): record less (history stride, eigenvalues) or raise max_payload`,
-            this.id,
-          );
-        const published = this.publish(at, data, msgId, m);
-        // The slot is free once the result is computed: the next task is pulled while this
-        // result travels to the server, so a slot does not idle for the PubAck's round trip
-        // (throughput benchmark, test/bench/nats.bench.ts).
-        this.pump();
-        await published;
-        if (this.abandoned) return;
-        // A plain ack, not ackAck: the result is already stored (PubAck), so a lost ack only means
-        // the task runs again and its result is deduplicated. Waiting for the ack's confirmation
-        // cost a request (a reply subscription and a round trip) per task: the throughput
-        // benchmark (test/bench/nats.bench.ts) measured it.
-        try {
-          m.ack();
-        } catch (e) {
-          log.debug(`ack of ${m.subject} not sent: ${(e as Error).message}`);
-        }
-        this.done++;
-      } finally {
-        clearInterval(heartbeat);
-      }
+      if (await runTaskMessage(m, this.host, freeSlot)) this.done++;
     } finally {
       freeSlot();
     }

@@ -14,6 +14,11 @@ export function isTransient(e: unknown): boolean {
   );
 }
 
+/** The wait before retry number `failures` (1, 2, …) against the server: 250 ms doubling, at most 5 s. */
+export function backoffMs(failures: number): number {
+  return Math.min(250 * 2 ** Math.min(failures - 1, 5), 5000);
+}
+
 export interface RetryHooks {
   /** Stop retrying (the worker gave up its tasks). */
   readonly abandoned: () => boolean;
@@ -32,16 +37,14 @@ export async function publishUntilStored(
   msgID: string,
   hooks: RetryHooks,
 ): Promise<void> {
-  let wait = 250;
-  for (;;) {
+  for (let failures = 1; ; failures++) {
     try {
       await js.publish(subject, data, { msgID, timeout: 10_000 });
       return;
     } catch (e) {
       if (hooks.abandoned() || !isTransient(e)) throw e;
       hooks.retrying(e as Error);
-      await sleep(wait);
-      wait = Math.min(wait * 2, 5000);
+      await sleep(backoffMs(failures));
     }
   }
 }

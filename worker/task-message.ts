@@ -1,12 +1,14 @@
 import type { JsMsg } from '@nats-io/jetstream';
-import { parseSubject } from '../coordinator/nats/names.js';
+import type { Logger } from 'pino';
+import { parseSubject, resultMsgId } from '../coordinator/nats/names.js';
+import type { Result } from '../shared/study/result.js';
 import type { Task } from '../shared/study/task.js';
-import { decodeTask } from '../shared/study/wire.js';
+import { decodeTask, encodeFailureMessage, encodeResultMessage } from '../shared/study/wire.js';
 
-type Where = { readonly key: string; readonly taskId: string };
+export type Where = { readonly key: string; readonly taskId: string };
 
 /**
- * What a delivered task message asks of a worker (NatsWorker's rules): run it, or refuse it —
+ * What a delivered task message asks of a worker: run it, or refuse it —
  * log why, report a failure row when the subject names a study and task, and terminate it.
  */
 export type TaskVerdict =
@@ -24,7 +26,8 @@ export type TaskVerdict =
 export function judgeTaskMessage(m: JsMsg, maxDeliver: number): TaskVerdict {
   const at = parseSubject(m.subject);
   const deliveries = m.info.deliveryCount;
-  // The last delivery a task may have is not run: it has already cost that many workers.
+  // The last delivery a task may have (max_deliver) is not run: it has already cost that many
+  // workers, so a failure notice is recorded instead.
   if (maxDeliver > 0 && deliveries >= maxDeliver)
     return {
       kind: 'refuse',
@@ -57,4 +60,88 @@ export function judgeTaskMessage(m: JsMsg, maxDeliver: number): TaskVerdict {
       failure: null,
     };
   return { kind: 'run', task, at };
+}
+
+/** What handling a task message needs of its worker (NatsWorker). */
+export interface TaskMessageHost {
+  /** host:pid, named in every result it sends. */
+  readonly id: string;
+  readonly log: Logger;
+  maxDeliver(): number;
+  ackWaitMs(): number;
+  maxPayload(): number;
+  /** Runs the task (the pool, or the tfjs batcher); rejects only if the pool itself fails. */
+  run(task: Task): Promise<Result>;
+  /** Publishes a result until the server has stored it. */
+  publish(at: Where, data: Uint8Array, msgID: string, m: JsMsg): Promise<void>;
+  /** The task's slot is free (its result is computed): pull the next one. */
+  computed(): void;
+  abandoned(): boolean;
+}
+
+/**
+ * One task message from delivery to ack: refuse it (logged, reported, terminated) or run it with
+ * working() heartbeats, publish the result and ack only once the server has stored it. `freeSlot`
+ * is called as soon as the task no longer needs its thread. Resolves true when a result was stored
+ * and the message acked.
+ */
+export async function runTaskMessage(
+  m: JsMsg,
+  host: TaskMessageHost,
+  freeSlot: () => void,
+): Promise<boolean> {
+  const { log } = host;
+  const msgId = resultMsgId(m.headers?.get('Nats-Msg-Id') || m.subject);
+  const verdict = judgeTaskMessage(m, host.maxDeliver());
+  if (verdict.kind === 'refuse') {
+    log[verdict.level](verdict.fields ?? {}, verdict.log);
+    freeSlot();
+    if (verdict.at && verdict.failure)
+      await host.publish(
+        verdict.at,
+        encodeFailureMessage(verdict.at.taskId, verdict.failure, host.id),
+        msgId,
+        m,
+      );
+    m.term();
+    return false;
+  }
+  const { task, at } = verdict;
+  const heartbeat = setInterval(() => m.working(), Math.max(250, host.ackWaitMs() / 3));
+  try {
+    let data: Uint8Array;
+    try {
+      data = encodeResultMessage(await host.run(task), host.id);
+    } catch (e) {
+      // runTask never throws; this is the pool itself failing (a thread died, out of memory).
+      data = encodeFailureMessage(task.id, `worker thread failed: ${(e as Error).message}`, host.id);
+    }
+    freeSlot();
+    if (host.abandoned()) return false;
+    const limit = host.maxPayload();
+    if (data.length + 1024 > limit)
+      data = encodeFailureMessage(
+        task.id,
+        `result is ${data.length} bytes, over the server's max_payload (${limit}): record less (history stride, eigenvalues) or raise max_payload`,
+        host.id,
+      );
+    const published = host.publish(at, data, msgId, m);
+    // The slot is free once the result is computed: the next task is pulled while this result
+    // travels to the server, so a slot does not idle for the PubAck's round trip (throughput
+    // benchmark, test/bench/nats.bench.ts).
+    host.computed();
+    await published;
+    if (host.abandoned()) return false;
+    // A plain ack, not ackAck: the result is already stored (PubAck), so a lost ack only means the
+    // task runs again and its result is deduplicated. Waiting for the ack's confirmation cost a
+    // request (a reply subscription and a round trip) per task: the throughput benchmark measured it.
+    try {
+      m.ack();
+    } catch (e) {
+      log.debug(`ack of ${m.subject} not sent: ${(e as Error).message}`);
+    }
+    return true;
+  } finally {
+    clearInterval(heartbeat);
+  }
 }
