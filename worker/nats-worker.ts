@@ -16,12 +16,12 @@ import {
   TFJS_WORKERS_CONSUMER,
   WORKERS_CONSUMER,
 } from '../coordinator/nats/names.js';
+import { backoffMs, publishUntilStored } from '../coordinator/nats/publish.js';
 import { ensureInfrastructure } from '../coordinator/nats/setup.js';
 import { isTfjsTask } from '../shared/study/engine.js';
 import type { Result } from '../shared/study/result.js';
 import { HealthServer } from './health.js';
 import { announce, PRESENCE_EVERY_MS } from './presence.js';
-import { backoffMs, publishUntilStored } from './publish-result.js';
 import { runTaskMessage, type TaskMessageHost } from './task-message.js';
 import { TfjsBatcher } from './tfjs-batcher.js';
 import { TFJS_BATCH, TfjsPool } from './tfjs-pool.js';

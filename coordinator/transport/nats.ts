@@ -1,12 +1,8 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import {
-  AckPolicy,
-  type Consumer,
-  type ConsumerConfig,
   type ConsumerInfo,
   type ConsumerMessages,
-  DeliverPolicy,
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
@@ -27,30 +23,24 @@ import {
   RESULTS_STREAM,
   studyKey,
   studyResults,
-  studyTasks,
   TASKS_STREAM,
   TFJS_WORKERS_CONSUMER,
   taskMsgId,
   taskSubject,
   WORKERS_CONSUMER,
 } from '../nats/names.js';
+import { publishUntilStored } from '../nats/publish.js';
 import { ensureInfrastructure } from '../nats/setup.js';
 import { StudyRegistry, type StudyStatus } from '../nats/studies.js';
-import { readManifest } from '../out-dir.js';
+import { catchUp, queuedTasks, resultsConsumer } from '../nats/study-streams.js';
+import { readManifest, type StudyManifest } from '../out-dir.js';
 import type { PlannedStudy } from '../run-study.js';
 import type { Transport, TransportStats } from './types.js';
 
-const SECOND_NS = 1_000_000_000;
 /** Tasks published and not yet acknowledged by the server at once. */
 const PUBLISH_WINDOW = 512;
 /** A worker is counted while it announced itself (or sent a result) within this time. */
 const WORKER_ALIVE_MS = 15_000;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function isTransient(e: unknown): boolean {
-  return /timeout|no responders|disconnect|reconnect|connection|503/i.test((e as Error)?.message ?? '');
-}
 
 export interface NatsTransportOptions {
   readonly connection: ResolvedConnection;
@@ -110,6 +100,11 @@ export class NatsTransport implements Transport {
       throw e;
     }
     return t;
+  }
+
+  /** The out dir this coordinator writes, as its results consumer is named: path and creation. */
+  private outIdentity(manifest: StudyManifest): string {
+    return `${resolve(this.o.outDir)}\n${manifest.created}`;
   }
 
   get key(): string {
@@ -188,9 +183,9 @@ export class NatsTransport implements Transport {
     });
 
     try {
-      const consumer = await this.resultsConsumer(key, `${outDir}\n${manifest.created}`);
-      const readBack = await this.catchUp(consumer, handle);
-      const queued = await this.queuedTasks(key);
+      const consumer = await resultsConsumer(this.js, this.jsm, key, this.outIdentity(manifest));
+      const readBack = await catchUp(consumer, handle);
+      const queued = await queuedTasks(this.jsm, key);
       const toPublish = tasks.filter((t) => this.pending.has(t.id) && !queued.has(t.id));
       log.info(
         `study ${key} (epoch ${epoch}): ${readBack} stored result(s) read back, ${queued.size} task(s) already queued, publishing ${toPublish.length}`,
@@ -242,61 +237,6 @@ export class NatsTransport implements Transport {
     return true;
   }
 
-  /**
-   * This study's durable consumer of results for this out dir. Results a killed coordinator had
-   * received but not acked would wait out the ack wait: the consumer is then recreated from its ack
-   * floor, so they come back at once (any already journaled are dropped as duplicates).
-   */
-  private async resultsConsumer(key: string, outIdentity: string): Promise<Consumer> {
-    const name = coordinatorConsumer(key, outIdentity);
-    const config: Partial<ConsumerConfig> & { durable_name: string } = {
-      durable_name: name,
-      description: `saddlescope coordinator of ${key} → ${outIdentity.split('\n')[0]}`,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      filter_subject: studyResults(key),
-      ack_wait: 10 * SECOND_NS,
-      max_ack_pending: 10_000,
-      // A coordinator gone for a week leaves nothing behind; rerun, it reads the results again.
-      inactive_threshold: 7 * 86_400 * SECOND_NS,
-    };
-    const info = await this.jsm.consumers.info(RESULTS_STREAM, name).catch(() => null);
-    if (info && info.num_ack_pending > 0) {
-      await this.jsm.consumers.delete(RESULTS_STREAM, name);
-      await this.jsm.consumers.add(RESULTS_STREAM, {
-        ...config,
-        deliver_policy: DeliverPolicy.StartSequence,
-        opt_start_seq: info.ack_floor.stream_seq + 1,
-      });
-    } else if (!info) await this.jsm.consumers.add(RESULTS_STREAM, config);
-    return this.js.consumers.get(RESULTS_STREAM, name);
-  }
-
-  /** Reads every result stored before this coordinator started; returns how many. */
-  private async catchUp(consumer: Consumer, handle: (m: JsMsg) => void): Promise<number> {
-    let n = 0;
-    for (;;) {
-      const info = await consumer.info();
-      if (info.num_pending === 0) return n;
-      const batch = await consumer.fetch({ max_messages: Math.min(info.num_pending, 1000), expires: 5000 });
-      for await (const m of batch) {
-        handle(m);
-        n++;
-      }
-    }
-  }
-
-  /** Ids of this study's tasks still in the work queue (waiting or being run). */
-  private async queuedTasks(key: string): Promise<Set<string>> {
-    const info = await this.jsm.streams.info(TASKS_STREAM, { subjects_filter: studyTasks(key) });
-    const ids = new Set<string>();
-    for (const subject of Object.keys(info.state.subjects ?? {})) {
-      const at = parseSubject(subject);
-      if (at) ids.add(at.taskId);
-    }
-    return ids;
-  }
-
   private async publishAll(key: string, epoch: number, tasks: readonly Task[], signal?: AbortSignal) {
     const inflight = new Set<Promise<void>>();
     let error: unknown = null;
@@ -315,23 +255,17 @@ export class NatsTransport implements Transport {
     if (error) throw error;
   }
 
-  private async publishTask(key: string, epoch: number, task: Task, signal?: AbortSignal): Promise<void> {
-    const data = encodeTask(task);
-    let wait = 250;
-    for (;;) {
-      try {
-        await this.js.publish(taskSubject(key, task.id, taskEngine(task)), data, {
-          msgID: taskMsgId(key, epoch, task.id),
-          timeout: 10_000,
-        });
-        return;
-      } catch (e) {
-        if (signal?.aborted || this.closed || !isTransient(e)) throw e;
-        this.o.log.warn(`publishing task ${task.id}: ${(e as Error).message}; retrying`);
-        await sleep(wait);
-        wait = Math.min(wait * 2, 5000);
-      }
-    }
+  private publishTask(key: string, epoch: number, task: Task, signal?: AbortSignal): Promise<void> {
+    return publishUntilStored(
+      this.js,
+      taskSubject(key, task.id, taskEngine(task)),
+      encodeTask(task),
+      taskMsgId(key, epoch, task.id),
+      {
+        abandoned: () => signal?.aborted === true || this.closed,
+        retrying: (e) => this.o.log.warn(`publishing task ${task.id}: ${e.message}; retrying`),
+      },
+    );
   }
 
   /** Every second: the workers' consumer for the progress bar; every 2 s: the study's status. */
@@ -371,10 +305,7 @@ export class NatsTransport implements Transport {
     try {
       if (complete) {
         // Every row is journaled in the out dir: the stored results and this consumer can go.
-        const name = coordinatorConsumer(
-          key,
-          `${resolve(this.o.outDir)}\n${readManifest(this.o.outDir).created}`,
-        );
+        const name = coordinatorConsumer(key, this.outIdentity(readManifest(this.o.outDir)));
         await this.jsm.consumers.delete(RESULTS_STREAM, name).catch(() => undefined);
         await this.jsm.streams.purge(RESULTS_STREAM, { filter: studyResults(key) });
       }

@@ -3,14 +3,17 @@ import { errors } from '@nats-io/transport-node';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Errors after which the same publish may succeed: the server is restarting or unreachable. */
+/**
+ * Errors after which the same publish may succeed: the server is restarting or unreachable.
+ * Shared by the coordinator (tasks) and the workers (results).
+ */
 export function isTransient(e: unknown): boolean {
   return (
     e instanceof errors.TimeoutError ||
     e instanceof errors.NoRespondersError ||
     e instanceof errors.RequestError ||
     e instanceof errors.ConnectionError ||
-    /timeout|no responders|disconnect|reconnect|503/i.test((e as Error)?.message ?? '')
+    /timeout|no responders|disconnect|reconnect|connection|503/i.test((e as Error)?.message ?? '')
   );
 }
 
@@ -20,15 +23,16 @@ export function backoffMs(failures: number): number {
 }
 
 export interface RetryHooks {
-  /** Stop retrying (the worker gave up its tasks). */
+  /** Stop retrying (the worker gave up its tasks, the coordinator is stopping). */
   readonly abandoned: () => boolean;
   /** Called before each retry with the error, e.g. to log it and keep the task's ack timer alive. */
   readonly retrying: (e: Error) => void;
 }
 
 /**
- * Publishes a result until the server acknowledges it (PubAck), backing off from 250 ms to 5 s
- * while the server is away; the message id makes a repeated publish a duplicate, not a second row.
+ * Publishes a message (a task, a result) to a stream until the server acknowledges it (PubAck),
+ * backing off from 250 ms to 5 s while the server is away; the message id makes a repeated
+ * publish a duplicate, not a second message.
  */
 export async function publishUntilStored(
   js: JetStreamClient,
