@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { Piscina } from 'piscina';
 import { connectNats, type ResolvedConnection } from '../coordinator/nats/connection.js';
 import {
-  RESULTS_SUBJECTS,
+  resultSubject,
   TASKS_STREAM,
   TFJS_WORKERS_CONSUMER,
   WORKERS_CONSUMER,
@@ -301,7 +301,7 @@ export class NatsWorker {
 
   /** Publishes to the results stream until the server acknowledges (retrying while it is away). */
   private async publish(at: { key: string; taskId: string }, data: Uint8Array, msgID: string, m: JsMsg) {
-    const subject = RESULTS_SUBJECTS.replace('>', `${at.key}.${at.taskId}`);
+    const subject = resultSubject(at.key, at.taskId);
     this.publishing++;
     try {
       await publishUntilStored(this.js, subject, data, msgID, {
