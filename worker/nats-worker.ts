@@ -1,11 +1,5 @@
 import { hostname } from 'node:os';
-import {
-  type Consumer,
-  type ConsumerMessages,
-  type JetStreamClient,
-  type JsMsg,
-  jetstream,
-} from '@nats-io/jetstream';
+import { type Consumer, type ConsumerMessages, type JsMsg, jetstream } from '@nats-io/jetstream';
 import { errors, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { Piscina } from 'piscina';
@@ -13,16 +7,21 @@ import { connectNats, type ResolvedConnection } from '../coordinator/nats/connec
 import {
   resultSubject,
   TASKS_STREAM,
+  TFJS_SUBJECT_PREFIX,
   TFJS_WORKERS_CONSUMER,
   WORKERS_CONSUMER,
 } from '../coordinator/nats/names.js';
 import { backoffMs, publishUntilStored } from '../coordinator/nats/publish.js';
 import { ensureInfrastructure } from '../coordinator/nats/setup.js';
+import { StreamPublisher } from '../coordinator/nats/stream-publisher.js';
 import { isTfjsTask } from '../shared/study/engine.js';
-import type { Result } from '../shared/study/result.js';
+import { encodeResultMessage } from '../shared/study/wire.js';
 import { HealthServer } from './health.js';
+import type { TaskMessageJob } from './pool-worker.js';
 import { announce, PRESENCE_EVERY_MS } from './presence.js';
-import { runTaskMessage, type TaskMessageHost } from './task-message.js';
+import { outcomeOfJob, type TaskOutcome, taskOfMessage } from './task-bytes.js';
+import { runTaskMessage, type TaskMessageHost, type Where } from './task-message.js';
+import { type TaskDelivery, TaskPuller } from './task-puller.js';
 import { TfjsBatcher } from './tfjs-batcher.js';
 import { TFJS_BATCH, TfjsPool } from './tfjs-pool.js';
 
@@ -63,8 +62,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class NatsWorker {
   readonly id = `${hostname()}:${process.pid}`;
   private nc!: NatsConnection;
-  private js!: JetStreamClient;
-  private consumer!: Consumer;
+  private publisher!: StreamPublisher;
+  private puller!: TaskPuller;
   private pool!: Piscina;
   private tfjsConsumer: Consumer | null = null;
   private tfjsPool: TfjsPool | null = null;
@@ -79,11 +78,12 @@ export class NatsWorker {
   private draining = false;
   private abandoned = false;
   private running = 0;
-  private requested = 0;
   private publishing = 0;
   private fetchFailures = 0;
+  /** The tfjs lane's fetches (the f64 lane pulls through `puller`). */
   private readonly fetches = new Set<ConsumerMessages>();
-  private readonly inFlight = new Map<JsMsg, Promise<void>>();
+  private readonly inFlight = new Map<TaskDelivery, Promise<void>>();
+  private retryTimer: NodeJS.Timeout | null = null;
   private presenceTimer: NodeJS.Timeout | null = null;
   private closing = false;
   private done = 0;
@@ -102,10 +102,7 @@ export class NatsWorker {
       maxDeliver: () => this.maxDeliver,
       ackWaitMs: () => this.ackWaitMs,
       maxPayload: () => this.nc.info?.max_payload ?? Number.POSITIVE_INFINITY,
-      // A tfjs task joins the batch being gathered; anything else (a task on the wrong subject
-      // included) runs on the pool.
-      run: (task) =>
-        this.batcher && isTfjsTask(task) ? this.batcher.run(task) : (this.pool.run(task) as Promise<Result>),
+      execute: (m, at) => this.execute(m, at),
       publish: (at, data, msgID, m) => this.publish(at, data, msgID, m),
       computed: () => this.pump(),
       abandoned: () => this.abandoned,
@@ -135,8 +132,14 @@ export class NatsWorker {
     const infra = await ensureInfrastructure(this.nc, log);
     this.ackWaitMs = (infra.workers.config.ack_wait ?? 30e9) / 1e6;
     this.maxDeliver = infra.workers.config.max_deliver ?? -1;
-    this.js = jetstream(this.nc);
-    this.consumer = await this.js.consumers.get(TASKS_STREAM, WORKERS_CONSUMER);
+    this.publisher = new StreamPublisher(this.nc);
+    this.puller = new TaskPuller(
+      this.nc,
+      TASKS_STREAM,
+      WORKERS_CONSUMER,
+      { delivered: (m) => this.delivered(m), ended: (refused) => this.pullEnded(refused) },
+      FETCH_EXPIRES_MS,
+    );
     this.pool = new Piscina({
       filename: POOL_WORKER,
       minThreads: this.o.threads,
@@ -146,7 +149,7 @@ export class NatsWorker {
       this.tfjsPool = new TfjsPool(log);
       await this.tfjsPool.start();
       this.batcher = new TfjsBatcher(this.tfjsPool);
-      this.tfjsConsumer = await this.js.consumers.get(TASKS_STREAM, TFJS_WORKERS_CONSUMER);
+      this.tfjsConsumer = await jetstream(this.nc).consumers.get(TASKS_STREAM, TFJS_WORKERS_CONSUMER);
     }
     this.pulling = true;
     log.info(
@@ -221,57 +224,51 @@ export class NatsWorker {
       } else if (s.type === 'reconnect') {
         this.connected = true;
         log.info('reconnected to NATS');
+        // What the server held of the last pull request is unknown now: ask again.
+        this.puller?.reset();
+        this.pump();
       } else if (s.type === 'ldm') log.warn('NATS server entering lame-duck mode');
     }
   }
 
   /** Requests as many tasks as there are free slots (see the class comment). */
   private pump(): void {
-    if (this.draining || !this.pulling) return;
+    if (this.draining || !this.pulling || !this.connected || this.retryTimer) return;
     // Results waiting for the server also hold their task (unacked): besides the tasks running,
     // at most `threads` results may be on their way; past that (a slow or absent server) stop pulling.
     if (this.publishing > this.o.threads) return;
-    const free = this.o.threads - this.running - this.requested;
-    if (free <= 0) return;
-    this.requested += free;
-    void this.fetch(free);
+    // One pull request at a time, for every slot free when it is sent (task-puller.ts).
+    if (this.puller.pulling) return;
+    this.puller.pull(this.o.threads - this.running);
   }
 
-  private async fetch(n: number): Promise<void> {
-    let got = 0;
-    let it: ConsumerMessages | null = null;
-    let failed = false;
-    try {
-      it = await this.consumer.fetch({ max_messages: n, expires: FETCH_EXPIRES_MS });
-      this.fetches.add(it);
-      for await (const m of it) {
-        got++;
-        // More than asked (a pull repeated across a reconnect) or after the drain began: give it back.
-        if (got > n || this.draining) {
-          m.nak();
-          if (got <= n) this.requested--;
-          continue;
-        }
-        this.requested--;
-        this.accept(m);
-      }
-      this.fetchFailures = 0;
-    } catch (e) {
-      failed = true;
-      if (!this.draining) {
-        this.fetchFailures++;
-        this.o.log.warn(`pulling tasks: ${(e as Error).message}; retrying`);
-      }
-    } finally {
-      if (it) this.fetches.delete(it);
-      this.requested -= n - Math.min(got, n);
+  /** A task from the pull request: run it, or give it back when there is no slot for it. */
+  private delivered(m: TaskDelivery): void {
+    // More than asked (a pull request repeated across a reconnect) or after the drain began.
+    if (this.draining || this.running >= this.o.threads) {
+      m.nak();
+      return;
     }
-    // Back off after a failed pull so an unreachable server is not hammered.
-    if (failed) await sleep(backoffMs(this.fetchFailures));
-    this.pump();
+    this.accept(m);
   }
 
-  private accept(m: JsMsg, lane: 'f64' | 'tfjs' = 'f64'): void {
+  private pullEnded(refused: string | null): void {
+    if (!refused) {
+      this.fetchFailures = 0;
+      this.pump();
+      return;
+    }
+    if (this.draining) return;
+    // Back off after a refused pull so a server that keeps refusing is not hammered.
+    this.fetchFailures++;
+    this.o.log.warn(`pulling tasks: ${refused}; retrying`);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.pump();
+    }, backoffMs(this.fetchFailures));
+  }
+
+  private accept(m: TaskDelivery, lane: 'f64' | 'tfjs' = 'f64'): void {
     if (lane === 'tfjs') this.tfjsRunning++;
     else this.running++;
     const p = this.handle(m, lane)
@@ -283,7 +280,7 @@ export class NatsWorker {
     this.inFlight.set(m, p);
   }
 
-  private async handle(m: JsMsg, lane: 'f64' | 'tfjs'): Promise<void> {
+  private async handle(m: TaskDelivery, lane: 'f64' | 'tfjs'): Promise<void> {
     let slot = true;
     const freeSlot = () => {
       if (slot) {
@@ -300,11 +297,35 @@ export class NatsWorker {
   }
 
   /** Publishes to the results stream until the server acknowledges (retrying while it is away). */
-  private async publish(at: { key: string; taskId: string }, data: Uint8Array, msgID: string, m: JsMsg) {
+  /**
+   * The pool decodes, runs and encodes an f64 task in its thread (pool-worker.ts runMessage);
+   * a tfjs task from the tfjs consumer is decoded here and joins the batch being gathered.
+   */
+  private async execute(m: TaskDelivery, at: Where): Promise<TaskOutcome> {
+    if (this.batcher && m.subject.startsWith(TFJS_SUBJECT_PREFIX)) {
+      const task = taskOfMessage(m.data, at.taskId);
+      if (typeof task === 'string') return { kind: 'malformed', message: task };
+      // A task on the tfjs subject that is not a tfjs task runs on the pool like any other.
+      if (isTfjsTask(task))
+        return { kind: 'result', data: encodeResultMessage(await this.batcher.run(task), this.id) };
+    }
+    // A copy of just these bytes, moved to the thread: the message's are a view into the
+    // connection's read buffer (a Buffer, whose slice() is a view too, so it is not used here).
+    const data = new Uint8Array(m.data);
+    const job: TaskMessageJob = { data, subjectTaskId: at.taskId, sender: this.id };
+    return outcomeOfJob(await this.pool.run(job, { name: 'runMessage', transferList: [data.buffer] }));
+  }
+
+  private async publish(
+    at: { key: string; taskId: string },
+    data: Uint8Array,
+    msgID: string,
+    m: TaskDelivery,
+  ) {
     const subject = resultSubject(at.key, at.taskId);
     this.publishing++;
     try {
-      await publishUntilStored(this.js, subject, data, msgID, {
+      await publishUntilStored(this.publisher, subject, data, msgID, {
         abandoned: () => this.abandoned,
         retrying: (e) => {
           this.o.log.warn(`publishing the result of ${at.taskId}: ${e.message}; retrying`);
@@ -383,6 +404,9 @@ export class NatsWorker {
     this.closing = true;
     void (async () => {
       if (this.presenceTimer) clearInterval(this.presenceTimer);
+      if (this.retryTimer) clearTimeout(this.retryTimer);
+      this.puller?.stop();
+      this.publisher?.close();
       for (const f of this.fetches) f.stop();
       if (this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => this.nc?.close());
       await this.pool?.destroy().catch(() => undefined);

@@ -1,29 +1,43 @@
-import type { JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { parseSubject, resultMsgId } from '../coordinator/nats/names.js';
-import type { Result } from '../shared/study/result.js';
-import type { Task } from '../shared/study/task.js';
-import { decodeTask, encodeFailureMessage, encodeResultMessage } from '../shared/study/wire.js';
+import { encodeFailureMessage } from '../shared/study/wire.js';
+import { type TaskOutcome, taskOfMessage } from './task-bytes.js';
+import type { TaskDelivery } from './task-puller.js';
 
 export type Where = { readonly key: string; readonly taskId: string };
 
 /**
- * What a delivered task message asks of a worker: run it, or refuse it —
- * log why, report a failure row when the subject names a study and task, and terminate it.
+ * What a delivered task message asks of a worker before its bytes are looked at: run it, or refuse
+ * it — log why, report a failure row when the subject names a study and task, and terminate it.
+ * (A message on a task subject whose bytes are not its task is refused by whoever decodes it:
+ * runTaskMessage, when the outcome comes back malformed.)
  */
-export type TaskVerdict =
-  | { readonly kind: 'run'; readonly task: Task; readonly at: Where }
-  | {
-      readonly kind: 'refuse';
-      readonly level: 'warn' | 'error';
-      readonly log: string;
-      readonly fields?: Record<string, unknown>;
-      readonly at: Where | null;
-      /** The failure to record as the task's row (null: nothing to report). */
-      readonly failure: string | null;
-    };
+export type TaskVerdict = { readonly kind: 'run'; readonly at: Where } | Refusal;
 
-export function judgeTaskMessage(m: JsMsg, maxDeliver: number): TaskVerdict {
+export interface Refusal {
+  readonly kind: 'refuse';
+  readonly level: 'warn' | 'error';
+  readonly log: string;
+  readonly fields?: Record<string, unknown>;
+  readonly at: Where | null;
+  /** The failure to record as the task's row (null: nothing to report). */
+  readonly failure: string | null;
+}
+
+const oneLine = (s: string) => s.replace(/\n\s*/g, '; ');
+
+function malformed(m: TaskDelivery, at: Where | null, message: string): Refusal {
+  return {
+    kind: 'refuse',
+    level: 'error',
+    log: `malformed task message on ${m.subject} (${m.data.length} bytes): ${oneLine(message)}; terminated`,
+    fields: { subject: m.subject, bytes: m.data.length, stream_seq: m.info.streamSequence },
+    at,
+    failure: `malformed task message: ${message}`,
+  };
+}
+
+export function judgeTaskMessage(m: TaskDelivery, maxDeliver: number): TaskVerdict {
   const at = parseSubject(m.subject);
   const deliveries = m.info.deliveryCount;
   // The last delivery a task may have (max_deliver) is not run: it has already cost that many
@@ -36,30 +50,17 @@ export function judgeTaskMessage(m: JsMsg, maxDeliver: number): TaskVerdict {
       at,
       failure: `max deliveries: delivered ${deliveries} times without a result (the workers running it died or lost their connection)`,
     };
-  let task: Task;
-  try {
-    task = decodeTask(m.data);
-    if (at && at.taskId !== task.id)
-      throw new Error(`task id ${task.id} does not match its subject ${m.subject}`);
-  } catch (e) {
-    return {
-      kind: 'refuse',
-      level: 'error',
-      log: `malformed task message on ${m.subject} (${m.data.length} bytes): ${(e as Error).message.replace(/\n\s*/g, '; ')}; terminated`,
-      fields: { subject: m.subject, bytes: m.data.length, stream_seq: m.info.streamSequence },
-      at,
-      failure: `malformed task message: ${(e as Error).message}`,
-    };
-  }
-  if (!at)
-    return {
-      kind: 'refuse',
-      level: 'error',
-      log: `task ${task.id} on ${m.subject}, not a task subject (saddlescope.tasks.<study>.<id>); terminated`,
-      at: null,
-      failure: null,
-    };
-  return { kind: 'run', task, at };
+  if (at) return { kind: 'run', at };
+  // Not a task subject: nothing to report to; the log says what the bytes were.
+  const task = taskOfMessage(m.data, null);
+  if (typeof task === 'string') return malformed(m, null, task);
+  return {
+    kind: 'refuse',
+    level: 'error',
+    log: `task ${task.id} on ${m.subject}, not a task subject (saddlescope.tasks.<study>.<id>); terminated`,
+    at: null,
+    failure: null,
+  };
 }
 
 /** What handling a task message needs of its worker (NatsWorker). */
@@ -70,13 +71,34 @@ export interface TaskMessageHost {
   maxDeliver(): number;
   ackWaitMs(): number;
   maxPayload(): number;
-  /** Runs the task (the pool, or the tfjs batcher); rejects only if the pool itself fails. */
-  run(task: Task): Promise<Result>;
+  /**
+   * Decodes, checks, runs and encodes the task a message holds (on the pool, or the tfjs
+   * batcher); rejects only if the pool itself fails.
+   */
+  execute(m: TaskDelivery, at: Where): Promise<TaskOutcome>;
   /** Publishes a result until the server has stored it. */
-  publish(at: Where, data: Uint8Array, msgID: string, m: JsMsg): Promise<void>;
+  publish(at: Where, data: Uint8Array, msgID: string, m: TaskDelivery): Promise<void>;
   /** The task's slot is free (its result is computed): pull the next one. */
   computed(): void;
   abandoned(): boolean;
+}
+
+async function refuse(
+  m: TaskDelivery,
+  host: TaskMessageHost,
+  verdict: Refusal,
+  msgId: string,
+): Promise<false> {
+  host.log[verdict.level](verdict.fields ?? {}, verdict.log);
+  if (verdict.at && verdict.failure)
+    await host.publish(
+      verdict.at,
+      encodeFailureMessage(verdict.at.taskId, verdict.failure, host.id),
+      msgId,
+      m,
+    );
+  m.term();
+  return false;
 }
 
 /**
@@ -86,7 +108,7 @@ export interface TaskMessageHost {
  * and the message acked.
  */
 export async function runTaskMessage(
-  m: JsMsg,
+  m: TaskDelivery,
   host: TaskMessageHost,
   freeSlot: () => void,
 ): Promise<boolean> {
@@ -94,34 +116,30 @@ export async function runTaskMessage(
   const msgId = resultMsgId(m.headers?.get('Nats-Msg-Id') || m.subject);
   const verdict = judgeTaskMessage(m, host.maxDeliver());
   if (verdict.kind === 'refuse') {
-    log[verdict.level](verdict.fields ?? {}, verdict.log);
     freeSlot();
-    if (verdict.at && verdict.failure)
-      await host.publish(
-        verdict.at,
-        encodeFailureMessage(verdict.at.taskId, verdict.failure, host.id),
-        msgId,
-        m,
-      );
-    m.term();
-    return false;
+    return refuse(m, host, verdict, msgId);
   }
-  const { task, at } = verdict;
+  const { at } = verdict;
   const heartbeat = setInterval(() => m.working(), Math.max(250, host.ackWaitMs() / 3));
   try {
-    let data: Uint8Array;
+    let outcome: TaskOutcome;
     try {
-      data = encodeResultMessage(await host.run(task), host.id);
+      outcome = await host.execute(m, at);
     } catch (e) {
       // runTask never throws; this is the pool itself failing (a thread died, out of memory).
-      data = encodeFailureMessage(task.id, `worker thread failed: ${(e as Error).message}`, host.id);
+      outcome = {
+        kind: 'result',
+        data: encodeFailureMessage(at.taskId, `worker thread failed: ${(e as Error).message}`, host.id),
+      };
     }
     freeSlot();
+    if (outcome.kind === 'malformed') return refuse(m, host, malformed(m, at, outcome.message), msgId);
     if (host.abandoned()) return false;
+    let { data } = outcome;
     const limit = host.maxPayload();
     if (data.length + 1024 > limit)
       data = encodeFailureMessage(
-        task.id,
+        at.taskId,
         `result is ${data.length} bytes, over the server's max_payload (${limit}): record less (history stride, eigenvalues) or raise max_payload`,
         host.id,
       );

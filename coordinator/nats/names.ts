@@ -18,6 +18,8 @@ export const TASKS_SUBJECTS = 'saddlescope.tasks.>';
  * queue needs its consumers' filters disjoint, and `tasks-tfjs` is a different token from `tasks`.
  */
 export const TFJS_TASKS_SUBJECTS = 'saddlescope.tasks-tfjs.>';
+/** How every tfjs task subject begins. */
+export const TFJS_SUBJECT_PREFIX = 'saddlescope.tasks-tfjs.';
 export const RESULTS_SUBJECTS = 'saddlescope.results.>';
 /** Core NATS (not stored): each worker says every few seconds that it is alive and how busy. */
 export const PRESENCE_SUBJECT = 'saddlescope.workers';

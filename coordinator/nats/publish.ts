@@ -1,5 +1,5 @@
-import type { JetStreamClient } from '@nats-io/jetstream';
 import { errors } from '@nats-io/transport-node';
+import type { StreamPublisher } from './stream-publisher.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -35,7 +35,7 @@ export interface RetryHooks {
  * publish a duplicate, not a second message.
  */
 export async function publishUntilStored(
-  js: JetStreamClient,
+  publisher: StreamPublisher,
   subject: string,
   data: Uint8Array,
   msgID: string,
@@ -43,7 +43,7 @@ export async function publishUntilStored(
 ): Promise<void> {
   for (let failures = 1; ; failures++) {
     try {
-      await js.publish(subject, data, { msgID, timeout: 10_000 });
+      await publisher.publish(subject, data, msgID, 10_000);
       return;
     } catch (e) {
       if (hooks.abandoned() || !isTransient(e)) throw e;

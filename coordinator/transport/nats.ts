@@ -31,6 +31,7 @@ import {
 } from '../nats/names.js';
 import { publishUntilStored } from '../nats/publish.js';
 import { ensureInfrastructure } from '../nats/setup.js';
+import { StreamPublisher } from '../nats/stream-publisher.js';
 import { StudyRegistry, type StudyStatus } from '../nats/studies.js';
 import { catchUp, queuedTasks, resultsConsumer } from '../nats/study-streams.js';
 import { readManifest, type StudyManifest } from '../out-dir.js';
@@ -65,6 +66,7 @@ export interface NatsTransportOptions {
  */
 export class NatsTransport implements Transport {
   private js!: JetStreamClient;
+  private publisher!: StreamPublisher;
   private jsm!: JetStreamManager;
   private registry!: StudyRegistry;
   private presence: Subscription | null = null;
@@ -95,6 +97,7 @@ export class NatsTransport implements Transport {
       t.workersInfo = infra.workers;
       t.tfjsInfo = infra.tfjsWorkers;
       t.js = jetstream(nc);
+      t.publisher = new StreamPublisher(nc);
     } catch (e) {
       await nc.close();
       throw e;
@@ -257,7 +260,7 @@ export class NatsTransport implements Transport {
 
   private publishTask(key: string, epoch: number, task: Task, signal?: AbortSignal): Promise<void> {
     return publishUntilStored(
-      this.js,
+      this.publisher,
       taskSubject(key, task.id, taskEngine(task)),
       encodeTask(task),
       taskMsgId(key, epoch, task.id),
@@ -329,6 +332,7 @@ export class NatsTransport implements Transport {
     if (this.timer) clearInterval(this.timer);
     this.presence?.unsubscribe();
     this.results?.stop();
+    this.publisher?.close();
     await this.nc.drain().catch(() => this.nc.close());
   }
 }
