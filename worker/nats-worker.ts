@@ -47,12 +47,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * A worker process: pulls tasks from the durable consumer every worker shares, runs them on a
- * Piscina pool (the same entry point as the local transport) and publishes each result before it
- * acks the task.
+ * Piscina pool (pool-worker.ts: a task message's bytes in, its result message's bytes out) and
+ * publishes each result before it acks the task.
  *
- * - It never holds more tasks than its threads can run: a pull asks for exactly the free slots
- *   (threads − running − already requested), so no task waits in a local buffer while its ack
- *   timer runs and another worker idles. A slot is free again as soon as its task's result is
+ * - It never holds more tasks than its threads can run: one pull request at a time, for exactly
+ *   the slots free when it is sent (task-puller.ts), and a task delivered beyond them is given
+ *   back at once, so no task waits in a local buffer while its ack timer runs and another worker
+ *   idles. A slot is free again as soon as its task's result is
  *   computed; the tasks it still holds are only those whose results are being published.
  * - Each message is handled by runTaskMessage (task-message.ts): working() heartbeats while it
  *   runs, the ack only after the server's PubAck of the result (a worker killed at any point loses
