@@ -1,9 +1,8 @@
 import { DiscardPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import test from 'ava';
 import { isTransient } from '../../coordinator/nats/publish.js';
 import { StreamPublisher } from '../../coordinator/nats/stream-publisher.js';
-import { serverPerFile } from '../helpers/nats-server.js';
+import { serverPerFile, withConnection } from '../helpers/nats-server.js';
 
 /**
  * StreamPublisher (the coordinator's tasks, the workers' results) against js.publish, the library
@@ -14,17 +13,8 @@ import { serverPerFile } from '../helpers/nats-server.js';
 const nats = serverPerFile(test);
 const bytes = (s: string) => new TextEncoder().encode(s);
 
-async function withConnection<T>(fn: (nc: NatsConnection) => Promise<T>): Promise<T> {
-  const nc = await connect({ servers: nats.server.url, noAsyncTraces: true });
-  try {
-    return await fn(nc);
-  } finally {
-    await nc.close();
-  }
-}
-
 test('PubAcks and duplicates are those of js.publish', (t) =>
-  withConnection(async (nc) => {
+  withConnection(nats.server, async (nc) => {
     const jsm = await jetstreamManager(nc);
     await jsm.streams.add({ name: 'PUB_A', subjects: ['puba.>'], duplicate_window: 60e9 });
     await jsm.streams.add({ name: 'PUB_B', subjects: ['pubb.>'], duplicate_window: 60e9 });
@@ -70,7 +60,7 @@ test('PubAcks and duplicates are those of js.publish', (t) =>
   }));
 
 test('no stream for the subject: NoRespondersError, retried (js.publish gives up: JetStreamNotEnabled)', (t) =>
-  withConnection(async (nc) => {
+  withConnection(nats.server, async (nc) => {
     const js = jetstream(nc);
     const p = new StreamPublisher(nc);
     try {
@@ -87,7 +77,7 @@ test('no stream for the subject: NoRespondersError, retried (js.publish gives up
   }));
 
 test('a refusal by the stream: JetStreamApiError with the server’s description, not transient', (t) =>
-  withConnection(async (nc) => {
+  withConnection(nats.server, async (nc) => {
     const jsm = await jetstreamManager(nc);
     await jsm.streams.add({
       name: 'PUB_FULL',
@@ -111,14 +101,14 @@ test('a refusal by the stream: JetStreamApiError with the server’s description
   }));
 
 test('after close, a publish is refused at once', (t) =>
-  withConnection(async (nc) => {
+  withConnection(nats.server, async (nc) => {
     const p = new StreamPublisher(nc);
     p.close();
     await t.throwsAsync(p.publish('puba.late', bytes('x'), 'late', 5000), { name: 'ClosedConnectionError' });
   }));
 
 test('no answer by the deadline: TimeoutError, transient', (t) =>
-  withConnection(async (nc) => {
+  withConnection(nats.server, async (nc) => {
     // A core subscriber takes the message and never replies (no stream, so no PubAck either).
     const sink = nc.subscribe('silent.>');
     const p = new StreamPublisher(nc);

@@ -1,8 +1,8 @@
 import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import test from 'ava';
 import { type TaskDelivery, TaskPuller } from '../../worker/task-puller.js';
-import { serverPerFile } from '../helpers/nats-server.js';
+import { serverPerFile, withConnection } from '../helpers/nats-server.js';
 
 /**
  * TaskPuller (the worker's pull loop) against consumer.fetch(), the library call it stands in
@@ -52,17 +52,8 @@ function recorder(nc: NatsConnection, stream: string, expiresMs = 10_000) {
   return { puller, got, ends, ended };
 }
 
-async function withConnection<T>(fn: (nc: NatsConnection) => Promise<T>): Promise<T> {
-  const nc = await connect({ servers: nats.server.url, noAsyncTraces: true });
-  try {
-    return await fn(nc);
-  } finally {
-    await nc.close();
-  }
-}
-
 test('a pull delivers exactly what it asks for, with the delivery info consumer.fetch() gives', (t) =>
-  withConnection(async (nc) => {
+  withConnection(nats.server, async (nc) => {
     const { stream, subject } = await queue(nc, 6);
     const r = recorder(nc, stream);
     const ended = r.ended();
@@ -99,7 +90,7 @@ test('a pull delivers exactly what it asks for, with the delivery info consumer.
   }));
 
 test('ack removes a task from the work queue; nak redelivers it at once; term never again', (t) =>
-  withConnection(async (nc) => {
+  withConnection(nats.server, async (nc) => {
     const { stream } = await queue(nc, 3);
     const jsm = await jetstreamManager(nc);
     const r = recorder(nc, stream);
@@ -131,7 +122,7 @@ test('ack removes a task from the work queue; nak redelivers it at once; term ne
   }));
 
 test('a pull with nothing queued ends when it expires, and what is published meanwhile is delivered', (t) =>
-  withConnection(async (nc) => {
+  withConnection(nats.server, async (nc) => {
     const { stream, subject } = await queue(nc, 0);
     const r = recorder(nc, stream, 500);
     let ended = r.ended();
@@ -154,7 +145,7 @@ test('a pull with nothing queued ends when it expires, and what is published mea
   }));
 
 test('a pull the server never answers (no such consumer) ends refused after its expiry and a grace', (t) =>
-  withConnection(async (nc) => {
+  withConnection(nats.server, async (nc) => {
     const { stream } = await queue(nc, 1);
     const got: TaskDelivery[] = [];
     let refusal: string | null | undefined;

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { startCli } from './cli.js';
 
 /** A free TCP port on loopback (the OS picks one; it is released before use). */
@@ -217,4 +218,17 @@ export function serverPerFile(test: {
     },
     workers,
   };
+}
+
+/** Runs `fn` with a client connection to `server` (as the workers connect: no async traces), closed after. */
+export async function withConnection<T>(
+  server: NatsServer,
+  fn: (nc: NatsConnection) => Promise<T>,
+): Promise<T> {
+  const nc = await connect({ servers: server.url, noAsyncTraces: true });
+  try {
+    return await fn(nc);
+  } finally {
+    await nc.close();
+  }
 }
