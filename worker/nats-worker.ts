@@ -1,5 +1,4 @@
 import { hostname } from 'node:os';
-import { type Consumer, type ConsumerMessages, type JsMsg, jetstream } from '@nats-io/jetstream';
 import { errors, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { Piscina } from 'piscina';
@@ -7,29 +6,23 @@ import { connectNats, type ResolvedConnection } from '../coordinator/nats/connec
 import {
   resultSubject,
   TASKS_STREAM,
-  TFJS_SUBJECT_PREFIX,
   TFJS_WORKERS_CONSUMER,
   WORKERS_CONSUMER,
 } from '../coordinator/nats/names.js';
 import { backoffMs, publishUntilStored } from '../coordinator/nats/publish.js';
 import { ensureInfrastructure } from '../coordinator/nats/setup.js';
 import { StreamPublisher } from '../coordinator/nats/stream-publisher.js';
-import { isTfjsTask } from '../shared/study/engine.js';
-import { encodeResultMessage } from '../shared/study/wire.js';
 import { HealthServer } from './health.js';
 import type { TaskMessageJob } from './pool-worker.js';
 import { announce, PRESENCE_EVERY_MS } from './presence.js';
-import { outcomeOfJob, type TaskOutcome, taskOfMessage } from './task-bytes.js';
+import { outcomeOfJob, type TaskOutcome } from './task-bytes.js';
 import { runTaskMessage, type TaskMessageHost, type Where } from './task-message.js';
 import { type TaskDelivery, TaskPuller } from './task-puller.js';
-import { TfjsBatcher } from './tfjs-batcher.js';
-import { TFJS_BATCH, TfjsPool } from './tfjs-pool.js';
+import { TfjsLane } from './tfjs-lane.js';
 
 const POOL_WORKER = new URL('./pool-worker.js', import.meta.url).href;
 /** Long-poll of a pull request: an idle worker asks again this often. */
 const FETCH_EXPIRES_MS = 10_000;
-/** After the first tfjs task of a batch arrives, how long to wait for more to join it. */
-const TFJS_GATHER_MS = 500;
 
 export interface WorkerOptions {
   readonly connection: ResolvedConnection;
@@ -66,9 +59,7 @@ export class NatsWorker {
   private publisher!: StreamPublisher;
   private puller!: TaskPuller;
   private pool!: Piscina;
-  private tfjsConsumer: Consumer | null = null;
-  private tfjsPool: TfjsPool | null = null;
-  private batcher: TfjsBatcher | null = null;
+  private tfjs: TfjsLane | null = null;
   /** tfjs tasks accepted and not yet finished (outside the pool's slots). */
   private tfjsRunning = 0;
   private health: HealthServer | null = null;
@@ -80,9 +71,7 @@ export class NatsWorker {
   private abandoned = false;
   private running = 0;
   private publishing = 0;
-  private fetchFailures = 0;
-  /** The tfjs lane's fetches (the f64 lane pulls through `puller`). */
-  private readonly fetches = new Set<ConsumerMessages>();
+  private pullFailures = 0;
   private readonly inFlight = new Map<TaskDelivery, Promise<void>>();
   private retryTimer: NodeJS.Timeout | null = null;
   private presenceTimer: NodeJS.Timeout | null = null;
@@ -146,12 +135,7 @@ export class NatsWorker {
       minThreads: this.o.threads,
       maxThreads: this.o.threads,
     });
-    if (this.o.tfjs) {
-      this.tfjsPool = new TfjsPool(log);
-      await this.tfjsPool.start();
-      this.batcher = new TfjsBatcher(this.tfjsPool);
-      this.tfjsConsumer = await jetstream(this.nc).consumers.get(TASKS_STREAM, TFJS_WORKERS_CONSUMER);
-    }
+    if (this.o.tfjs) this.tfjs = await TfjsLane.open(this.nc, log);
     this.pulling = true;
     log.info(
       `worker ${this.id}: ${this.o.threads} thread(s) pulling from ${TASKS_STREAM}/${WORKERS_CONSUMER}${this.o.tfjs ? ` and a tfjs thread from ${TASKS_STREAM}/${TFJS_WORKERS_CONSUMER}` : ''} (ack wait ${this.ackWaitMs / 1000} s, max deliveries ${this.maxDeliver})`,
@@ -159,42 +143,11 @@ export class NatsWorker {
     this.presenceTimer = setInterval(() => this.announce(), PRESENCE_EVERY_MS);
     this.announce();
     this.pump();
-    if (this.tfjsConsumer) void this.pumpTfjs(this.tfjsConsumer);
-  }
-
-  /**
-   * The tfjs thread's pull loop: waits for one tfjs task, gathers up to a batch of those already
-   * queued (TFJS_GATHER_MS), runs them, then pulls again. So it holds at most one batch of tfjs
-   * tasks unacked (the spirit of "no more tasks than it can run": the tfjs thread runs a batch at once).
-   */
-  private async pumpTfjs(consumer: Consumer): Promise<void> {
-    while (!this.draining && !this.closing) {
-      const msgs: JsMsg[] = [];
-      try {
-        const first = await consumer.next({ expires: FETCH_EXPIRES_MS });
-        if (!first) continue;
-        msgs.push(first);
-        const more = await consumer.fetch({ max_messages: TFJS_BATCH - 1, expires: TFJS_GATHER_MS });
-        this.fetches.add(more);
-        try {
-          for await (const m of more) msgs.push(m);
-        } finally {
-          this.fetches.delete(more);
-        }
-        this.fetchFailures = 0;
-      } catch (e) {
-        if (this.draining || this.closing) break;
-        this.fetchFailures++;
-        this.o.log.warn(`pulling tfjs tasks: ${(e as Error).message}; retrying`);
-        await sleep(backoffMs(this.fetchFailures));
-      }
-      if (this.draining) {
-        for (const m of msgs) m.nak();
-        break;
-      }
-      for (const m of msgs) this.accept(m, 'tfjs');
-      await this.batcher!.flush();
-    }
+    void this.tfjs?.pump({
+      accept: (m) => this.accept(m, 'tfjs'),
+      draining: () => this.draining,
+      closing: () => this.closing,
+    });
   }
 
   private announce(): void {
@@ -255,18 +208,18 @@ export class NatsWorker {
 
   private pullEnded(refused: string | null): void {
     if (!refused) {
-      this.fetchFailures = 0;
+      this.pullFailures = 0;
       this.pump();
       return;
     }
     if (this.draining) return;
     // Back off after a refused pull so a server that keeps refusing is not hammered.
-    this.fetchFailures++;
+    this.pullFailures++;
     this.o.log.warn(`pulling tasks: ${refused}; retrying`);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       this.pump();
-    }, backoffMs(this.fetchFailures));
+    }, backoffMs(this.pullFailures));
   }
 
   private accept(m: TaskDelivery, lane: 'f64' | 'tfjs' = 'f64'): void {
@@ -297,19 +250,13 @@ export class NatsWorker {
     }
   }
 
-  /** Publishes to the results stream until the server acknowledges (retrying while it is away). */
   /**
-   * The pool decodes, runs and encodes an f64 task in its thread (pool-worker.ts runMessage);
-   * a tfjs task from the tfjs consumer is decoded here and joins the batch being gathered.
+   * The pool decodes, runs and encodes a task in its thread (pool-worker.ts runMessage), but for
+   * a tfjs task from the tfjs consumer, which joins the tfjs lane's batch.
    */
   private async execute(m: TaskDelivery, at: Where): Promise<TaskOutcome> {
-    if (this.batcher && m.subject.startsWith(TFJS_SUBJECT_PREFIX)) {
-      const task = taskOfMessage(m.data, at.taskId);
-      if (typeof task === 'string') return { kind: 'malformed', message: task };
-      // A task on the tfjs subject that is not a tfjs task runs on the pool like any other.
-      if (isTfjsTask(task))
-        return { kind: 'result', data: encodeResultMessage(await this.batcher.run(task), this.id) };
-    }
+    const tfjs = await this.tfjs?.execute(m, at, this.id);
+    if (tfjs) return tfjs;
     // A copy of just these bytes, moved to the thread: the message's are a view into the
     // connection's read buffer (a Buffer, whose slice() is a view too, so it is not used here).
     const data = new Uint8Array(m.data);
@@ -317,6 +264,7 @@ export class NatsWorker {
     return outcomeOfJob(await this.pool.run(job, { name: 'runMessage', transferList: [data.buffer] }));
   }
 
+  /** Publishes to the results stream until the server acknowledges (retrying while it is away). */
   private async publish(
     at: { key: string; taskId: string },
     data: Uint8Array,
@@ -361,7 +309,7 @@ export class NatsWorker {
   private async drainNow(): Promise<void> {
     const { log } = this.o;
     this.announce();
-    for (const f of this.fetches) f.stop();
+    this.tfjs?.stopPulling();
     let timer: NodeJS.Timeout | null = null;
     const timeout = this.o.drainTimeoutMs;
     if (timeout !== undefined)
@@ -408,10 +356,9 @@ export class NatsWorker {
       if (this.retryTimer) clearTimeout(this.retryTimer);
       this.puller?.stop();
       this.publisher?.close();
-      for (const f of this.fetches) f.stop();
       if (this.nc && !this.nc.isClosed()) await this.nc.drain().catch(() => this.nc?.close());
       await this.pool?.destroy().catch(() => undefined);
-      await this.tfjsPool?.destroy().catch(() => undefined);
+      await this.tfjs?.destroy();
       await this.health?.close();
       this.finish(code);
     })();
