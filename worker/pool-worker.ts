@@ -26,8 +26,8 @@ export interface TaskMessageJob {
  * The NATS worker's entry point: a task message's bytes in, the result message's bytes out.
  * Decoding, checking, running and encoding all happen in this thread, so no task or result object
  * is structured-cloned between threads and the worker's main thread only moves bytes: on the no-op
- * throughput benchmark the clones and the codec had taken a fifth of the main thread's time
- * (perf, test/bench/nats.bench.ts).
+ * throughput benchmark the clones and the codec had taken about a third of the main thread's
+ * time (perf record of a worker, test/bench/nats.bench.ts's study).
  */
 export function runMessage(job: TaskMessageJob): TaskOutcome | ReturnType<typeof move> {
   const task = taskOfMessage(job.data, job.subjectTaskId);

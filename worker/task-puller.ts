@@ -95,8 +95,8 @@ export interface PullerHooks {
  * Why not `consumer.fetch()` per pull: each fetch subscribes a new inbox, builds an iterator and
  * timers, and unsubscribes when done. The worker pulls once per task on the no-op throughput
  * benchmark; a scratch protocol-only run on loopback (8,000 tasks) measured worker CPU of
- * 0.29–0.32 ms a task with fetch() against 0.18–0.21 ms with one inbox, nats-server CPU of
- * 0.22–0.23 against 0.17–0.21 ms, and 2,100–2,300 against 2,700–3,250 tasks/s.
+ * 0.28–0.32 ms a task with fetch() against 0.18–0.21 ms with one inbox, nats-server CPU of
+ * 0.22–0.23 against 0.17–0.21 ms, and 2,100–2,500 against 2,700–3,250 tasks/s.
  * test/cluster/task-puller.test.ts checks it against consumer.fetch().
  *
  * A request ends when it has delivered all it asked for, on a status the server sends to its

@@ -29,14 +29,14 @@ interface Waiting {
  * benchmark (test/bench/nats.bench.ts) nats.js's request path cost a timer, a deferred and two
  * Error objects with stack captures per publish (RequestOne builds a "cancelled" error even on
  * success). A scratch protocol-only run on loopback (8,000 tasks, nothing else done per task)
- * measured 0.20 → 0.12–0.15 ms of worker CPU and 0.17 → 0.09–0.13 ms of coordinator CPU per
- * task with this publisher. test/cluster/stream-publisher.test.ts checks it against js.publish.
+ * measured 0.18–0.21 → 0.12–0.16 ms of worker CPU and 0.14–0.18 → 0.09–0.13 ms of coordinator
+ * CPU per task with this publisher. test/cluster/stream-publisher.test.ts checks it against js.publish.
  *
  * Errors: TimeoutError past the deadline, JetStreamApiError for a refusal by the stream (as
  * js.publish), RequestError for a publish cut by a reconnect, and NoRespondersError when no stream
  * takes the subject. That last one departs from js.publish, which reports it as
- * JetStreamNotEnabled: publishUntilStored retries it (with a warning each time), as it would a
- * server that has not loaded its streams yet, where js.publish's error stopped the study.
+ * JetStreamNotEnabled, a permanent error: publishUntilStored retries it (with a warning each
+ * time, backing off to 5 s), as it retries a server that is away.
  */
 export class StreamPublisher {
   private readonly inbox: string;
