@@ -69,8 +69,11 @@ export async function runStudy(plan: PlannedStudy, o: RunOptions): Promise<RunOu
   try {
     await transport.run(
       pending,
-      (r) => {
-        if (sink.add(r)) progress.add(r.row);
+      {
+        add: (r) => {
+          if (sink.add(r)) progress.add(r.row);
+        },
+        flush: () => sink.flush(),
       },
       o.signal,
     );

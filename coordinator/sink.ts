@@ -56,8 +56,8 @@ export function loadResults(dir: string): StoredResults {
 }
 
 /**
- * Collects results into an out dir, exactly once per task id. Each new result goes to the journal
- * before it counts as done; `close()` writes the Arrow tables (atomically) and only then drops the
+ * Collects results into an out dir, exactly once per task id. Each new result goes to the journal,
+ * which `flush` writes, before it counts as done; `close()` writes the Arrow tables (atomically) and only then drops the
  * journal, so a kill at any moment leaves every finished row readable and none twice.
  */
 export class ResultSink {
@@ -99,6 +99,11 @@ export class ResultSink {
     store(this.stored, this.seen, result);
     this.added++;
     return true;
+  }
+
+  /** Hands every result added since the last flush to the OS (one write of the journal). */
+  flush(): void {
+    this.journal.flush();
   }
 
   /** Writes the Arrow tables with every row so far, then removes the journal. */

@@ -20,9 +20,11 @@ import {
 const SECOND_NS = 1_000_000_000;
 
 /**
- * This study's durable consumer of results for this out dir. Results a killed coordinator had
- * received but not acked would wait out the ack wait: the consumer is then recreated from its ack
- * floor, so they come back at once (any already journaled are dropped as duplicates).
+ * This study's durable consumer of results for this out dir. It acks all before the message
+ * acked (AckAll): the coordinator acks once per batch it has journaled. Results a killed
+ * coordinator had received but not acked would wait out the ack wait: the consumer is then
+ * recreated from its ack floor, so they come back at once (any already journaled are dropped as
+ * duplicates). So is a consumer of an older coordinator, made with explicit acks.
  */
 export async function resultsConsumer(
   js: JetStreamClient,
@@ -34,7 +36,7 @@ export async function resultsConsumer(
   const config: Partial<ConsumerConfig> & { durable_name: string } = {
     durable_name: name,
     description: `saddlescope coordinator of ${key} → ${outIdentity.split('\n')[0]}`,
-    ack_policy: AckPolicy.Explicit,
+    ack_policy: AckPolicy.All,
     deliver_policy: DeliverPolicy.All,
     filter_subject: studyResults(key),
     ack_wait: 10 * SECOND_NS,
@@ -43,7 +45,7 @@ export async function resultsConsumer(
     inactive_threshold: 7 * 86_400 * SECOND_NS,
   };
   const info = await jsm.consumers.info(RESULTS_STREAM, name).catch(() => null);
-  if (info && info.num_ack_pending > 0) {
+  if (info && (info.num_ack_pending > 0 || info.config.ack_policy !== AckPolicy.All)) {
     await jsm.consumers.delete(RESULTS_STREAM, name);
     await jsm.consumers.add(RESULTS_STREAM, {
       ...config,

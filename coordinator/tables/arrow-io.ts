@@ -1,15 +1,8 @@
 import { readFileSync } from 'node:fs';
-import {
-  makeData,
-  RecordBatch,
-  Struct,
-  Table,
-  tableFromIPC,
-  tableToIPC,
-  vectorFromArray,
-} from 'apache-arrow';
+import { makeData, RecordBatch, Struct, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { atomicWrite } from '../files.js';
-import { arrowSchema, arrowType, type Column } from './columns.js';
+import { columnData } from './column-data.js';
+import { arrowSchema, type Column } from './columns.js';
 
 type Row = Record<string, unknown>;
 
@@ -17,16 +10,8 @@ type Row = Record<string, unknown>;
 export function tableFromRows(columns: readonly Column[], rows: readonly Row[]): Table {
   const schema = arrowSchema(columns);
   if (rows.length === 0) return new Table(schema);
-  // One record batch under the documented schema (vectorFromArray alone would mark every field nullable).
-  const children = columns.map((col) => {
-    const v = vectorFromArray(
-      rows.map((r) => r[col.name] ?? null),
-      arrowType(col.type) as never,
-    );
-    if (!col.nullable && v.nullCount > 0)
-      throw new Error(`column ${col.name} is not nullable but has ${v.nullCount} null(s)`);
-    return v.data.length === 1 ? v.data[0] : makeData({ type: v.type, length: 0 });
-  });
+  // One record batch under the documented schema, its columns' buffers written directly.
+  const children = columns.map((col) => columnData(col, rows));
   const data = makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children });
   return new Table(schema, [new RecordBatch(schema, data)]);
 }

@@ -6,7 +6,7 @@ import type { Result } from '../../shared/study/result.js';
 import type { OptimizeTask, Task } from '../../shared/study/task.js';
 import { groupBatches } from '../../worker/engines/tfjs/run-batch.js';
 import { TFJS_BATCH, TfjsPool } from '../../worker/tfjs-pool.js';
-import type { Transport, TransportStats } from './types.js';
+import type { ResultReceiver, Transport, TransportStats } from './types.js';
 
 export const POOL_WORKER = new URL('../../worker/pool-worker.js', import.meta.url).href;
 
@@ -27,19 +27,31 @@ export class LocalTransport implements Transport {
     this.pool = new Piscina({ filename: POOL_WORKER, minThreads: threads, maxThreads: threads });
   }
 
-  async run(tasks: readonly Task[], onResult: (r: Result) => void, signal?: AbortSignal): Promise<void> {
+  async run(tasks: readonly Task[], results: ResultReceiver, signal?: AbortSignal): Promise<void> {
     const f64 = tasks.filter((t) => !isTfjsTask(t));
     const batches = groupBatches(tasks.filter(isTfjsTask), TFJS_BATCH);
     if (batches.length > 0) this.tfjs ??= new TfjsPool(this.log);
     // Keep a bounded window in flight (2 per thread, 2 batches on the tfjs thread) so a
     // million-task plan is not queued at once.
     await Promise.all([
-      this.pumpAll(f64, this.threads * 2, (t) => this.pool.run(t) as Promise<Result>, onResult, signal),
+      this.pumpAll(
+        f64,
+        this.threads * 2,
+        (t) => this.pool.run(t) as Promise<Result>,
+        (r) => {
+          results.add(r);
+          results.flush();
+        },
+        signal,
+      ),
       this.pumpAll(
         batches,
         2,
         (b: OptimizeTask[]) => this.tfjs!.run(b),
-        (rs) => rs.forEach(onResult),
+        (rs) => {
+          for (const r of rs) results.add(r);
+          results.flush();
+        },
         signal,
         (b) => b.length,
       ),

@@ -9,12 +9,24 @@ export interface TransportStats {
 }
 
 /**
+ * Where a transport hands its results (run-study.ts: the sink and the progress bar). `add` takes
+ * one result (at-least-once: duplicates are dropped); `flush` makes every result added so far
+ * durable (the journal's write). A transport that acknowledges results to a server does so only
+ * after a flush, so a kill loses no result the server has let go of.
+ */
+export interface ResultReceiver {
+  add(r: Result): void;
+  flush(): void;
+}
+
+/**
  * The only thing that differs between a laptop and a cluster (DESIGN.md): it takes the tasks that
- * still need a row and calls `onResult` once or more per task (at-least-once; the sink dedups).
- * It resolves when every task has had a result, and stops early when `signal` aborts.
+ * still need a row and hands `results` one or more results per task (at-least-once; the sink
+ * dedups), flushing them as it goes. It resolves when every task has had a result, and stops early
+ * when `signal` aborts.
  */
 export interface Transport {
-  run(tasks: readonly Task[], onResult: (r: Result) => void, signal?: AbortSignal): Promise<void>;
+  run(tasks: readonly Task[], results: ResultReceiver, signal?: AbortSignal): Promise<void>;
   stats(): TransportStats;
   close(): Promise<void>;
 }
