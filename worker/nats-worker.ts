@@ -43,8 +43,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Piscina pool (pool-worker.ts: a task message's bytes in, its result message's bytes out) and
  * publishes each result before it acks the task.
  *
- * - It never holds more tasks than its threads can run: one pull request at a time, for exactly
- *   the slots free when it is sent (task-puller.ts), and a task delivered beyond them is given
+ * - It never holds more tasks than its threads can run: it asks only for slots free and not
+ *   already asked for (task-puller.ts), and a task delivered beyond them is given
  *   back at once, so no task waits in a local buffer while its ack timer runs and another worker
  *   idles. A slot is free again as soon as its task's result is
  *   computed; the tasks it still holds are only those whose results are being published.
@@ -191,9 +191,8 @@ export class NatsWorker {
     // Results waiting for the server also hold their task (unacked): besides the tasks running,
     // at most `threads` results may be on their way; past that (a slow or absent server) stop pulling.
     if (this.publishing > this.o.threads) return;
-    // One pull request at a time, for every slot free when it is sent (task-puller.ts).
-    if (this.puller.pulling) return;
-    this.puller.pull(this.o.threads - this.running);
+    // Every slot free and not yet asked for (task-puller.ts).
+    this.puller.pull(this.o.threads - this.running - this.puller.requested);
   }
 
   /** A task from the pull request: run it, or give it back when there is no slot for it. */

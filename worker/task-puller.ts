@@ -88,9 +88,12 @@ export interface PullerHooks {
 
 /**
  * Pulls tasks from a durable pull consumer through one inbox subscription held for the worker's
- * life: each pull is one `$JS.API.CONSUMER.MSG.NEXT` request for exactly the slots free at the
- * time, and at most one is outstanding, so what the worker has asked for and not yet received is
- * always known (`requested`) and never more than its free slots.
+ * life: each pull is one `$JS.API.CONSUMER.MSG.NEXT` request for some of the worker's free slots.
+ * What it has asked for and not yet received is always known (`requested`), and the worker asks
+ * only for slots free and not already asked for, so that is never more than its free slots.
+ * Several requests may be outstanding: a slot that frees while another's request is on its way
+ * asks at once rather than after that request is filled (one request at a time had left a slot
+ * idle for a round trip through the server; test/bench/nats.bench.ts).
  *
  * Why not `consumer.fetch()` per pull: each fetch subscribes a new inbox, builds an iterator and
  * timers, and unsubscribes when done. The worker pulls once per task on the no-op throughput
@@ -101,14 +104,17 @@ export interface PullerHooks {
  *
  * A request ends when it has delivered all it asked for, on a status the server sends to its
  * reply subject (408 expired, 409 refused, …), or locally, as refused, if neither came by its
- * expiry and a grace (a restarted server forgot it, or the consumer does not exist). Each request has its own reply subject, so a
- * status of an older request is not taken for the current one's.
+ * expiry and a grace (a restarted server forgot it, or the consumer does not exist). Each request
+ * has its own reply subject, so a status names the request it ends. A delivery carries its
+ * stream subject, not the request's: it counts against the oldest request, as the server fills a
+ * consumer's waiting requests in the order they came.
  */
 export class TaskPuller {
   private readonly inbox = createInbox();
   private readonly sub: Subscription;
   private readonly api: string;
-  private current: { id: string; asked: number; got: number; deadline: number } | null = null;
+  /** The outstanding requests by id, oldest first (a Map keeps insertion order). */
+  private readonly open = new Map<string, { asked: number; got: number; deadline: number }>();
   private next = 0;
   private watchdog: NodeJS.Timeout | null = null;
 
@@ -125,20 +131,22 @@ export class TaskPuller {
 
   /** Tasks asked for and not yet delivered. */
   get requested(): number {
-    return this.current ? this.current.asked - this.current.got : 0;
+    let n = 0;
+    for (const r of this.open.values()) n += r.asked - r.got;
+    return n;
   }
 
-  /** Whether a pull request is outstanding (only one is at a time). */
+  /** Whether a pull request is outstanding. */
   get pulling(): boolean {
-    return this.current !== null;
+    return this.open.size > 0;
   }
 
-  /** Asks for `n` tasks; a no-op while a request is outstanding. */
+  /** Asks for `n` more tasks (the caller counts `requested` among its slots taken). */
   pull(n: number): void {
-    if (this.current || n <= 0) return;
+    if (n <= 0) return;
     const id = (this.next++).toString(36);
     const grace = Math.max(1_000, this.expiresMs / 2);
-    this.current = { id, asked: n, got: 0, deadline: Date.now() + this.expiresMs + grace };
+    this.open.set(id, { asked: n, got: 0, deadline: Date.now() + this.expiresMs + grace });
     this.nc.publish(this.api, JSON.stringify({ batch: n, expires: this.expiresMs * 1_000_000 }), {
       reply: `${this.inbox}.${id}`,
     });
@@ -146,18 +154,20 @@ export class TaskPuller {
   }
 
   /**
-   * Forgets the outstanding request (after a reconnect its fate is unknown). A delivery it still
-   * makes arrives as one beyond what was asked; the worker gives it back if it has no slot.
+   * Forgets the outstanding requests (after a reconnect their fate is unknown). A delivery one
+   * still makes arrives as one beyond what was asked; the worker gives it back if it has no slot.
    */
   reset(): void {
-    this.end(null);
+    if (this.open.size === 0) return;
+    this.open.clear();
+    this.hooks.ended(null);
   }
 
   /** Stops receiving (at shutdown; a drain keeps receiving to give back what still arrives). */
   stop(): void {
     if (this.watchdog) clearInterval(this.watchdog);
     this.watchdog = null;
-    this.current = null;
+    this.open.clear();
     if (!this.nc.isClosed()) this.sub.unsubscribe();
   }
 
@@ -165,30 +175,32 @@ export class TaskPuller {
     if (m.subject.startsWith(this.inbox)) {
       const status = new JetStreamStatus(m);
       if (status.code === 0 || status.code === 100) return; // heartbeats: none are asked for
-      if (this.current && m.subject === `${this.inbox}.${this.current.id}`)
-        // 408: it expired (idle); any other status (409 exceeded max waiting, consumer deleted, …) refused it.
-        this.end(status.code === 408 ? null : `${status.code} ${status.description}`);
+      // 408: it expired (idle); any other status (409 exceeded max waiting, consumer deleted, …) refused it.
+      this.end(
+        m.subject.slice(this.inbox.length + 1),
+        status.code === 408 ? null : `${status.code} ${status.description}`,
+      );
       return;
     }
-    const c = this.current;
-    if (c && ++c.got >= c.asked) {
+    const oldest = this.open.entries().next();
+    if (!oldest.done && ++oldest.value[1].got >= oldest.value[1].asked) {
       this.hooks.delivered(new PulledMessage(m));
-      this.end(null);
+      this.end(oldest.value[0], null);
       return;
     }
     this.hooks.delivered(new PulledMessage(m));
   }
 
-  private end(refused: string | null): void {
-    if (!this.current) return;
-    this.current = null;
+  private end(id: string, refused: string | null): void {
+    if (!this.open.delete(id)) return;
     this.hooks.ended(refused);
   }
 
   private checkExpiry(): void {
     // The server answers an expired request with a 408; silence means it lost the request (it
     // restarted) or never took it (the consumer does not exist: nats-server 2.9 does not answer).
-    if (this.current && Date.now() > this.current.deadline)
-      this.end('no answer from the server by the pull request’s expiry');
+    const now = Date.now();
+    for (const [id, r] of this.open)
+      if (now > r.deadline) this.end(id, 'no answer from the server by the pull request’s expiry');
   }
 }

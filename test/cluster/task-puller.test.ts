@@ -52,17 +52,20 @@ function recorder(nc: NatsConnection, stream: string, expiresMs = 10_000) {
   return { puller, got, ends, ended };
 }
 
-test('a pull delivers exactly what it asks for, with the delivery info consumer.fetch() gives', (t) =>
+test('pulls deliver exactly what they ask for, oldest first, with the delivery info consumer.fetch() gives', (t) =>
   withConnection(nats.server, async (nc) => {
     const { stream, subject } = await queue(nc, 6);
     const r = recorder(nc, stream);
-    const ended = r.ended();
+    const first = r.ended();
     r.puller.pull(3);
     t.true(r.puller.pulling);
     t.is(r.puller.requested, 3);
-    r.puller.pull(2); // one request at a time: a no-op
-    await ended;
-    t.deepEqual(r.ends, [null]);
+    r.puller.pull(2); // a second request while the first is outstanding: both count
+    t.is(r.puller.requested, 5);
+    await first;
+    const second = r.ended();
+    if (r.ends.length < 2) await second;
+    t.deepEqual(r.ends, [null, null]);
     t.false(r.puller.pulling);
     t.is(r.puller.requested, 0);
     t.deepEqual(
@@ -72,20 +75,17 @@ test('a pull delivers exactly what it asks for, with the delivery info consumer.
         m.info.streamSequence,
         m.info.deliveryCount,
       ]),
-      [0, 1, 2].map((k) => [`${subject}.${k}`, `task ${k}`, k + 1, 1]),
+      [0, 1, 2, 3, 4].map((k) => [`${subject}.${k}`, `task ${k}`, k + 1, 1]),
     );
     t.is(r.got[1].headers?.get('Nats-Msg-Id'), `${subject}-1`);
-    // The library, on the same consumer, gets the other three: nothing delivered twice.
+    // The library, on the same consumer, gets the last one: nothing delivered twice.
     const consumer = await jetstream(nc).consumers.get(stream, 'w');
     const rest = [];
-    for await (const m of await consumer.fetch({ max_messages: 3, expires: 2000 })) {
+    for await (const m of await consumer.fetch({ max_messages: 1, expires: 1500 })) {
       rest.push([m.subject, m.info.streamSequence, m.info.deliveryCount]);
       m.ack();
     }
-    t.deepEqual(
-      rest,
-      [3, 4, 5].map((k) => [`${subject}.${k}`, k + 1, 1]),
-    );
+    t.deepEqual(rest, [[`${subject}.5`, 6, 1]]);
     r.puller.stop();
   }));
 
@@ -121,16 +121,22 @@ test('ack removes a task from the work queue; nak redelivers it at once; term ne
     r.puller.stop();
   }));
 
-test('a pull with nothing queued ends when it expires, and what is published meanwhile is delivered', (t) =>
+test('pulls with nothing queued end when each expires, and what is published meanwhile is delivered', (t) =>
   withConnection(nats.server, async (nc) => {
     const { stream, subject } = await queue(nc, 0);
     const r = recorder(nc, stream, 500);
     let ended = r.ended();
     const t0 = Date.now();
     r.puller.pull(2);
+    await sleep(200);
+    r.puller.pull(1);
+    t.is(r.puller.requested, 3);
     await ended;
     t.true(Date.now() - t0 >= 450, 'ended by the server at its expiry');
-    t.deepEqual(r.ends, [null]);
+    t.is(r.puller.requested, 1, 'the 408 ended the request it names; the later one is still open');
+    ended = r.ended();
+    await ended;
+    t.deepEqual(r.ends, [null, null]);
     t.is(r.got.length, 0);
     ended = r.ended();
     r.puller.pull(1);
