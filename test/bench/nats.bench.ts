@@ -19,7 +19,7 @@ import { type BenchReport, type BenchRow, median } from './harness.js';
  * NatsTransport in this process. The local Piscina transport on the same tasks is the baseline.
  */
 
-const REPS = 3;
+const REPS = 5;
 const NOOP_TASKS = 4000;
 const REAL_SEEDS = 64;
 const silent = pino({ level: 'silent' });
@@ -130,9 +130,15 @@ async function noopReport(server: NatsServer): Promise<BenchReport> {
   rows.push({ case: 'local Piscina, 2 threads (baseline)', slots: 2, 'tasks/s': NOOP_TASKS / local });
   for (const layout of [[2], [1, 1], [4]]) {
     const slots = layout.reduce((a, b) => a + b, 0);
-    const s = await withWorkers(server, layout, () =>
-      medianSeconds(noopSpec, `noop-${layout.join('-')}`, (p, d) => timeNats(server, p, d)),
-    );
+    const tag = `noop-${layout.join('-')}`;
+    const s = await withWorkers(server, layout, async () => {
+      // Untimed warm-up: fresh worker processes compile their code on their first study (the
+      // first of several had run at about two thirds of the speed of the next), and a study that
+      // outgrows one machine runs long past that.
+      const warm = tempDir(`bench-${tag}-warm-`);
+      await timeNats(server, plan(warm, noopSpec(`bench-${tag}-warm`, 6000)), warm);
+      return medianSeconds(noopSpec, tag, (p, d) => timeNats(server, p, d));
+    });
     rows.push({
       case: `JetStream, ${layout.length} worker${layout.length > 1 ? 's' : ''} × ${layout[0]} thread${layout[0] > 1 ? 's' : ''}`,
       slots,
