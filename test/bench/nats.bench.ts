@@ -21,7 +21,12 @@ import { type BenchReport, type BenchRow, median } from './harness.js';
 
 const REPS = 5;
 const NOOP_TASKS = 4000;
-const REAL_SEEDS = 64;
+/**
+ * Tasks of the real study. Its runs take 55–720 ms each (a local run, 2 threads), so the last one
+ * to finish can leave a thread idle for a large part of a second: at 64 tasks that end effect was
+ * up to 8% of the 2-thread time, measuring the study's length rather than the threads' speedup.
+ */
+const REAL_SEEDS = 128;
 const silent = pino({ level: 'silent' });
 
 /** A circle Newton run stopped after one iteration, nothing recorded: tens of µs of compute. */
