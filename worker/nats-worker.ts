@@ -23,6 +23,12 @@ import { TfjsLane } from './tfjs-lane.js';
 const POOL_WORKER = new URL('./pool-worker.js', import.meta.url).href;
 /** Long-poll of a pull request: an idle worker asks again this often. */
 const FETCH_EXPIRES_MS = 10_000;
+/**
+ * Pull requests a worker keeps outstanding at most. Slots freeing one by one each ask at once, up
+ * to this; past it, the next request asks for every slot free by then. The server holds at most
+ * the consumer's max_waiting (setup.ts: 4,096) requests from all workers together.
+ */
+const MAX_PULLS = 4;
 
 export interface WorkerOptions {
   readonly connection: ResolvedConnection;
@@ -192,6 +198,7 @@ export class NatsWorker {
     // at most `threads` results may be on their way; past that (a slow or absent server) stop pulling.
     if (this.publishing > this.o.threads) return;
     // Every slot free and not yet asked for (task-puller.ts).
+    if (this.puller.outstanding >= MAX_PULLS) return;
     this.puller.pull(this.o.threads - this.running - this.puller.requested);
   }
 

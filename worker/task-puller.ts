@@ -161,6 +161,11 @@ export class TaskPuller {
     return this.open.size > 0;
   }
 
+  /** How many pull requests are outstanding. */
+  get outstanding(): number {
+    return this.open.size;
+  }
+
   /** Asks for `n` more tasks (the caller counts `requested` among its slots taken). */
   pull(n: number): void {
     if (n <= 0) return;

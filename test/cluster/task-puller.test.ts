@@ -62,6 +62,7 @@ test('pulls deliver exactly what they ask for, oldest first, with the delivery i
     t.is(r.puller.requested, 3);
     r.puller.pull(2); // a second request while the first is outstanding: both count
     t.is(r.puller.requested, 5);
+    t.is(r.puller.outstanding, 2);
     await first;
     const second = r.ended();
     if (r.ends.length < 2) await second;
