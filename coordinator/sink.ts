@@ -15,7 +15,8 @@ export interface StoredResults {
   readonly trials: TrialsRow[];
 }
 
-function historyRows(taskId: string, h: HistoryColumns): HistoryRow[] {
+/** A run's history columns as rows of the `history` table. */
+export function historyRows(taskId: string, h: HistoryColumns): HistoryRow[] {
   const rows: HistoryRow[] = [];
   for (let i = 0; i < h.iteration.length; i++) {
     const r: HistoryRow = { task_id: taskId };
@@ -57,8 +58,9 @@ export function loadResults(dir: string): StoredResults {
 
 /**
  * Collects results into an out dir, exactly once per task id. Each new result goes to the journal,
- * which `flush` writes, before it counts as done; `close()` writes the Arrow tables (atomically) and only then drops the
- * journal, so a kill at any moment leaves every finished row readable and none twice.
+ * which `flush` writes, before it counts as done; `close()` writes the Arrow tables (atomically)
+ * and only then drops the journal, so a kill at any moment leaves every finished row readable and
+ * none twice.
  */
 export class ResultSink {
   private readonly journal: Journal;

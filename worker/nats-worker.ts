@@ -50,10 +50,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * publishes each result before it acks the task.
  *
  * - It never holds more tasks than its threads can run: it asks only for slots free and not
- *   already asked for (task-puller.ts), and a task delivered beyond them is given
- *   back at once, so no task waits in a local buffer while its ack timer runs and another worker
- *   idles. A slot is free again as soon as its task's result is
- *   computed; the tasks it still holds are only those whose results are being published.
+ *   already asked for (task-puller.ts), and a task delivered beyond them is given back at once,
+ *   so no task waits in a local buffer while its ack timer runs and another worker idles. A slot
+ *   is free again as soon as its task's result is computed; the tasks it still holds are only
+ *   those whose results are being published.
  * - Each message is handled by runTaskMessage (task-message.ts): working() heartbeats while it
  *   runs, the ack only after the server's PubAck of the result (a worker killed at any point loses
  *   no result, at worst runs a task twice), `max deliveries` and malformed messages refused,
@@ -197,8 +197,8 @@ export class NatsWorker {
     // Results waiting for the server also hold their task (unacked): besides the tasks running,
     // at most `threads` results may be on their way; past that (a slow or absent server) stop pulling.
     if (this.publishing > this.o.threads) return;
-    // Every slot free and not yet asked for (task-puller.ts).
     if (this.puller.outstanding >= MAX_PULLS) return;
+    // Every slot free and not yet asked for (task-puller.ts).
     this.puller.pull(this.o.threads - this.running - this.puller.requested);
   }
 

@@ -72,24 +72,23 @@ class PulledMessage implements TaskDelivery {
     return this.parsed;
   }
 
-  private reply(payload: Uint8Array, final: boolean): void {
+  /** Sends an ack unless a final one went already; `final` makes this one final. */
+  private reply(final: boolean, send: () => void): void {
     if (this.acked) return;
     this.acked = final;
-    this.msg.respond(payload);
+    send();
   }
   ack(): void {
-    if (this.acked) return;
-    this.acked = true;
-    this.deferAck(this.msg);
+    this.reply(true, () => this.deferAck(this.msg));
   }
   nak(): void {
-    this.reply(NAK, true);
+    this.reply(true, () => this.msg.respond(NAK));
   }
   term(): void {
-    this.reply(TERM, true);
+    this.reply(true, () => this.msg.respond(TERM));
   }
   working(): void {
-    this.reply(WPI, false);
+    this.reply(false, () => this.msg.respond(WPI));
   }
 }
 
@@ -156,11 +155,6 @@ export class TaskPuller {
     return n;
   }
 
-  /** Whether a pull request is outstanding. */
-  get pulling(): boolean {
-    return this.open.size > 0;
-  }
-
   /** How many pull requests are outstanding. */
   get outstanding(): number {
     return this.open.size;
@@ -224,12 +218,9 @@ export class TaskPuller {
       return;
     }
     const oldest = this.open.entries().next();
-    if (!oldest.done && ++oldest.value[1].got >= oldest.value[1].asked) {
-      this.hooks.delivered(new PulledMessage(m, this.deferAck));
-      this.end(oldest.value[0], null);
-      return;
-    }
+    const filled = !oldest.done && ++oldest.value[1].got >= oldest.value[1].asked;
     this.hooks.delivered(new PulledMessage(m, this.deferAck));
+    if (filled) this.end(oldest.value[0], null);
   }
 
   private end(id: string, refused: string | null): void {

@@ -17,9 +17,8 @@ export const TASKS_SUBJECTS = 'saddlescope.tasks.>';
  * Tasks that need the tfjs engine, in the same work-queue stream under their own prefix: a work
  * queue needs its consumers' filters disjoint, and `tasks-tfjs` is a different token from `tasks`.
  */
-export const TFJS_TASKS_SUBJECTS = 'saddlescope.tasks-tfjs.>';
-/** How every tfjs task subject begins. */
 export const TFJS_SUBJECT_PREFIX = 'saddlescope.tasks-tfjs.';
+export const TFJS_TASKS_SUBJECTS = `${TFJS_SUBJECT_PREFIX}>`;
 export const RESULTS_SUBJECTS = 'saddlescope.results.>';
 /** Core NATS (not stored): each worker says every few seconds that it is alive and how busy. */
 export const PRESENCE_SUBJECT = 'saddlescope.workers';
@@ -34,7 +33,7 @@ export function studyKey(name: string, planHash: string): string {
 }
 
 export const taskSubject = (key: string, taskId: string, engine: Engine = 'f64') =>
-  `saddlescope.${engine === 'tfjs' ? 'tasks-tfjs' : 'tasks'}.${key}.${taskId}`;
+  `${engine === 'tfjs' ? TFJS_SUBJECT_PREFIX : 'saddlescope.tasks.'}${key}.${taskId}`;
 export const resultSubject = (key: string, taskId: string) => `saddlescope.results.${key}.${taskId}`;
 /** A study's task subjects of every engine (the tasks stream holds task subjects only). */
 export const studyTasks = (key: string) => `saddlescope.*.${key}.>`;

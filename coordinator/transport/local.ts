@@ -31,6 +31,11 @@ export class LocalTransport implements Transport {
     const f64 = tasks.filter((t) => !isTfjsTask(t));
     const batches = groupBatches(tasks.filter(isTfjsTask), TFJS_BATCH);
     if (batches.length > 0) this.tfjs ??= new TfjsPool(this.log);
+    // Each result is journaled as it comes (a kill loses only the tasks in flight).
+    const report = (rs: readonly Result[]) => {
+      for (const r of rs) results.add(r);
+      results.flush();
+    };
     // Keep a bounded window in flight (2 per thread, 2 batches on the tfjs thread) so a
     // million-task plan is not queued at once.
     await Promise.all([
@@ -38,20 +43,14 @@ export class LocalTransport implements Transport {
         f64,
         this.threads * 2,
         (t) => this.pool.run(t) as Promise<Result>,
-        (r) => {
-          results.add(r);
-          results.flush();
-        },
+        (r) => report([r]),
         signal,
       ),
       this.pumpAll(
         batches,
         2,
         (b: OptimizeTask[]) => this.tfjs!.run(b),
-        (rs) => {
-          for (const r of rs) results.add(r);
-          results.flush();
-        },
+        report,
         signal,
         (b) => b.length,
       ),

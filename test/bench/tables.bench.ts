@@ -1,12 +1,11 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { planStudy } from '../../coordinator/run-study.js';
+import { historyRows } from '../../coordinator/sink.js';
 import { tableFromRows } from '../../coordinator/tables/arrow-io.js';
 import type { Column } from '../../coordinator/tables/columns.js';
 import { HISTORY_COLUMNS, RUN_COLUMNS } from '../../coordinator/tables/runs-columns.js';
 import { runTask } from '../../shared/run-task.js';
 import { tableByBuilders } from '../helpers/arrow-builders.js';
-import { tempDir } from '../helpers/cli.js';
+import { tempDir, writeSpec } from '../helpers/cli.js';
 import { type BenchReport, type BenchRow, timeMs } from './harness.js';
 
 /**
@@ -19,19 +18,15 @@ const RUNS = 4000;
 
 function studyRows(): { runs: Record<string, unknown>[]; history: Record<string, unknown>[] } {
   const dir = tempDir('bench-tables-');
-  const spec = join(dir, 'study.yaml');
-  writeFileSync(
-    spec,
-    [
-      'name: bench-tables',
-      'seed: 3',
-      'problem: { kind: mlp-regression, width: 4, depth: 2, activation: tanh, target: { kind: sin, k: 1 }, points: 20 }',
-      'optimizers: [ { kind: newton, alpha: 0.5, lambda: 1.0e-3 }, { kind: bfgs } ]',
-      'seeds: 20',
-      'stop: { gradTol: 1.0e-8, maxIter: 40 }',
-      'record: { historyStride: 4, finalParams: true, spectrum: true }',
-    ].join('\n'),
-  );
+  const spec = writeSpec(dir, [
+    'name: bench-tables',
+    'seed: 3',
+    'problem: { kind: mlp-regression, width: 4, depth: 2, activation: tanh, target: { kind: sin, k: 1 }, points: 20 }',
+    'optimizers: [ { kind: newton, alpha: 0.5, lambda: 1.0e-3 }, { kind: bfgs } ]',
+    'seeds: 20',
+    'stop: { gradTol: 1.0e-8, maxIter: 40 }',
+    'record: { historyStride: 4, finalParams: true, spectrum: true }',
+  ]);
   const results = planStudy(spec).tasks.map((t) => runTask(t, { worker: 'bench' }));
   const runs: Record<string, unknown>[] = [];
   const history: Record<string, unknown>[] = [];
@@ -40,13 +35,7 @@ function studyRows(): { runs: Record<string, unknown>[]; history: Record<string,
     if (r.kind !== 'run') continue;
     const id = `${r.row.task_id}-${i}`;
     runs.push({ ...r.row, task_id: id });
-    const h = r.history;
-    if (h)
-      for (let k = 0; k < h.iteration.length; k++) {
-        const row: Record<string, unknown> = { task_id: id };
-        for (const [name, v] of Object.entries(h)) row[name] = v[k];
-        history.push(row);
-      }
+    if (r.history) history.push(...historyRows(id, r.history));
   }
   return { runs, history };
 }

@@ -1,4 +1,5 @@
 import { DiscardPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import test from 'ava';
 import { isTransient } from '../../coordinator/nats/publish.js';
 import { StreamPublisher } from '../../coordinator/nats/stream-publisher.js';
@@ -13,14 +14,23 @@ import { serverPerFile, withConnection } from '../helpers/nats-server.js';
 const nats = serverPerFile(test);
 const bytes = (s: string) => new TextEncoder().encode(s);
 
+/** Runs `fn` with a publisher on `nc`, closed after. */
+async function withPublisher(nc: NatsConnection, fn: (p: StreamPublisher) => Promise<void>): Promise<void> {
+  const p = new StreamPublisher(nc);
+  try {
+    await fn(p);
+  } finally {
+    p.close();
+  }
+}
+
 test('PubAcks and duplicates are those of js.publish', (t) =>
   withConnection(nats.server, async (nc) => {
     const jsm = await jetstreamManager(nc);
     await jsm.streams.add({ name: 'PUB_A', subjects: ['puba.>'], duplicate_window: 60e9 });
     await jsm.streams.add({ name: 'PUB_B', subjects: ['pubb.>'], duplicate_window: 60e9 });
     const js = jetstream(nc);
-    const p = new StreamPublisher(nc);
-    try {
+    await withPublisher(nc, async (p) => {
       // The same sequence of publishes into twin streams: one through each client.
       const plan: Array<[string, string]> = [
         ['x.1', 'm1'],
@@ -54,16 +64,13 @@ test('PubAcks and duplicates are those of js.publish', (t) =>
         Array.from({ length: 200 }, (_, i) => p.publish(`puba.many.${i}`, bytes(`${i}`), `many-${i}`, 5000)),
       );
       t.deepEqual(new Set(many.map((a) => a.seq)).size, 200);
-    } finally {
-      p.close();
-    }
+    });
   }));
 
 test('no stream for the subject: NoRespondersError, retried (js.publish gives up: JetStreamNotEnabled)', (t) =>
   withConnection(nats.server, async (nc) => {
     const js = jetstream(nc);
-    const p = new StreamPublisher(nc);
-    try {
+    await withPublisher(nc, async (p) => {
       const ours = await t.throwsAsync(p.publish('nostream.x', bytes('a'), 'a', 5000));
       const theirs = await t.throwsAsync(js.publish('nostream.x', bytes('a'), { msgID: 'a', timeout: 5000 }));
       t.is(ours?.name, 'NoResponders');
@@ -71,9 +78,7 @@ test('no stream for the subject: NoRespondersError, retried (js.publish gives up
       t.true(isTransient(ours));
       t.is(theirs?.name, 'JetStreamNotEnabled');
       t.false(isTransient(theirs));
-    } finally {
-      p.close();
-    }
+    });
   }));
 
 test('a refusal by the stream: JetStreamApiError with the server’s description, not transient', (t) =>
@@ -86,8 +91,7 @@ test('a refusal by the stream: JetStreamApiError with the server’s description
       discard: DiscardPolicy.New,
     });
     const js = jetstream(nc);
-    const p = new StreamPublisher(nc);
-    try {
+    await withPublisher(nc, async (p) => {
       await p.publish('pubfull.a', bytes('a'), 'a', 5000);
       const ours = await t.throwsAsync(p.publish('pubfull.b', bytes('b'), 'b', 5000));
       const theirs = await t.throwsAsync(js.publish('pubfull.c', bytes('c'), { msgID: 'c', timeout: 5000 }));
@@ -95,9 +99,7 @@ test('a refusal by the stream: JetStreamApiError with the server’s description
       t.is(ours?.name, theirs?.name);
       t.is(ours?.message, theirs?.message);
       t.false(isTransient(ours));
-    } finally {
-      p.close();
-    }
+    });
   }));
 
 test('after close, a publish is refused at once', (t) =>
@@ -111,15 +113,11 @@ test('no answer by the deadline: TimeoutError, transient', (t) =>
   withConnection(nats.server, async (nc) => {
     // A core subscriber takes the message and never replies (no stream, so no PubAck either).
     const sink = nc.subscribe('silent.>');
-    const p = new StreamPublisher(nc);
-    try {
+    await withPublisher(nc, async (p) => {
       const t0 = Date.now();
       const e = await t.throwsAsync(p.publish('silent.x', bytes('a'), 'a', 300));
       t.is(e?.name, 'TimeoutError');
       t.true(isTransient(e));
       t.true(Date.now() - t0 >= 300);
-    } finally {
-      p.close();
-      sink.unsubscribe();
-    }
+    }).finally(() => sink.unsubscribe());
   }));

@@ -1,9 +1,9 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import test from 'ava';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { runCli, tempDir, writeSpec } from '../helpers/cli.js';
 import {
   killAll,
   NatsServer,
@@ -21,12 +21,6 @@ import { readTable, reproducibleRows } from '../helpers/rows.js';
 
 const nats = serverPerFile(test);
 const { workers } = nats;
-
-function writeSpec(dir: string, text: string): string {
-  const p = join(dir, 'spec.yaml');
-  writeFileSync(p, text);
-  return p;
-}
 
 const readyz = (w: WorkerProcess) =>
   fetch(`http://127.0.0.1:${w.healthPort}/readyz`).then(async (r) => ({

@@ -31,14 +31,14 @@ async function queue(nc: NatsConnection, n: number): Promise<{ stream: string; s
 }
 
 /** A puller that records what it is given and how each request ends. */
-function recorder(nc: NatsConnection, stream: string, expiresMs = 10_000) {
+function recorder(nc: NatsConnection, stream: string, expiresMs = 10_000, consumer = 'w') {
   const got: TaskDelivery[] = [];
   const ends: Array<string | null> = [];
   let onEnd = () => {};
   const puller = new TaskPuller(
     nc,
     stream,
-    'w',
+    consumer,
     {
       delivered: (m) => got.push(m),
       ended: (refused) => {
@@ -58,7 +58,7 @@ test('pulls deliver exactly what they ask for, oldest first, with the delivery i
     const r = recorder(nc, stream);
     const first = r.ended();
     r.puller.pull(3);
-    t.true(r.puller.pulling);
+    t.is(r.puller.outstanding, 1);
     t.is(r.puller.requested, 3);
     r.puller.pull(2); // a second request while the first is outstanding: both count
     t.is(r.puller.requested, 5);
@@ -67,7 +67,7 @@ test('pulls deliver exactly what they ask for, oldest first, with the delivery i
     const second = r.ended();
     if (r.ends.length < 2) await second;
     t.deepEqual(r.ends, [null, null]);
-    t.false(r.puller.pulling);
+    t.is(r.puller.outstanding, 0);
     t.is(r.puller.requested, 0);
     t.deepEqual(
       r.got.map((m) => [
@@ -154,28 +154,13 @@ test('pulls with nothing queued end when each expires, and what is published mea
 test('a pull the server never answers (no such consumer) ends refused after its expiry and a grace', (t) =>
   withConnection(nats.server, async (nc) => {
     const { stream } = await queue(nc, 1);
-    const got: TaskDelivery[] = [];
-    let refusal: string | null | undefined;
+    const r = recorder(nc, stream, 500, 'nobody');
     const t0 = Date.now();
-    const done = new Promise<void>((resolve) => {
-      const puller = new TaskPuller(
-        nc,
-        stream,
-        'nobody',
-        {
-          delivered: (m) => got.push(m),
-          ended: (refused) => {
-            refusal = refused;
-            puller.stop();
-            resolve();
-          },
-        },
-        500,
-      );
-      puller.pull(1);
-    });
-    await done;
-    t.is(got.length, 0);
-    t.regex(refusal ?? '', /no answer from the server/);
+    const ended = r.ended();
+    r.puller.pull(1);
+    await ended;
+    r.puller.stop();
+    t.is(r.got.length, 0);
+    t.regex(r.ends[0] ?? '', /no answer from the server/);
     t.true(Date.now() - t0 >= 1500, 'not before its expiry (0.5 s) and grace (1 s)');
   }));

@@ -1,9 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import test from 'ava';
 import { TASKS_STREAM, WORKERS_CONSUMER } from '../../coordinator/nats/names.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { runCli, tempDir, writeSpec } from '../helpers/cli.js';
 import { serverPerFile, startWorker, withConnection } from '../helpers/nats-server.js';
 import { readTable } from '../helpers/rows.js';
 
@@ -19,19 +18,15 @@ test('an 8-thread worker whose slots free one by one keeps at most 4 pull reques
   const w = await startWorker(nats.server.url, 8);
   nats.workers.push(w);
   const dir = tempDir();
-  const spec = join(dir, 'spec.yaml');
   // Damped Newton on a small tanh network: runs of different lengths, so the slots free one by one.
-  writeFileSync(
-    spec,
-    [
-      'name: pull-cap',
-      'seed: 4',
-      'problem: { kind: mlp-regression, width: 6, depth: 2, activation: tanh, target: { kind: sin, k: 2 }, points: 60 }',
-      'optimizers: [ { kind: newton, alpha: 0.5, lambda: 1.0e-3 } ]',
-      'seeds: 8',
-      'stop: { gradTol: 1.0e-9, maxIter: 120 }',
-    ].join('\n'),
-  );
+  const spec = writeSpec(dir, [
+    'name: pull-cap',
+    'seed: 4',
+    'problem: { kind: mlp-regression, width: 6, depth: 2, activation: tanh, target: { kind: sin, k: 2 }, points: 60 }',
+    'optimizers: [ { kind: newton, alpha: 0.5, lambda: 1.0e-3 } ]',
+    'seeds: 8',
+    'stop: { gradTol: 1.0e-9, maxIter: 120 }',
+  ]);
   const out = join(dir, 'out');
   const r = await runCli(['run', spec, '--out', out, '--nats', nats.server.url]);
   t.is(r.code, 0, r.stderr);

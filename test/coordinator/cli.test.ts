@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { arrowSchema } from '../../coordinator/tables/columns.js';
 import { HISTORY_COLUMNS, RUN_COLUMNS } from '../../coordinator/tables/runs-columns.js';
-import { collect, runCli, startCli, tempDir } from '../helpers/cli.js';
+import { collect, runCli, startCli, tempDir, writeSpec } from '../helpers/cli.js';
 import { readTable, reproducibleRows } from '../helpers/rows.js';
 
 const spec = (extra = '') => `
@@ -15,12 +15,6 @@ seeds: 15
 stop: { gradTol: 1.0e-10, maxIter: 100 }
 record: { historyStride: 5 }
 ${extra}`;
-
-function writeSpec(dir: string, text: string): string {
-  const p = join(dir, 'spec.yaml');
-  writeFileSync(p, text);
-  return p;
-}
 
 /** Rows as JSON-comparable objects without the columns that depend on where and when they ran. */
 

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Table, tableFromIPC, tableToIPC, Vector } from 'apache-arrow';
 import test from 'ava';
@@ -7,7 +6,7 @@ import { columnData } from '../../coordinator/tables/column-data.js';
 import type { Column } from '../../coordinator/tables/columns.js';
 import { HISTORY_COLUMNS, RUN_COLUMNS } from '../../coordinator/tables/runs-columns.js';
 import { columnByBuilders, tableByBuilders } from '../helpers/arrow-builders.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { runCli, tempDir, writeSpec } from '../helpers/cli.js';
 
 type Row = Record<string, unknown>;
 const col = (name: string, type: Column['type'], nullable = true): Column => ({
@@ -87,19 +86,15 @@ test('columnData: a null in a non-nullable column is refused, naming the column'
 
 test('tables of a real study: runs and history equal the builders’ cell by cell, schema as documented', async (t) => {
   const dir = tempDir();
-  const spec = join(dir, 'spec.yaml');
-  writeFileSync(
-    spec,
-    [
-      'name: column-data',
-      'seed: 5',
-      'problem: { kind: mlp-regression, width: 3, depth: 2, activation: tanh, target: { kind: sin, k: 1 }, points: 16 }',
-      'optimizers: [ { kind: newton, alpha: 0.5, lambda: 1.0e-3 }, { kind: adam } ]',
-      'seeds: 6',
-      'stop: { gradTol: 1.0e-8, maxIter: 20 }',
-      'record: { historyStride: 3, finalParams: true, spectrum: true }',
-    ].join('\n'),
-  );
+  const spec = writeSpec(dir, [
+    'name: column-data',
+    'seed: 5',
+    'problem: { kind: mlp-regression, width: 3, depth: 2, activation: tanh, target: { kind: sin, k: 1 }, points: 16 }',
+    'optimizers: [ { kind: newton, alpha: 0.5, lambda: 1.0e-3 }, { kind: adam } ]',
+    'seeds: 6',
+    'stop: { gradTol: 1.0e-8, maxIter: 20 }',
+    'record: { historyStride: 3, finalParams: true, spectrum: true }',
+  ]);
   const out = join(dir, 'out');
   const r = await runCli(['run', spec, '--out', out, '--threads', '1']);
   t.is(r.code, 0, r.stderr);

@@ -1,5 +1,6 @@
-import { type Data, makeData, RecordBatch, Struct, Table, vectorFromArray } from 'apache-arrow';
-import { arrowSchema, arrowType, type Column } from '../../coordinator/tables/columns.js';
+import { type Data, makeData, vectorFromArray } from 'apache-arrow';
+import { tableOf } from '../../coordinator/tables/arrow-io.js';
+import { arrowType, type Column } from '../../coordinator/tables/columns.js';
 
 type Row = Record<string, unknown>;
 
@@ -13,10 +14,5 @@ export function columnByBuilders(c: Column, rows: readonly Row[]): Data {
 }
 
 /** A table of row objects built with apache-arrow's builders, under the documented schema. */
-export function tableByBuilders(columns: readonly Column[], rows: readonly Row[]): Table {
-  const schema = arrowSchema(columns);
-  if (rows.length === 0) return new Table(schema);
-  const children = columns.map((c) => columnByBuilders(c, rows));
-  const data = makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children });
-  return new Table(schema, [new RecordBatch(schema, data)]);
-}
+export const tableByBuilders = (columns: readonly Column[], rows: readonly Row[]) =>
+  tableOf(columns, rows, columnByBuilders);

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,3 +42,10 @@ export function tempDir(prefix = 'saddlescope-'): string {
 }
 
 export const studyPath = (name: string) => join(REPO, 'studies', name);
+
+/** Writes a study spec (its text, or its lines) to `dir`/spec.yaml; returns the path. */
+export function writeSpec(dir: string, text: string | readonly string[]): string {
+  const p = join(dir, 'spec.yaml');
+  writeFileSync(p, typeof text === 'string' ? text : text.join('\n'));
+  return p;
+}

@@ -1,13 +1,7 @@
 import { HistoryRecorder } from '../../../shared/history.js';
 import type { OptimizerState } from '../../../shared/optimizers/types.js';
 import type { NetworkObjective } from '../../../shared/problems/network.js';
-import {
-  baseRow,
-  buildObjective,
-  finalColumns,
-  type RunContext,
-  taskStreams,
-} from '../../../shared/run-task.js';
+import { baseRow, finalColumns, type RunContext, taskStart } from '../../../shared/run-task.js';
 import { canonicalJson } from '../../../shared/study/canonical.js';
 import { engineIssue } from '../../../shared/study/engine.js';
 import type { Result, RunRow } from '../../../shared/study/result.js';
@@ -65,8 +59,9 @@ export function runTfjsBatch(
       const why = engineIssue(task.optimizer, task.problem.kind);
       if (why) throw new Error(`optimizer.${why.path.join('.')}: ${why.message}`);
     }
-    const fs = tasks.map((task) => buildObjective(task) as NetworkObjective);
-    const x0 = tasks.map((task, i) => fs[i].initial(taskStreams(task).init));
+    const starts = tasks.map((task) => taskStart(task));
+    const fs = starts.map((s) => s.f as NetworkObjective);
+    const x0 = starts.map((s) => s.x0);
     tasks.forEach((task, i) => {
       const stride = ctx.fullHistory ? 1 : task.record.historyStride;
       if (stride > 0) histories[i] = new HistoryRecorder(fs[i], stride);
