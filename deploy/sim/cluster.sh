@@ -58,7 +58,9 @@ mkdir -p "$(dirname "$OUT")"
 OUT=$(cd "$(dirname "$OUT")" && pwd)/$(basename "$OUT")
 ID=$(od -An -N2 -tx2 /dev/urandom | tr -d ' \n')
 NATS_USER=sim
-NATS_PASSWORD=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+# A letter first: NATS parses an environment value like a config value, so a hex string such as
+# 31e2… would be read as a number (nats-server: "variable reference … could not be parsed").
+NATS_PASSWORD=p$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 export NATS_USER NATS_PASSWORD
 
 log() { printf '[sim %3ss] %s\n' "$SECONDS" "$*" >&2; }

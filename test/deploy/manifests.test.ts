@@ -365,7 +365,7 @@ test('the study in the base ConfigMap is a valid saddlescope spec', (t) => {
   t.is(spec.name, 'circle-smoke');
 });
 
-test('nats.conf is accepted by nats-server, and only with the credentials in the environment', (t) => {
+test('nats.conf is accepted by nats-server, only with the credentials in the environment and a password that starts with a letter', (t) => {
   if (!hasCommand('nats-server', ['--version'])) {
     t.log('nats-server not installed: nats.conf not checked by the server');
     t.pass();
@@ -379,6 +379,20 @@ test('nats.conf is accepted by nats-server, and only with the credentials in the
   const bad = spawnSync('nats-server', ['-c', conf, '-t'], { env: noPassword, encoding: 'utf8' });
   t.not(bad.status, 0);
   t.regex(bad.stderr + bad.stdout, /NATS_PASSWORD/);
+  // A hex password read as a number (31e2… is 31·10²…) stops the server; a letter first does not.
+  // The README's recipe and the simulated cluster's generator both put one first.
+  const numeric = spawnSync('nats-server', ['-c', conf, '-t'], {
+    env: { ...env, NATS_PASSWORD: '31e2ab' },
+    encoding: 'utf8',
+  });
+  t.not(numeric.status, 0);
+  const lettered = spawnSync('nats-server', ['-c', conf, '-t'], {
+    env: { ...env, NATS_PASSWORD: 'p31e2ab' },
+    encoding: 'utf8',
+  });
+  t.is(lettered.status, 0, lettered.stderr + lettered.stdout);
+  t.regex(readFileSync(join(K8S, '..', 'README.md'), 'utf8'), /NATS_PASSWORD=p%s\\n' "\$\(openssl rand -hex/);
+  t.regex(readFileSync(join(K8S, '..', 'sim', 'cluster.sh'), 'utf8'), /^NATS_PASSWORD=p\$\(od /m);
 });
 
 test('a study overlay as deploy/README.md describes replaces the study and the credentials', (t) => {
