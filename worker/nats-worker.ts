@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { errors, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { connectNats, type ResolvedConnection } from '../coordinator/nats/connection.js';
 import {
   resultSubject,
@@ -17,10 +17,10 @@ import type { TaskMessageJob } from './pool-worker.js';
 import { announce, PRESENCE_EVERY_MS } from './presence.js';
 import { outcomeOfJob, type TaskOutcome } from './task-bytes.js';
 import { runTaskMessage, type TaskMessageHost, type Where } from './task-message.js';
+import { openTaskPool } from './task-pool.js';
 import { type TaskDelivery, TaskPuller } from './task-puller.js';
 import { TfjsLane } from './tfjs-lane.js';
 
-const POOL_WORKER = new URL('./pool-worker.js', import.meta.url).href;
 /** Long-poll of a pull request: an idle worker asks again this often. */
 const FETCH_EXPIRES_MS = 10_000;
 /**
@@ -136,11 +136,7 @@ export class NatsWorker {
       { delivered: (m) => this.delivered(m), ended: (refused) => this.pullEnded(refused) },
       FETCH_EXPIRES_MS,
     );
-    this.pool = new Piscina({
-      filename: POOL_WORKER,
-      minThreads: this.o.threads,
-      maxThreads: this.o.threads,
-    });
+    this.pool = openTaskPool(this.o.threads);
     if (this.o.tfjs) this.tfjs = await TfjsLane.open(this.nc, log);
     this.pulling = true;
     log.info(

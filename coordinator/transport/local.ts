@@ -1,14 +1,13 @@
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { isTfjsTask } from '../../shared/study/engine.js';
 import type { Result } from '../../shared/study/result.js';
 import type { OptimizeTask, Task } from '../../shared/study/task.js';
 import { groupBatches } from '../../worker/engines/tfjs/run-batch.js';
+import { openTaskPool } from '../../worker/task-pool.js';
 import { TFJS_BATCH, TfjsPool } from '../../worker/tfjs-pool.js';
 import type { ResultReceiver, Transport, TransportStats } from './types.js';
-
-export const POOL_WORKER = new URL('../../worker/pool-worker.js', import.meta.url).href;
 
 /**
  * The embedded default: a Piscina pool in this process, no server. f64 tasks run on the pool's
@@ -24,7 +23,7 @@ export class LocalTransport implements Transport {
     readonly threads = availableParallelism(),
     private readonly log?: Logger,
   ) {
-    this.pool = new Piscina({ filename: POOL_WORKER, minThreads: threads, maxThreads: threads });
+    this.pool = openTaskPool(threads);
   }
 
   async run(tasks: readonly Task[], results: ResultReceiver, signal?: AbortSignal): Promise<void> {
