@@ -10,6 +10,7 @@ import { runTask } from '../../shared/run-task.js';
 import { tempDir } from '../helpers/cli.js';
 import { killAll, NatsServer, startWorker, type WorkerProcess } from '../helpers/nats-server.js';
 import { type BenchReport, type BenchRow, median } from './harness.js';
+import { cpuMsOf } from './process-cpu.js';
 
 /**
  * The cluster path on loopback (issue #7 targets): tasks per second and per-task overhead of
@@ -21,6 +22,13 @@ import { type BenchReport, type BenchRow, median } from './harness.js';
 
 const REPS = 5;
 const NOOP_TASKS = 4000;
+/**
+ * Untimed no-op studies a fresh worker runs before the timed ones: its CPU a task kept falling
+ * over its first three studies of 4,000 tasks (each pool thread compiles on its own, and sees a
+ * half or a quarter of them). With an in-process coordinator and one 4-thread worker, studies 2
+ * to 5 took 945, 872, 727 and 736 µs of CPU a task (coordinator, server and worker together).
+ */
+const WARM_STUDIES = 3;
 /**
  * Tasks of the real study. Its runs take 55–720 ms each (a local run, 2 threads), so the last one
  * to finish can leave a thread idle for a large part of a second: at 64 tasks that end effect was
@@ -85,18 +93,37 @@ async function timeNats(server: NatsServer, p: PlannedStudy, dir: string): Promi
   }
 }
 
-/** Median seconds of REPS runs of fresh studies (new seed each: new task ids, nothing deduped). */
-async function medianSeconds(
+/**
+ * Median seconds of REPS runs of fresh studies (new seed each: new task ids, nothing deduped), and
+ * the median CPU milliseconds this process and the processes `pids` used in a run (null without
+ * /proc).
+ */
+async function medianRuns(
   make: (name: string, seed: number) => string,
   tag: string,
   run: (p: PlannedStudy, dir: string) => Promise<number>,
-): Promise<number> {
+  pids: readonly (number | undefined)[] = [],
+): Promise<{ s: number; cpuMs: number | null }> {
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let rep = 0; rep < REPS; rep++) {
     const dir = tempDir(`bench-${tag}-`);
-    times.push(await run(plan(dir, make(`bench-${tag}-${rep}`, 7000 + rep)), dir));
+    const p = plan(dir, make(`bench-${tag}-${rep}`, 7000 + rep));
+    const c0 = cpuMsOf(pids);
+    times.push(await run(p, dir));
+    const c1 = cpuMsOf(pids);
+    if (c0 !== null && c1 !== null) cpu.push(c1 - c0);
   }
-  return median(times);
+  return { s: median(times), cpuMs: cpu.length === REPS ? median(cpu) : null };
+}
+
+/**
+ * CPU a task costs every process of the run together (this one, the coordinator's; and nats-server
+ * and the workers), in µs: the 2 cores give at most 2,000,000 / this tasks a second, however the
+ * slots overlap. It moves less with the machine's load than the wall time does.
+ */
+function cpuColumn(cpuMs: number | null): Record<string, number> {
+  return cpuMs === null ? {} : { 'cpu µs/task': (cpuMs * 1000) / NOOP_TASKS };
 }
 
 /** Median compute milliseconds of one task of the plan, run in this thread. */
@@ -113,12 +140,12 @@ function computeMsPerTask(p: PlannedStudy): number {
 async function withWorkers<T>(
   server: NatsServer,
   layout: readonly number[],
-  fn: () => Promise<T>,
+  fn: (workers: readonly WorkerProcess[]) => Promise<T>,
 ): Promise<T> {
   const workers: WorkerProcess[] = [];
   try {
     for (const threads of layout) workers.push(await startWorker(server.url, threads));
-    return await fn();
+    return await fn(workers);
   } finally {
     for (const w of workers) w.child.kill('SIGTERM');
     await Promise.all(workers.map((w) => w.exit));
@@ -129,25 +156,35 @@ async function withWorkers<T>(
 async function noopReport(server: NatsServer): Promise<BenchReport> {
   const computeMs = computeMsPerTask(plan(tempDir('bench-noop-'), noopSpec('bench-noop-compute', 1)));
   const rows: BenchRow[] = [];
-  const local = await medianSeconds(noopSpec, 'noop-local', (p, d) =>
+  const { s: local, cpuMs: localCpu } = await medianRuns(noopSpec, 'noop-local', (p, d) =>
     timeRun(p, d, () => new LocalTransport(2)),
   );
-  rows.push({ case: 'local Piscina, 2 threads (baseline)', slots: 2, 'tasks/s': NOOP_TASKS / local });
+  rows.push({
+    case: 'local Piscina, 2 threads (baseline)',
+    slots: 2,
+    'tasks/s': NOOP_TASKS / local,
+    ...cpuColumn(localCpu),
+  });
   for (const layout of [[2], [1, 1], [4]]) {
     const slots = layout.reduce((a, b) => a + b, 0);
     const tag = `noop-${layout.join('-')}`;
-    const s = await withWorkers(server, layout, async () => {
-      // Untimed warm-up: fresh worker processes compile their code on their first study (the
-      // first of several had run at about two thirds of the speed of the next), and a study that
-      // outgrows one machine runs long past that.
-      const warm = tempDir(`bench-${tag}-warm-`);
-      await timeNats(server, plan(warm, noopSpec(`bench-${tag}-warm`, 6000)), warm);
-      return medianSeconds(noopSpec, tag, (p, d) => timeNats(server, p, d));
+    const { cold, s, cpuMs } = await withWorkers(server, layout, async (workers) => {
+      // Untimed warm-up (its first study reported as 'cold'): fresh worker processes compile
+      // their code as they go, and a study that outgrows one machine runs long past that.
+      const warm: number[] = [];
+      for (let i = 0; i < WARM_STUDIES; i++) {
+        const dir = tempDir(`bench-${tag}-warm-`);
+        warm.push(await timeNats(server, plan(dir, noopSpec(`bench-${tag}-warm-${i}`, 6000 + i)), dir));
+      }
+      const pids = [server.pid, ...workers.map((w) => w.child.pid)];
+      const timed = await medianRuns(noopSpec, tag, (p, d) => timeNats(server, p, d), pids);
+      return { cold: warm[0], ...timed };
     });
     rows.push({
       case: `JetStream, ${layout.length} worker${layout.length > 1 ? 's' : ''} × ${layout[0]} thread${layout[0] > 1 ? 's' : ''}`,
       slots,
       'tasks/s': NOOP_TASKS / s,
+      'cold tasks/s': NOOP_TASKS / cold,
       'vs local': local / s,
       // What a slot spends on a task beyond computing it: its pull request crossing the server,
       // the delivery, the hops to the pool thread and back, handing the result to the connection
@@ -155,6 +192,7 @@ async function noopReport(server: NatsServer): Promise<BenchReport> {
       // slots share them, so this grows while 'wall ms/task' (the cost a task adds) falls.
       'overhead ms/task/slot': (s * 1000 * slots) / NOOP_TASKS - computeMs,
       'wall ms/task': (s * 1000) / NOOP_TASKS,
+      ...cpuColumn(cpuMs),
     });
   }
   return {
@@ -163,6 +201,7 @@ async function noopReport(server: NatsServer): Promise<BenchReport> {
     notes: [
       `compute per task, in one thread: ${(computeMs * 1000).toFixed(1)} µs (subtracted to get the overhead)`,
       'targets: ≥ 2,000 tasks/s; < 1 ms overhead per task. Coordinator, nats-server and workers share the 2 cores.',
+      'cpu µs/task: CPU of every process of the run together (this one, with the coordinator or the local pool; nats-server; the workers); the 2 cores allow at most 2,000,000 / it tasks/s',
     ],
   };
 }
@@ -196,7 +235,10 @@ async function speedupReport(server: NatsServer): Promise<BenchReport> {
       { case: '1 worker × 1 thread (baseline)', 'wall s': one },
       { case: '1 worker × 2 threads', 'wall s': two, speedup: one / two },
     ],
-    notes: ['target: speedup ≥ 1.8× on this 2-core machine (1 and 2 threads alternate, same seeds)'],
+    notes: [
+      'target: speedup ≥ 1.8× on this 2-core machine (1 and 2 threads alternate, same seeds)',
+      `speedup of each pair of reps: ${times[1].map((t, i) => (t / times[2][i]).toFixed(2)).join(', ')}`,
+    ],
   };
 }
 

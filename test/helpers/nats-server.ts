@@ -67,6 +67,11 @@ export class NatsServer {
     return `nats://127.0.0.1:${this.port}`;
   }
 
+  /** The running server's process id (for the benchmarks' CPU accounting). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Starts (or restarts) the server and waits until JetStream answers its health check. */
   async start(): Promise<void> {
     const args = ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-m', String(this.monitorPort)];
