@@ -208,13 +208,16 @@ async function noopReport(server: NatsServer): Promise<BenchReport> {
 
 /**
  * 1 thread against 2, alternating rep by rep (each rep a fresh study of the same seeds for both),
- * so that a load spike on this shared machine falls on both sides alike.
+ * so that a load spike on this shared machine falls on both sides alike. The same studies on the
+ * local transport, in the same reps, give the machine's own speedup for them: what the cluster
+ * path's is measured against.
  */
 async function speedupReport(server: NatsServer): Promise<BenchReport> {
-  const times: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  const nats: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  const local: Record<1 | 2, number[]> = { 1: [], 2: [] };
   for (let rep = 0; rep < REPS; rep++)
-    for (const threads of [1, 2] as const)
-      times[threads].push(
+    for (const threads of [1, 2] as const) {
+      nats[threads].push(
         await withWorkers(server, [threads], async () => {
           // Untimed warm-up: the pool threads compile the network code before the timed study.
           const warm = tempDir(`bench-warm-${threads}-`);
@@ -227,17 +230,26 @@ async function speedupReport(server: NatsServer): Promise<BenchReport> {
           return timeNats(server, plan(dir, realSpec(`bench-real-${threads}-${rep}`, 7100 + rep)), dir);
         }),
       );
-  const one = median(times[1]);
-  const two = median(times[2]);
+      const dir = tempDir(`bench-real-local-${threads}-`);
+      const p = plan(dir, realSpec(`bench-real-local-${threads}-${rep}`, 7100 + rep));
+      local[threads].push(await timeRun(p, dir, () => new LocalTransport(threads)));
+    }
+  const pairs = (t: Record<1 | 2, number[]>) => t[1].map((x, i) => (x / t[2][i]).toFixed(2)).join(', ');
   return {
     title: `A real study through JetStream: tanh w10 regression, Newton, ${REAL_SEEDS} seeds × 150 iterations, median of ${REPS} runs`,
     rows: [
-      { case: '1 worker × 1 thread (baseline)', 'wall s': one },
-      { case: '1 worker × 2 threads', 'wall s': two, speedup: one / two },
+      { case: '1 worker × 1 thread (baseline)', 'wall s': median(nats[1]) },
+      { case: '1 worker × 2 threads', 'wall s': median(nats[2]), speedup: median(nats[1]) / median(nats[2]) },
+      { case: 'local Piscina, 1 thread (reference)', 'wall s': median(local[1]) },
+      {
+        case: 'local Piscina, 2 threads (reference)',
+        'wall s': median(local[2]),
+        speedup: median(local[1]) / median(local[2]),
+      },
     ],
     notes: [
       'target: speedup ≥ 1.8× on this 2-core machine (1 and 2 threads alternate, same seeds)',
-      `speedup of each pair of reps: ${times[1].map((t, i) => (t / times[2][i]).toFixed(2)).join(', ')}`,
+      `speedup of each pair of reps: ${pairs(nats)} (JetStream); ${pairs(local)} (local)`,
     ],
   };
 }
