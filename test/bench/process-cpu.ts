@@ -8,7 +8,7 @@ const USER_HZ = 100;
  * /proc/<pid>/stat (fields 14 and 15; 10 ms resolution); null where there is no /proc or no
  * such process. The process's own CPU comes from process.cpuUsage() instead.
  */
-export function processCpuMs(pid: number | undefined): number | null {
+function processCpuMs(pid: number | undefined): number | null {
   if (pid === undefined) return null;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
