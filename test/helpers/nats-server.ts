@@ -53,14 +53,23 @@ export class NatsServer {
   ) {}
 
   static async start(o: NatsServerOptions = {}): Promise<NatsServer> {
-    const s = new NatsServer(
-      await freePort(),
-      await freePort(),
-      mkdtempSync(join(tmpdir(), 'nats-store-')),
-      o,
-    );
-    await s.start();
-    return s;
+    // A port found free can be taken before the server binds it (by another test file's server,
+    // or as the ephemeral port of a client's connection): then try other ports.
+    for (let attempt = 1; ; attempt++) {
+      const s = new NatsServer(
+        await freePort(),
+        await freePort(),
+        mkdtempSync(join(tmpdir(), 'nats-store-')),
+        o,
+      );
+      try {
+        await s.start();
+        return s;
+      } catch (e) {
+        await s.destroy();
+        if (attempt >= 5 || !/address already in use/.test((e as Error).message)) throw e;
+      }
+    }
   }
 
   get url(): string {
