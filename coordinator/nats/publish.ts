@@ -27,6 +27,8 @@ export interface RetryHooks {
   readonly abandoned: () => boolean;
   /** Called before each retry with the error, e.g. to log it and keep the task's ack timer alive. */
   readonly retrying: (e: Error) => void;
+  /** One more header of the message (StreamPublisher.publish). */
+  readonly header?: readonly [string, string];
 }
 
 /**
@@ -43,7 +45,7 @@ export async function publishUntilStored(
 ): Promise<void> {
   for (let failures = 1; ; failures++) {
     try {
-      await publisher.publish(subject, data, msgID, 10_000);
+      await publisher.publish(subject, data, msgID, 10_000, hooks.header);
       return;
     } catch (e) {
       if (hooks.abandoned() || !isTransient(e)) throw e;

@@ -54,12 +54,22 @@ export class StreamPublisher {
     void this.watch();
   }
 
-  /** Publishes once; resolves with the PubAck (duplicate: true when the msgID was seen). */
-  publish(subject: string, data: Uint8Array, msgID: string, timeoutMs: number): Promise<PubAck> {
+  /**
+   * Publishes once; resolves with the PubAck (duplicate: true when the msgID was seen). `header`
+   * adds one more header (name and value) to the message.
+   */
+  publish(
+    subject: string,
+    data: Uint8Array,
+    msgID: string,
+    timeoutMs: number,
+    header?: readonly [string, string],
+  ): Promise<PubAck> {
     if (this.closed) return Promise.reject(new errors.ClosedConnectionError());
     const token = (this.next++).toString(36);
     const h = headers();
     h.set('Nats-Msg-Id', msgID);
+    if (header) h.set(header[0], header[1]);
     return new Promise<PubAck>((resolve, reject) => {
       try {
         this.nc.publish(subject, data, { reply: `${this.inbox}.${token}`, headers: h });

@@ -19,7 +19,6 @@ import { failureResult } from '../nats/failure-row.js';
 import {
   coordinatorConsumer,
   PRESENCE_SUBJECT,
-  parseSubject,
   RESULTS_STREAM,
   studyKey,
   studyResults,
@@ -30,6 +29,7 @@ import {
   WORKERS_CONSUMER,
 } from '../nats/names.js';
 import { publishUntilStored } from '../nats/publish.js';
+import { resultsOf } from '../nats/result-batch.js';
 import { ensureInfrastructure } from '../nats/setup.js';
 import { StreamPublisher } from '../nats/stream-publisher.js';
 import { StudyRegistry, type StudyStatus } from '../nats/studies.js';
@@ -92,6 +92,8 @@ export class NatsTransport implements Transport {
   private closed = false;
   private ticking = false;
   private ticks = 0;
+  /** Results read from the results stream (a message may hold several). */
+  private resultsRead = 0;
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -212,7 +214,8 @@ export class NatsTransport implements Transport {
 
     try {
       const consumer = await resultsConsumer(this.js, this.jsm, key, this.outIdentity(manifest));
-      const readBack = await catchUp(consumer, handle);
+      await catchUp(consumer, handle);
+      const readBack = this.resultsRead;
       const queued = await queuedTasks(this.jsm, key);
       const toPublish = tasks.filter((t) => this.pending.has(t.id) && !queued.has(t.id));
       log.info(
@@ -256,23 +259,37 @@ export class NatsTransport implements Transport {
   }
 
   /**
-   * Stores one result message (journaled at the next settle); returns whether it was a new row. A
-   * result of a task that has its row already, or not of ours, is only acked with the batch.
+   * Stores the results a message holds (journaled at the next settle); returns whether any was a
+   * new row. A result of a task that has its row already, or not of ours, is only acked with the
+   * batch; a message whose results cannot be told apart is logged and acked.
    */
   private take(m: JsMsg, results: ResultReceiver): boolean {
-    const at = parseSubject(m.subject);
-    const task = at ? this.pending.get(at.taskId) : undefined;
+    const items = resultsOf(m.subject, m.data, m.headers);
+    if (typeof items === 'string') {
+      this.o.log.error(`unreadable result message on ${m.subject}: ${items}`);
+      return false;
+    }
+    this.resultsRead += items.length;
+    let fresh = false;
+    for (const it of items) fresh = this.takeOne(m.subject, it.taskId, it.data, results) || fresh;
+    return fresh;
+  }
+
+  private takeOne(subject: string, taskId: string, data: Uint8Array, results: ResultReceiver): boolean {
+    const task = this.pending.get(taskId);
     if (!task) return false;
     let result: Result;
     try {
-      const w = decodeWorkerMessage(m.data);
+      const w = decodeWorkerMessage(data);
       this.workersSeen.set(w.worker, Date.now());
       if (w.kind === 'failure') result = failureResult(task, w.message, w.worker);
       else if (w.result.row.task_id !== task.id)
         throw new Error(`it holds the row of task ${w.result.row.task_id}, not ${task.id}`);
       else result = w.result;
     } catch (e) {
-      this.o.log.error(`unreadable result on ${m.subject}: ${(e as Error).message.replace(/\n\s*/g, '; ')}`);
+      this.o.log.error(
+        `unreadable result of ${taskId} on ${subject}: ${(e as Error).message.replace(/\n\s*/g, '; ')}`,
+      );
       result = failureResult(task, `unreadable result: ${(e as Error).message}`, 'coordinator');
     }
     results.add(result);
