@@ -63,6 +63,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  *   runs, the ack only after the server's PubAck of the result (a worker killed at any point loses
  *   no result, at worst runs a task twice), `max deliveries` and malformed messages refused,
  *   reported and terminated.
+ * - Results computed within RESULT_WINDOW_MS of each other are published as one message
+ *   (result-batcher.ts), and each task is acked once that message is stored.
  */
 export class NatsWorker {
   readonly id = `${hostname()}:${process.pid}`;

@@ -41,7 +41,10 @@ export const studyResults = (key: string) => `saddlescope.results.${key}.>`;
 
 /** Nats-Msg-Id of a task: the server drops a second publish of it within the duplicate window. */
 export const taskMsgId = (key: string, epoch: number, taskId: string) => `${key}.${epoch}.${taskId}`;
-/** Nats-Msg-Id of the result of a task message: a task run twice yields one stored result. */
+/**
+ * Nats-Msg-Id of the result of a task message sent on its own: a task run twice yields one stored
+ * result. A message of several results has an id hashed from theirs (result-batch.ts).
+ */
 export const resultMsgId = (taskMsgIdOrSubject: string) => `${taskMsgIdOrSubject}.result`;
 
 /** The study key and task id of a task or result subject, or null when it is not one of ours. */
