@@ -75,7 +75,10 @@ test('results several to a message are each one row; a repeat is dropped, an unr
       outDir,
     });
     const run = runStudy(plan, { out: outDir, log, transport: () => transport });
-    await sleep(500);
+    // once it has read back what was stored and consumes live
+    const deadline = Date.now() + 20_000;
+    while (!/read back, .*publishing/.test(lines.join('')) && Date.now() < deadline) await sleep(20);
+    await sleep(100);
     // taken live: a batch repeating a result already read, one whose header lies, one on its own
     await send([items[2], items[3], items[4]]);
     await send([items[5], items[6]], true);
