@@ -54,6 +54,17 @@ export function resultMessage(key: string, items: readonly ResultItem[]): Result
   };
 }
 
+/**
+ * The tasks a message of the results stream names, even when it cannot be read apart: those of its
+ * results header, else the one of its subject.
+ */
+export function tasksNamed(subject: string, headers: MsgHdrs | undefined): string[] {
+  const list = headers?.get(RESULTS_HEADER);
+  if (list) return list.match(/\b[0-9a-f]{20}\b/g) ?? [];
+  const at = parseSubject(subject);
+  return at ? [at.taskId] : [];
+}
+
 /** The results a message of the results stream holds: task id and bytes of each, or why not. */
 export function resultsOf(
   subject: string,

@@ -29,7 +29,7 @@ import {
   WORKERS_CONSUMER,
 } from '../nats/names.js';
 import { publishUntilStored } from '../nats/publish.js';
-import { resultsOf } from '../nats/result-batch.js';
+import { resultsOf, tasksNamed } from '../nats/result-batch.js';
 import { ensureInfrastructure } from '../nats/setup.js';
 import { StreamPublisher } from '../nats/stream-publisher.js';
 import { StudyRegistry, type StudyStatus } from '../nats/studies.js';
@@ -261,13 +261,17 @@ export class NatsTransport implements Transport {
   /**
    * Stores the results a message holds (journaled at the next settle); returns whether any was a
    * new row. A result of a task that has its row already, or not of ours, is only acked with the
-   * batch; a message whose results cannot be told apart is logged and acked.
+   * batch. A message whose results cannot be told apart is logged, and each task it names gets an
+   * error row: its worker has acked them, so no other result of theirs may come.
    */
   private take(m: JsMsg, results: ResultReceiver): boolean {
     const items = resultsOf(m.subject, m.data, m.headers);
     if (typeof items === 'string') {
       this.o.log.error(`unreadable result message on ${m.subject}: ${items}`);
-      return false;
+      let fresh = false;
+      for (const taskId of tasksNamed(m.subject, m.headers))
+        fresh = this.takeOne(m.subject, taskId, new Error(items), results) || fresh;
+      return fresh;
     }
     this.resultsRead += items.length;
     let fresh = false;
@@ -275,11 +279,18 @@ export class NatsTransport implements Transport {
     return fresh;
   }
 
-  private takeOne(subject: string, taskId: string, data: Uint8Array, results: ResultReceiver): boolean {
+  /** A task's result from its bytes (or why there are none): a new row unless it has one. */
+  private takeOne(
+    subject: string,
+    taskId: string,
+    data: Uint8Array | Error,
+    results: ResultReceiver,
+  ): boolean {
     const task = this.pending.get(taskId);
     if (!task) return false;
     let result: Result;
     try {
+      if (data instanceof Error) throw data;
       const w = decodeWorkerMessage(data);
       this.workersSeen.set(w.worker, Date.now());
       if (w.kind === 'failure') result = failureResult(task, w.message, w.worker);

@@ -6,6 +6,7 @@ import {
   type ResultItem,
   resultMessage,
   resultsOf,
+  tasksNamed,
 } from '../../coordinator/nats/result-batch.js';
 
 /**
@@ -73,4 +74,12 @@ test('a results header that does not describe the body is refused, naming what i
   t.regex(of(`${id(1)}:4,${id(2)}:7`) as string, /lists 11 bytes or more, the message holds 10/);
   t.regex(of(`${id(1)}:4,zz:6`) as string, /entry 'zz:6' is not <task id>:<bytes>/);
   t.regex(resultsOf('saddlescope.results.x.y', data, undefined) as string, /not a result subject/);
+});
+
+test('the tasks a message names, even when it cannot be read apart', (t) => {
+  const h = headers();
+  h.set(RESULTS_HEADER, `${id(1)}:4,${id(2)}:999`);
+  t.deepEqual(tasksNamed(resultSubject(key, id(1)), h), [id(1), id(2)]);
+  t.deepEqual(tasksNamed(resultSubject(key, id(3)), undefined), [id(3)]);
+  t.deepEqual(tasksNamed('saddlescope.results.x.y', undefined), []);
 });
