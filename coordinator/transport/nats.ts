@@ -11,11 +11,9 @@ import {
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { taskEngine } from '../../shared/study/engine.js';
-import type { Result } from '../../shared/study/result.js';
 import type { Task } from '../../shared/study/task.js';
-import { decodeWorkerMessage, encodeTask } from '../../shared/study/wire.js';
+import { encodeTask } from '../../shared/study/wire.js';
 import { connectNats, type ResolvedConnection } from '../nats/connection.js';
-import { failureResult } from '../nats/failure-row.js';
 import {
   coordinatorConsumer,
   PRESENCE_SUBJECT,
@@ -34,6 +32,7 @@ import { ensureInfrastructure } from '../nats/setup.js';
 import { StreamPublisher } from '../nats/stream-publisher.js';
 import { StudyRegistry, type StudyStatus } from '../nats/studies.js';
 import { catchUp, queuedTasks, resultsConsumer } from '../nats/study-streams.js';
+import { taskResult } from '../nats/task-result.js';
 import { readManifest, type StudyManifest } from '../out-dir.js';
 import type { PlannedStudy } from '../run-study.js';
 import type { ResultReceiver, Transport, TransportStats } from './types.js';
@@ -270,7 +269,7 @@ export class NatsTransport implements Transport {
       this.o.log.error(`unreadable result message on ${m.subject}: ${items}`);
       let fresh = false;
       for (const taskId of tasksNamed(m.subject, m.headers))
-        fresh = this.takeOne(m.subject, taskId, new Error(items), results) || fresh;
+        fresh = this.takeOne(m.subject, taskId, { unreadable: items }, results) || fresh;
       return fresh;
     }
     this.resultsRead += items.length;
@@ -283,26 +282,15 @@ export class NatsTransport implements Transport {
   private takeOne(
     subject: string,
     taskId: string,
-    data: Uint8Array | Error,
+    data: Uint8Array | { readonly unreadable: string },
     results: ResultReceiver,
   ): boolean {
     const task = this.pending.get(taskId);
     if (!task) return false;
-    let result: Result;
-    try {
-      if (data instanceof Error) throw data;
-      const w = decodeWorkerMessage(data);
-      this.workersSeen.set(w.worker, Date.now());
-      if (w.kind === 'failure') result = failureResult(task, w.message, w.worker);
-      else if (w.result.row.task_id !== task.id)
-        throw new Error(`it holds the row of task ${w.result.row.task_id}, not ${task.id}`);
-      else result = w.result;
-    } catch (e) {
-      this.o.log.error(
-        `unreadable result of ${taskId} on ${subject}: ${(e as Error).message.replace(/\n\s*/g, '; ')}`,
-      );
-      result = failureResult(task, `unreadable result: ${(e as Error).message}`, 'coordinator');
-    }
+    const { result, worker, unreadable } = taskResult(task, data);
+    if (worker) this.workersSeen.set(worker, Date.now());
+    if (unreadable)
+      this.o.log.error(`unreadable result of ${taskId} on ${subject}: ${unreadable.replace(/\n\s*/g, '; ')}`);
     results.add(result);
     this.pending.delete(task.id);
     if (this.status) {

@@ -1,0 +1,38 @@
+import type { Result } from '../../shared/study/result.js';
+import type { Task } from '../../shared/study/task.js';
+import { decodeWorkerMessage } from '../../shared/study/wire.js';
+import { failureResult } from './failure-row.js';
+
+export interface TaskResult {
+  readonly result: Result;
+  /** The worker that sent it (host:pid), when the bytes say. */
+  readonly worker: string | null;
+  /** Why the bytes are not a result of this task (then `result` is its error row). */
+  readonly unreadable: string | null;
+}
+
+/**
+ * The Result a worker sent for `task` from its result message's bytes (shared/study/wire.ts): the
+ * worker's result, the row of its failure notice, or, when the bytes are unreadable, of another
+ * task, or missing (`{ unreadable }` says why), an error row `unreadable result: <why>`.
+ */
+export function taskResult(task: Task, data: Uint8Array | { readonly unreadable: string }): TaskResult {
+  let worker: string | null = null;
+  try {
+    if (!(data instanceof Uint8Array)) throw new Error(data.unreadable);
+    const w = decodeWorkerMessage(data);
+    worker = w.worker;
+    if (w.kind === 'failure')
+      return { result: failureResult(task, w.message, w.worker), worker, unreadable: null };
+    if (w.result.row.task_id !== task.id)
+      throw new Error(`it holds the row of task ${w.result.row.task_id}, not ${task.id}`);
+    return { result: w.result, worker, unreadable: null };
+  } catch (e) {
+    const why = (e as Error).message;
+    return {
+      result: failureResult(task, `unreadable result: ${why}`, 'coordinator'),
+      worker,
+      unreadable: why,
+    };
+  }
+}
