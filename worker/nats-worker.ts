@@ -30,7 +30,7 @@ const MAX_PULLS = 4;
  * Results computed within this long of each other go to the server as one message
  * (result-batcher.ts); their tasks are acked that much later, and nothing else waits on it. On
  * the no-op throughput benchmark (1 worker × 2 threads, scratch runs of 6 studies), 5 ms used
- * ~10–25% less CPU a task than 2 ms in three of four alternating pairs, and 10 ms little less
+ * 15–30% less CPU a task than 2 ms in two of three alternating pairs, and 10 ms little less
  * than 5 ms.
  */
 const RESULT_WINDOW_MS = 5;
