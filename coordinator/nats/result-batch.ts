@@ -34,60 +34,49 @@ export interface ResultMessage {
  */
 export function resultMessage(key: string, items: readonly ResultItem[]): ResultMessage {
   const first = items[0];
-  if (items.length === 1)
-    return { subject: resultSubject(key, first.taskId), data: first.data, msgID: first.msgID, header: null };
-  let bytes = 0;
-  for (const it of items) bytes += it.data.length;
-  const data = new Uint8Array(bytes);
+  const subject = resultSubject(key, first.taskId);
+  if (items.length === 1) return { subject, data: first.data, msgID: first.msgID, header: null };
   const hash = createHash('sha256');
-  let at = 0;
-  for (const it of items) {
-    data.set(it.data, at);
-    at += it.data.length;
-    hash.update(it.msgID).update('\n');
-  }
+  for (const it of items) hash.update(it.msgID).update('\n');
   return {
-    subject: resultSubject(key, first.taskId),
-    data,
+    subject,
+    data: Buffer.concat(items.map((it) => it.data)),
     msgID: `${first.msgID}.batch-${hash.digest('hex').slice(0, 24)}`,
     header: items.map((it) => `${it.taskId}:${it.data.length}`).join(','),
   };
 }
 
-/**
- * The tasks a message of the results stream names, even when it cannot be read apart: those of its
- * results header, else the one of its subject.
- */
-export function tasksNamed(subject: string, headers: MsgHdrs | undefined): string[] {
-  const list = headers?.get(RESULTS_HEADER);
-  if (list) return list.match(/\b[0-9a-f]{20}\b/g) ?? [];
-  const at = parseSubject(subject);
-  return at ? [at.taskId] : [];
-}
+/** What a message of the results stream holds: its results, or why they cannot be read apart. */
+export type ResultsOf =
+  | { readonly items: readonly { readonly taskId: string; readonly data: Uint8Array }[] }
+  /** `tasks`: those its results header names, whose results it was meant to hold. */
+  | { readonly error: string; readonly tasks: readonly string[] };
 
-/** The results a message of the results stream holds: task id and bytes of each, or why not. */
-export function resultsOf(
-  subject: string,
-  data: Uint8Array,
-  headers: MsgHdrs | undefined,
-): { readonly taskId: string; readonly data: Uint8Array }[] | string {
+/**
+ * The results a message of the results stream holds: task id and bytes of each (one, of the task
+ * its subject names, when it has no results header), or why not and which tasks it names.
+ */
+export function resultsOf(subject: string, data: Uint8Array, headers: MsgHdrs | undefined): ResultsOf {
   const list = headers?.get(RESULTS_HEADER);
   if (!list) {
     const at = parseSubject(subject);
-    return at ? [{ taskId: at.taskId, data }] : `not a result subject: ${subject}`;
+    return at
+      ? { items: [{ taskId: at.taskId, data }] }
+      : { error: `not a result subject: ${subject}`, tasks: [] };
   }
+  const refuse = (error: string) => ({ error, tasks: list.match(/\b[0-9a-f]{20}\b/g) ?? [] });
   const items: { taskId: string; data: Uint8Array }[] = [];
   let offset = 0;
   for (const entry of list.split(',')) {
     const m = /^([0-9a-f]{20}):(\d+)$/.exec(entry);
-    if (!m) return `${RESULTS_HEADER} entry '${entry.slice(0, 60)}' is not <task id>:<bytes>`;
+    if (!m) return refuse(`${RESULTS_HEADER} entry '${entry.slice(0, 60)}' is not <task id>:<bytes>`);
     const end = offset + Number(m[2]);
     if (end > data.length)
-      return `${RESULTS_HEADER} lists ${end} bytes or more, the message holds ${data.length}`;
+      return refuse(`${RESULTS_HEADER} lists ${end} bytes or more, the message holds ${data.length}`);
     items.push({ taskId: m[1], data: data.subarray(offset, end) });
     offset = end;
   }
   if (offset !== data.length)
-    return `${RESULTS_HEADER} lists ${offset} bytes, the message holds ${data.length}`;
-  return items;
+    return refuse(`${RESULTS_HEADER} lists ${offset} bytes, the message holds ${data.length}`);
+  return { items };
 }

@@ -1,6 +1,6 @@
 import type { Result } from '../../shared/study/result.js';
 import type { Task } from '../../shared/study/task.js';
-import { decodeWorkerMessage } from '../../shared/study/wire.js';
+import { decodeWorkerMessage, type WorkerMessage } from '../../shared/study/wire.js';
 import { failureResult } from './failure-row.js';
 
 export interface TaskResult {
@@ -17,22 +17,21 @@ export interface TaskResult {
  * task, or missing (`{ unreadable }` says why), an error row `unreadable result: <why>`.
  */
 export function taskResult(task: Task, data: Uint8Array | { readonly unreadable: string }): TaskResult {
-  let worker: string | null = null;
+  const unreadable = (why: string, worker: string | null): TaskResult => ({
+    result: failureResult(task, `unreadable result: ${why}`, 'coordinator'),
+    worker,
+    unreadable: why,
+  });
+  if (!(data instanceof Uint8Array)) return unreadable(data.unreadable, null);
+  let w: WorkerMessage;
   try {
-    if (!(data instanceof Uint8Array)) throw new Error(data.unreadable);
-    const w = decodeWorkerMessage(data);
-    worker = w.worker;
-    if (w.kind === 'failure')
-      return { result: failureResult(task, w.message, w.worker), worker, unreadable: null };
-    if (w.result.row.task_id !== task.id)
-      throw new Error(`it holds the row of task ${w.result.row.task_id}, not ${task.id}`);
-    return { result: w.result, worker, unreadable: null };
+    w = decodeWorkerMessage(data);
   } catch (e) {
-    const why = (e as Error).message;
-    return {
-      result: failureResult(task, `unreadable result: ${why}`, 'coordinator'),
-      worker,
-      unreadable: why,
-    };
+    return unreadable((e as Error).message, null);
   }
+  if (w.kind === 'failure')
+    return { result: failureResult(task, w.message, w.worker), worker: w.worker, unreadable: null };
+  if (w.result.row.task_id !== task.id)
+    return unreadable(`it holds the row of task ${w.result.row.task_id}, not ${task.id}`, w.worker);
+  return { result: w.result, worker: w.worker, unreadable: null };
 }

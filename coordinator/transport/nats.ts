@@ -27,7 +27,7 @@ import {
   WORKERS_CONSUMER,
 } from '../nats/names.js';
 import { publishUntilStored } from '../nats/publish.js';
-import { resultsOf, tasksNamed } from '../nats/result-batch.js';
+import { resultsOf } from '../nats/result-batch.js';
 import { ensureInfrastructure } from '../nats/setup.js';
 import { StreamPublisher } from '../nats/stream-publisher.js';
 import { StudyRegistry, type StudyStatus } from '../nats/studies.js';
@@ -264,17 +264,17 @@ export class NatsTransport implements Transport {
    * error row: its worker has acked them, so no other result of theirs may come.
    */
   private take(m: JsMsg, results: ResultReceiver): boolean {
-    const items = resultsOf(m.subject, m.data, m.headers);
-    if (typeof items === 'string') {
-      this.o.log.error(`unreadable result message on ${m.subject}: ${items}`);
-      let fresh = false;
-      for (const taskId of tasksNamed(m.subject, m.headers))
-        fresh = this.takeOne(m.subject, taskId, { unreadable: items }, results) || fresh;
-      return fresh;
+    const read = resultsOf(m.subject, m.data, m.headers);
+    let parts: readonly { taskId: string; data: Uint8Array | { unreadable: string } }[];
+    if ('error' in read) {
+      this.o.log.error(`unreadable result message on ${m.subject}: ${read.error}`);
+      parts = read.tasks.map((taskId) => ({ taskId, data: { unreadable: read.error } }));
+    } else {
+      this.resultsRead += read.items.length;
+      parts = read.items;
     }
-    this.resultsRead += items.length;
     let fresh = false;
-    for (const it of items) fresh = this.takeOne(m.subject, it.taskId, it.data, results) || fresh;
+    for (const it of parts) fresh = this.takeOne(m.subject, it.taskId, it.data, results) || fresh;
     return fresh;
   }
 

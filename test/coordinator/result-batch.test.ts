@@ -4,9 +4,9 @@ import { resultMsgId, resultSubject } from '../../coordinator/nats/names.js';
 import {
   RESULTS_HEADER,
   type ResultItem,
+  type ResultsOf,
   resultMessage,
   resultsOf,
-  tasksNamed,
 } from '../../coordinator/nats/result-batch.js';
 
 /**
@@ -24,6 +24,13 @@ const item = (k: number, body = `{"result":${k}}`): ResultItem => ({
   msgID: resultMsgId(`${key}.1.${id(k)}`),
 });
 
+const readApart = (r: ResultsOf) => {
+  if ('error' in r) throw new Error(r.error);
+  return r.items;
+};
+const error = (r: ResultsOf) => ('error' in r ? r.error : 'read apart');
+const named = (r: ResultsOf) => ('error' in r ? r.tasks : ['read apart']);
+
 /** resultsOf a published message, with its header as the server would hand it back. */
 function readBack(m: ReturnType<typeof resultMessage>) {
   const h = headers();
@@ -37,7 +44,7 @@ test('one result goes as it always did: its own subject and msgID, no header', (
   t.is(m.msgID, item(7).msgID);
   t.is(m.header, null);
   t.deepEqual(
-    (readBack(m) as { taskId: string; data: Uint8Array }[]).map((r) => [r.taskId, text(r.data)]),
+    readApart(readBack(m)).map((r) => [r.taskId, text(r.data)]),
     [[id(7), '{"result":7}']],
   );
 });
@@ -47,10 +54,8 @@ test('several results: each read back with its task id and bytes, in order', (t)
   const m = resultMessage(key, items);
   t.is(m.subject, resultSubject(key, id(1)));
   t.is(m.header, `${id(1)}:12,${id(2)}:0,${id(3)}:11,${id(4)}:12`);
-  const back = readBack(m);
-  if (typeof back === 'string') return t.fail(back);
   t.deepEqual(
-    back.map((r) => [r.taskId, text(r.data)]),
+    readApart(readBack(m)).map((r) => [r.taskId, text(r.data)]),
     items.map((it) => [it.taskId, text(it.data)]),
   );
 });
@@ -70,16 +75,19 @@ test('a results header that does not describe the body is refused, naming what i
     h.set(RESULTS_HEADER, list);
     return resultsOf(resultSubject(key, id(1)), data, h);
   };
-  t.regex(of(`${id(1)}:4,${id(2)}:4`) as string, /lists 8 bytes, the message holds 10/);
-  t.regex(of(`${id(1)}:4,${id(2)}:7`) as string, /lists 11 bytes or more, the message holds 10/);
-  t.regex(of(`${id(1)}:4,zz:6`) as string, /entry 'zz:6' is not <task id>:<bytes>/);
-  t.regex(resultsOf('saddlescope.results.x.y', data, undefined) as string, /not a result subject/);
+  t.regex(error(of(`${id(1)}:4,${id(2)}:4`)), /lists 8 bytes, the message holds 10/);
+  t.regex(error(of(`${id(1)}:4,${id(2)}:7`)), /lists 11 bytes or more, the message holds 10/);
+  t.regex(error(of(`${id(1)}:4,zz:6`)), /entry 'zz:6' is not <task id>:<bytes>/);
+  t.regex(error(resultsOf('saddlescope.results.x.y', data, undefined)), /not a result subject/);
 });
 
 test('the tasks a message names, even when it cannot be read apart', (t) => {
   const h = headers();
   h.set(RESULTS_HEADER, `${id(1)}:4,${id(2)}:999`);
-  t.deepEqual(tasksNamed(resultSubject(key, id(1)), h), [id(1), id(2)]);
-  t.deepEqual(tasksNamed(resultSubject(key, id(3)), undefined), [id(3)]);
-  t.deepEqual(tasksNamed('saddlescope.results.x.y', undefined), []);
+  t.deepEqual(named(resultsOf(resultSubject(key, id(1)), bytes('0123'), h)), [id(1), id(2)]);
+  t.deepEqual(
+    readApart(resultsOf(resultSubject(key, id(3)), bytes('x'), undefined)).map((r) => r.taskId),
+    [id(3)],
+  );
+  t.deepEqual(named(resultsOf('saddlescope.results.x.y', bytes('x'), undefined)), []);
 });
