@@ -109,6 +109,9 @@ export async function runStudy(p: PlannedStudy, o: RunOptions): Promise<RunOutco
           add: (r) => {
             if (sink.add(r)) progress.add(r.row);
           },
+          addAll: (rs) => {
+            for (const r of sink.addAll(rs)) progress.add(r.row);
+          },
           flush: () => sink.flush(),
         },
         o.signal,

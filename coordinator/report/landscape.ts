@@ -130,6 +130,8 @@ export function landscapeFigures(ctx: ReportContext): Figure[] {
 export function basinFigures(ctx: ReportContext): Figure[] {
   const out: Figure[] = [];
   for (const rows of groupBy(ctx.runs, (r) => `${r.problem} ${r.problem_params}`).values()) {
+    // A study started on a grid of angles is drawn as an image (basin-image.ts), not one mark a run.
+    if (rows[0].problem_params.includes('"initGrid"')) continue;
     const withStart = rows.filter((r) => r.initial_params && r.initial_params.length <= 2);
     if (withStart.length === 0) continue;
     const dim = withStart[0].initial_params!.length;

@@ -7,6 +7,7 @@ import { atomicWrite } from '../files.js';
 import { readManifest } from '../out-dir.js';
 import { loadResults } from '../store/read.js';
 import { formatStudySummary, studySummary } from '../study-summary.js';
+import { basinImageFigures } from './basin-image.js';
 import { basisFigures } from './basis-figures.js';
 import type { ReportContext } from './context.js';
 import type { Figure } from './figure.js';
@@ -27,6 +28,7 @@ const BUILDERS: Array<(ctx: ReportContext) => Figure[]> = [
   solutionMapFigures,
   traceFigures,
   basinFigures,
+  basinImageFigures,
   landscapeFigures,
   trialsFigures,
 ];
