@@ -4,9 +4,10 @@ import type { Command } from 'commander';
 import { type LogFormat, makeLogger } from '../logger.js';
 import { addNatsOptions, type NatsFlags, resolveConnection } from '../nats/connection.js';
 import { planStudy, runStudy } from '../run-study.js';
-import { formatStudySummary, studySummary } from '../study-summary.js';
+import { arraySource, formatStudySummary, studySummary } from '../study-summary.js';
 import { LocalTransport } from '../transport/local.js';
 import { NatsTransport } from '../transport/nats.js';
+import { recordInvocation } from '../versions.js';
 import { EXIT, logFormatOption, positiveInt } from './common.js';
 
 interface RunFlags extends NatsFlags {
@@ -22,6 +23,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run a study (the tasks that have no row yet) and write its tables to the out dir')
     .argument('<study.yaml>', 'study spec')
+    .argument('[overrides...]', 'spec fields to set, key=value (stop.maxIter=50 optimizers[0].lambda=1e-2)')
     .option('--out <dir>', 'out dir (default: out/<study name>)')
     .option(
       '--threads <n>',
@@ -33,9 +35,10 @@ export function registerRun(program: Command): void {
     .option('--resume', 'require the out dir to hold this study already (reruns always resume)')
     .addOption(logFormatOption());
   // --nats URL: run through the cluster's workers instead of a local pool (README, "Running on a cluster").
-  addNatsOptions(cmd, false).action(async (specPath: string, o: RunFlags) => {
+  addNatsOptions(cmd, false).action(async (specPath: string, overrides: string[], o: RunFlags) => {
     const log = makeLogger(o.logFormat);
-    const plan = planStudy(specPath, o.seeds);
+    recordInvocation(overrides);
+    const plan = planStudy(specPath, o.seeds, overrides);
     const abort = new AbortController();
     const stop = () => {
       log.warn('interrupted: stopping after the tasks in flight; rerun the same command to resume');
@@ -63,7 +66,7 @@ export function registerRun(program: Command): void {
     log.info(`${r.ranNow} tasks run now; ${r.sink.allRows.length}/${r.total} rows in ${r.outDir}`);
     const order = plan.tasks.map((t) => t.id);
     console.log(
-      formatStudySummary(studySummary({ runs: [...r.sink.rows], trials: [...r.sink.trialRows] }, order)),
+      formatStudySummary(studySummary(arraySource({ runs: r.sink.rows, trials: r.sink.trialRows }), order)),
     );
     if (!r.complete) process.exitCode = EXIT.failure;
   });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { expandStudy } from '../../shared/study/expand.js';
 import { readManifest } from '../out-dir.js';
 import { loadResults } from '../sink.js';
-import { formatStudySummary, studySummary } from '../study-summary.js';
+import { arraySource, formatStudySummary, studySummary } from '../study-summary.js';
 
 export function registerSummary(program: Command): void {
   program
@@ -13,7 +13,7 @@ export function registerSummary(program: Command): void {
     .action((dir: string, o: { json?: boolean }) => {
       const manifest = readManifest(dir);
       const s = studySummary(
-        loadResults(dir),
+        arraySource(loadResults(dir)),
         expandStudy(manifest.spec).map((t) => t.id),
       );
       if (o.json)

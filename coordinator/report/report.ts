@@ -2,7 +2,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { expandStudy } from '../../shared/study/expand.js';
-import type { RunRow } from '../../shared/study/result.js';
 import { atomicWrite } from '../files.js';
 import { readManifest } from '../out-dir.js';
 import { loadResults } from '../sink.js';
@@ -11,12 +10,14 @@ import { basisFigures } from './basis-figures.js';
 import type { ReportContext } from './context.js';
 import type { Figure } from './figure.js';
 import { htmlPage } from './html.js';
+import { labelsOf } from './labels.js';
 import { basinFigures, landscapeFigures } from './landscape.js';
 import { markdownSummary } from './markdown.js';
 import { outcomeFigures } from './outcomes.js';
 import { renderFigure } from './render.js';
 import { solutionMapFigures } from './solution-maps.js';
-import { spectrumFigures, traceFigures } from './spectra.js';
+import { spectrumFigures } from './spectra.js';
+import { traceFigures } from './traces.js';
 import { trialsFigures } from './trials-figures.js';
 
 /** Figure builders, in the order the report shows them; each returns nothing where it does not apply. */
@@ -38,13 +39,21 @@ export interface ReportFiles {
   readonly figures: readonly Figure[];
 }
 
+/** Task ids in plan order: summary columns follow the spec. */
+const planOrder = (m: ReturnType<typeof readManifest>) => expandStudy(m.spec).map((t) => t.id);
+
 /** Writes DIR/report/index.html, summary.md and figures/*.svg|png from an out dir's tables. */
 export async function writeReport(dir: string, log: Logger): Promise<ReportFiles> {
   const manifest = readManifest(dir);
-  const { runs, history, trials } = loadResults(dir);
-  const rank = new Map(expandStudy(manifest.spec).map((t, i) => [t.id, i]));
-  const ordered: RunRow[] = [...runs].sort((a, b) => (rank.get(a.task_id) ?? 0) - (rank.get(b.task_id) ?? 0));
-  const ctx: ReportContext = { manifest, runs: ordered, history, trials };
+  // Streams over the arrays loadResults reads; a segment reader can stand in with the same shape.
+  const stored = loadResults(dir);
+  const ctx: ReportContext = {
+    manifest,
+    runs: () => stored.runs,
+    history: () => stored.history,
+    trials: () => stored.trials,
+    labels: labelsOf(stored.runs),
+  };
   const out = join(dir, 'report');
   mkdirSync(join(out, 'figures'), { recursive: true });
   const figures: Figure[] = [];
@@ -56,7 +65,7 @@ export async function writeReport(dir: string, log: Logger): Promise<ReportFiles
     writeFileSync(join(out, 'figures', `${fig.id}.png`), png);
     writeFileSync(join(out, 'figures', `${fig.id}.vl.json`), JSON.stringify(fig.spec));
   }
-  const summary = studySummary({ runs: ordered, trials }, [...rank.keys()]);
+  const summary = studySummary(ctx, planOrder(manifest));
   const md = markdownSummary(manifest, summary, figures);
   const files = { dir: out, html: join(out, 'index.html'), markdown: join(out, 'summary.md'), figures };
   atomicWrite(files.markdown, md);
