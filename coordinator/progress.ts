@@ -2,21 +2,15 @@ import cliProgress from 'cli-progress';
 import type { Logger } from 'pino';
 import type { AnyRow } from '../shared/study/result.js';
 import { isJsonLogger } from './logger.js';
+import { outcome } from './report/outcome.js';
 import type { TransportStats } from './transport/types.js';
 
-/** Counts by outcome so far: status, and class among converged runs. */
+/** Counts by outcome so far (report/outcome.ts: the names figures use); trials batches as such. */
 export class OutcomeCounts {
   readonly counts = new Map<string, number>();
 
   add(row: AnyRow): void {
-    const key =
-      'status' in row
-        ? row.status === 'converged'
-          ? (row.point_class ?? 'converged')
-          : row.status
-        : row.message
-          ? 'error'
-          : 'batches';
+    const key = 'status' in row ? outcome(row) : row.message ? 'error' : 'batches';
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
   }
 
@@ -83,7 +77,9 @@ export class Progress {
     this.bar = tty
       ? new cliProgress.SingleBar(
           {
-            format: '{percent}% |{bar}| {value}/{total} [{elapsed}<{eta}, {rate}/s] {outcomes}{transport}',
+            // cli-progress fills `eta`, `duration` and `percentage` itself: ours have their own names.
+            format:
+              '{percent}% |{bar}| {value}/{total} [{elapsed_text}<{eta_text}, {rate}/s] {outcomes}{transport}',
             stream: process.stderr,
             hideCursor: true,
             barsize: 24,
@@ -122,8 +118,8 @@ export class Progress {
     ];
     return {
       percent: String(st.percent).padStart(3),
-      elapsed: duration(st.elapsed_s),
-      eta: st.eta_s === null ? '?' : duration(st.eta_s),
+      elapsed_text: duration(st.elapsed_s),
+      eta_text: st.eta_s === null ? '?' : duration(st.eta_s),
       rate: st.rate < 10 ? st.rate.toFixed(2) : st.rate.toFixed(1),
       outcomes: this.outcomes.toString(),
       transport: ` | ${parts.filter(Boolean).join(', ')}`,
@@ -133,7 +129,7 @@ export class Progress {
   /** One line of text with the same fields as the bar (for logs and the end of a run). */
   line(): string {
     const p = this.payload();
-    return `${p.percent.trim()}% ${this.done}/${this.total} [${p.elapsed}<${p.eta}, ${p.rate}/s] ${p.outcomes}${p.transport}`;
+    return `${p.percent.trim()}% ${this.done}/${this.total} [${p.elapsed_text}<${p.eta_text}, ${p.rate}/s] ${p.outcomes}${p.transport}`;
   }
 
   add(row: AnyRow): void {

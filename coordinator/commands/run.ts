@@ -7,6 +7,7 @@ import { planStudy, runStudy } from '../run-study.js';
 import { arraySource, formatStudySummary, studySummary } from '../study-summary.js';
 import { LocalTransport } from '../transport/local.js';
 import { NatsTransport } from '../transport/nats.js';
+import type { Transport } from '../transport/types.js';
 import { recordInvocation } from '../versions.js';
 import { EXIT, logFormatOption, positiveInt } from './common.js';
 
@@ -16,6 +17,12 @@ interface RunFlags extends NatsFlags {
   seeds?: number;
   resume?: boolean;
   logFormat: LogFormat;
+}
+
+/** The command line that resumes this run: the same command (reruns skip tasks that have rows). */
+function resumeCommand(): string {
+  const quote = (a: string) => (/^[\w@%+=:,./[\]-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
+  return ['saddlescope', ...process.argv.slice(2)].map(quote).join(' ');
 }
 
 export function registerRun(program: Command): void {
@@ -40,11 +47,23 @@ export function registerRun(program: Command): void {
     recordInvocation(overrides);
     const plan = planStudy(specPath, o.seeds, overrides);
     const abort = new AbortController();
+    const resume = resumeCommand();
+    let transport: Transport | null = null;
+    let interrupts = 0;
     const stop = () => {
-      log.warn('interrupted: stopping after the tasks in flight; rerun the same command to resume');
+      // The progress bar holds the cursor's line: the message starts on a line of its own.
+      if (process.stderr.isTTY) process.stderr.write('\n');
+      if (++interrupts > 1) {
+        log.warn(`stopping at once: rows already in the journal are kept; resume with: ${resume}`);
+        process.exit(130);
+      }
+      const inFlight = transport?.stats().inFlight ?? 0;
+      log.warn(
+        `interrupted: stopping after the tasks in flight (${inFlight}) finish and their rows are written; Ctrl-C again to stop at once; resume with: ${resume}`,
+      );
       abort.abort();
     };
-    process.once('SIGINT', stop);
+    process.on('SIGINT', stop);
     process.once('SIGTERM', stop);
     // Connect before the out dir is touched: refused credentials write nothing (exit 2).
     const outDir = o.out ?? join('out', plan.spec.name);
@@ -61,13 +80,20 @@ export function registerRun(program: Command): void {
       resume: o.resume,
       log,
       signal: abort.signal,
-      transport: () => nats ?? new LocalTransport(o.threads, log),
+      transport: () => {
+        transport = nats ?? new LocalTransport(o.threads, log);
+        return transport;
+      },
     }).finally(() => nats?.close());
     log.info(`${r.ranNow} tasks run now; ${r.sink.allRows.length}/${r.total} rows in ${r.outDir}`);
     const order = plan.tasks.map((t) => t.id);
     console.log(
       formatStudySummary(studySummary(arraySource({ runs: r.sink.rows, trials: r.sink.trialRows }), order)),
     );
-    if (!r.complete) process.exitCode = EXIT.failure;
+    if (!r.complete) {
+      // Last, so that it stays on screen below the summary.
+      log.warn(`incomplete: ${r.sink.allRows.length}/${r.total} tasks have rows; resume with: ${resume}`);
+      process.exitCode = EXIT.failure;
+    }
   });
 }

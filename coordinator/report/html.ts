@@ -17,7 +17,7 @@ export function htmlPage(
 </head><body>
 <h1>${esc(m.name)}</h1>
 <p>${esc(m.spec.description ?? '')}</p>
-<p>${rows} of ${m.tasks} runs · plan <code>${esc(m.planHash)}</code> · study seed ${m.spec.seed} · saddlescope ${esc(m.versions.saddlescope)} · Node ${esc(m.versions.node)}</p>
+<p>${rows} of ${m.tasks} runs · plan <code>${esc(m.planHash)}</code> · study seed ${m.spec.seed} · saddlescope ${esc(m.versions.saddlescope)}${m.versions.git && /^[0-9a-f]{40}/.test(m.versions.git) ? ` (commit ${esc(m.versions.git.slice(0, 12))}${m.versions.git.endsWith('+dirty') ? ', with local changes' : ''})` : ''} · Node ${esc(m.versions.node)}</p>
 <h2>Summary</h2>
 <pre>${esc(summaryText)}</pre>
 <p>Also as <a href="summary.md">summary.md</a>.</p>

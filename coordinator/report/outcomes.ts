@@ -8,7 +8,7 @@ import {
   wrapLines,
 } from './context.js';
 import { configScale, type Figure, HEIGHT, WIDTH } from './figure.js';
-import { OUTCOME_ORDER, outcome } from './outcome.js';
+import { FIT_TOL, OUTCOME_ORDER, outcome } from './outcome.js';
 import { getOr } from './sample.js';
 
 /** One bar of the outcome figure: a configuration's runs ending at one outcome, with its interval. */
@@ -77,7 +77,7 @@ export function outcomeFigures(ctx: ReportContext): Figure[] {
     return {
       id: `outcomes-${++i}`,
       title: `Where each optimizer ends: ${label}`,
-      caption: `Fraction of runs of each optimizer configuration ending at each kind of point (converged runs, classified by the final Hessian's eigenvalues; "trivial" = ‖u‖/‖f‖ < trivialTol), fitting the target at the iteration cap ("fitted": |‖u‖/‖f‖ − 1| ≤ 0.05), or not converging, with 95% Wilson intervals. ${label}. ${settings(ctx, p.runs, p.configs)}`,
+      caption: `Fraction of runs of each optimizer configuration ending at each kind of point (converged runs, classified by the final Hessian's eigenvalues; "trivial" = ‖u‖/‖f‖ < trivialTol), fitting the target at the iteration cap ("fitted": |‖u‖/‖f‖ − 1| ≤ ${FIT_TOL}), or not converging, with 95% Wilson intervals. ${label}. ${settings(ctx, p.runs, p.configs)}`,
       spec: {
         $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
         // The problem's parameters go in a wrapped subtitle: one long line would widen the image.

@@ -64,15 +64,19 @@ function definiteFigure(ctx: ReportContext, rows: DefinitenessRow[]): Figure {
     .filter((d) => d.p <= 1 && d.p > 1e-300);
   const exact = rows.filter((r) => r.exact !== null).map((r) => ({ n: r.n, p: r.exact }));
   const total = rows.reduce((s, r) => s + r.trials, 0);
+  // A Wilson lower end of 0 cannot sit on a log axis: it does not set the bottom.
   const lowest = Math.min(
-    ...points.flatMap((d) => [d.lo ?? 1, d.bound ?? 1, d.p ?? 1]),
+    ...points.flatMap((d) => [d.lo || 1, d.bound ?? 1, d.p ?? 1]),
     ...law.map((d) => d.p),
   );
+  const bottom = Math.floor(Math.log10(Math.max(1e-300, lowest / 2)));
+  const step = Math.max(1, Math.ceil(-bottom / 8));
+  const decades = Array.from({ length: Math.floor(-bottom / step) + 1 }, (_, i) => 10 ** (-i * step));
   const y = {
     type: 'quantitative' as const,
-    scale: { type: 'log' as const, domain: [Math.max(1e-300, lowest / 2), 1], clamp: true },
+    scale: { type: 'log' as const, domain: [10 ** bottom, 1], clamp: true },
     title: 'P(definite)',
-    axis: { format: '.0e' },
+    axis: { values: decades, format: '.0e' },
   };
   const x = {
     field: 'x',
@@ -216,7 +220,7 @@ function indexFigure(ctx: ReportContext, totals: readonly TrialTotals[]): Figure
         height: 140,
         mark: { type: 'bar' },
         encoding: {
-          x: { field: 'index', type: 'ordinal', title: 'index k' },
+          x: { field: 'index', type: 'ordinal', title: 'index k', axis: { labelAngle: 0 } },
           y: { field: 'fraction', type: 'quantitative', title: 'fraction of trials' },
         },
       },

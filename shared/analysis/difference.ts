@@ -56,6 +56,8 @@ export function proportionDifference(
   const pooled = (x1 + x2) / (n1 + n2);
   const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
   // Guard: a pooled proportion of 0 or 1 has no variance; the two samples agree exactly.
-  const p = n1 === 0 || n2 === 0 ? Number.NaN : se === 0 ? 1 : erfc(Math.abs(d) / se / Math.SQRT2);
+  // min: the erfc approximation exceeds 1 by ~3e-8 at 0.
+  const p =
+    n1 === 0 || n2 === 0 ? Number.NaN : se === 0 ? 1 : Math.min(1, erfc(Math.abs(d) / se / Math.SQRT2));
   return { difference: d, lo: Math.max(-1, lo), hi: Math.min(1, hi), p };
 }

@@ -199,3 +199,60 @@ test('larger study: trace bands are quantiles over ALL runs, a stopped run carri
     }
   }
 });
+
+test('trials figures: P(definite) capped at 1 with integer n, density and index bars equal a recount', async (t) => {
+  const dir = tempDir();
+  writeFileSync(
+    join(dir, 'spec.yaml'),
+    `name: trials-figures\nseed: 3\ntrials:\n  ensembles: [paper, goe]\n  models: [dense]\n  n: [1, 2, 3, 5]\n  trials: 4000\n  batch: 2000\n  method: index\n  histogram: { bins: 12, range: [-3, 3] }\n`,
+  );
+  const out = join(dir, 'out');
+  t.is((await runCli(['run', join(dir, 'spec.yaml'), '--out', out, '--threads', '1'])).code, 0);
+  const rep = await runCli(['report', out]);
+  t.is(rep.code, 0, rep.stderr);
+  const rows = table(out, 'trials') as unknown as Array<
+    Record<string, unknown> & { ensemble: string; n: number }
+  >;
+  const at = (e: string, n: number) => rows.filter((r) => r.ensemble === e && r.n === n);
+  const sum = (rs: Record<string, unknown>[], k: string) => rs.reduce((s, r) => s + (r[k] as number), 0);
+
+  const definite = spec_(out, 'trials-definite');
+  const pts = definite.layer[2].data.values as Array<Record<string, number | string>>;
+  for (const p of pts) {
+    const rs = at(String(p.series).split(' ')[0], p.n as number);
+    t.is(p.count, sum(rs, 'positive_definite') + sum(rs, 'negative_definite'));
+    t.is(p.trials, sum(rs, 'trials'));
+    t.true((p.hi as number) <= 1);
+  }
+  for (const d of definite.layer[0].data.values) t.true(d.p <= 1, `law at n = ${d.n}`);
+  t.is(definite.layer[2].encoding.y.scale.domain[1], 1);
+  t.deepEqual(definite.layer[2].encoding.x.axis.values, [1, 2, 3, 5]);
+  const xs = pts.filter((p) => p.n === 2).map((p) => p.x);
+  t.is(new Set(xs).size, xs.length, 'series at one n are drawn apart');
+
+  const density = spec_(out, 'trials-density').data.values.filter(
+    (v: { layer: string }) => v.layer === 'bar',
+  );
+  for (const e of ['paper', 'goe'])
+    for (const n of [1, 2, 3, 5]) {
+      const bars = density.filter((b: { point: string }) => b.point === `${e} (dense), n = ${n}`);
+      const want = at(e, n).reduce(
+        (s, r) => s + Array.from(r.eig_hist_counts as Float64Array).reduce((a, b) => a + b, 0),
+        0,
+      );
+      t.is(
+        bars.reduce((s: number, b: { count: number }) => s + b.count, 0),
+        want,
+      );
+    }
+  const index = spec_(out, 'trials-index').data.values as Array<{
+    point: string;
+    index: number;
+    fraction: number;
+  }>;
+  for (const b of index.filter((x) => x.point === 'goe (dense), n = 3')) {
+    const rs = at('goe', 3);
+    const k = rs.reduce((s, r) => s + Array.from(r.index_histogram as Float64Array)[b.index], 0);
+    t.true(Math.abs(b.fraction - k / sum(rs, 'trials')) < 1e-15);
+  }
+});
