@@ -1,6 +1,6 @@
 import { baseRow } from '../shared/run-task.js';
 import type { Task } from '../shared/study/task.js';
-import { labelsOf } from './report/labels.js';
+import { formatValue, labelsOf } from './report/labels.js';
 import type { PlannedStudy } from './run-study.js';
 
 /** One task of a plan as `plan` lists it: what `replay` and a reader of the tables need. */
@@ -80,7 +80,7 @@ export function describePlan(plan: PlannedStudy, entries: readonly PlanEntry[]):
     ...optimizers.map(([o, n]) => `  ${o} (${n} tasks)`),
   );
   lines.push(
-    `${seeds} seed(s); stop at ‖∇L‖ < ${plan.spec.stop.gradTol} or ${plan.spec.stop.maxIter} iterations`,
+    `${seeds} seed(s); stop at ‖∇L‖ < ${formatValue(plan.spec.stop.gradTol)} or ${plan.spec.stop.maxIter} iterations`,
   );
   return lines.join('\n');
 }
