@@ -135,11 +135,12 @@ export function formatSummary(groups: readonly GroupSummary[]): string {
   for (const n of names) body.push(line(`  at ${n}`, (g) => String(g.stationary_points[n] ?? 0)));
   const first = groups[0];
   const title = first && problems === 1 ? `${first.problem} ${first.problem_params}` : '';
+  // The full settings behind each label; the problem's once in the title when there is one.
   const configs = [
     ...new Map(
       groups.map((g) => [
         label(g),
-        `${g.problem} ${g.problem_params} / ${g.optimizer} ${g.optimizer_params}`,
+        `${problems > 1 ? `${g.problem} ${g.problem_params} / ` : ''}${g.optimizer} ${g.optimizer_params}`,
       ]),
     ),
   ];

@@ -239,7 +239,8 @@ export function basinFigures(ctx: ReportContext): Figure[] {
         spec: {
           width: PANEL,
           height: PANEL,
-          mark: { type: 'circle', size: 9, opacity: 0.8 },
+          // Larger dots where few runs are drawn, small ones where thousands overlap.
+          mark: { type: 'circle', size: data.length < 1000 ? 30 : 9, opacity: 0.8 },
           encoding: {
             x: {
               field: 't1',

@@ -1,6 +1,6 @@
 import { problemKey, problemLabel, type ReportContext, settings } from './context.js';
 import type { Figure } from './figure.js';
-import { outcome, outcomeScale } from './outcome.js';
+import { OUTCOME_ORDER, outcome, outcomeScale } from './outcome.js';
 import { getOr } from './sample.js';
 
 /** Bins per decade of |λ|. */
@@ -18,6 +18,9 @@ export interface SpectrumBin {
   readonly x0: number;
   readonly x1: number;
   readonly count: number;
+  /** The bar's extent when the outcomes of one bin are stacked (in OUTCOME_ORDER). */
+  readonly y0: number;
+  readonly y1: number;
 }
 
 /** Eigenvalues within the zero tolerance, per configuration and outcome (drawn apart from the rest). */
@@ -86,16 +89,33 @@ function spectrumFigure(ctx: ReportContext, p: Pool, id: number): Figure {
   const minBin = raw.length ? Math.min(...raw.map((x) => x.b)) : 0;
   const maxBin = raw.length ? Math.max(...raw.map((x) => x.b)) : 0;
   const offset = minBin / PER_DECADE - 0.5;
+  const rank = (o: string) => {
+    const i = OUTCOME_ORDER.indexOf(o as never);
+    return i < 0 ? OUTCOME_ORDER.length : i;
+  };
+  raw.sort((a, b) => a.b - b.b || a.sign - b.sign || rank(a.outcome) - rank(b.outcome));
+  const stacked = new Map<string, number>();
   const bins: SpectrumBin[] = raw.map((x) => {
     const lo = x.b / PER_DECADE;
     const hi = (x.b + 1) / PER_DECADE;
     const [a, c] = [x.sign * (lo - offset), x.sign * (hi - offset)];
-    return { ...x, lo, hi, x0: Math.min(a, c), x1: Math.max(a, c) };
+    const at = `${x.optimizer}\0${x.sign}\0${x.b}`;
+    const y0 = stacked.get(at) ?? 0;
+    stacked.set(at, y0 + x.count);
+    return { ...x, lo, hi, x0: Math.min(a, c), x1: Math.max(a, c), y0, y1: y0 + x.count };
   });
-  const zero: NearZero[] = [...p.zero].map(([k, count]) => {
-    const [optimizer, o] = k.split('\0');
-    return { optimizer, outcome: o, count };
-  });
+  const zeroAt = new Map<string, number>();
+  const zero: NearZero[] = [...p.zero]
+    .map(([k, count]) => {
+      const [optimizer, o] = k.split('\0');
+      return { optimizer, outcome: o, count };
+    })
+    .sort((a, b) => rank(a.outcome) - rank(b.outcome))
+    .map((z) => {
+      const y0 = zeroAt.get(z.optimizer) ?? 0;
+      zeroAt.set(z.optimizer, y0 + z.count);
+      return { ...z, y0, y1: y0 + z.count };
+    });
   const decades: number[] = [];
   for (let d = Math.ceil(minBin / PER_DECADE); d <= Math.ceil((maxBin + 1) / PER_DECADE); d++)
     decades.push(d);
@@ -134,7 +154,8 @@ function spectrumFigure(ctx: ReportContext, p: Pool, id: number): Figure {
             },
           },
           x2: { field: 'x1' },
-          y: { field: 'count', type: 'quantitative' as const, stack: true, title: 'eigenvalues' },
+          y: { field: 'y0', type: 'quantitative' as const, title: 'eigenvalues' },
+          y2: { field: 'y1' },
           color: colour,
         },
       },
@@ -146,16 +167,17 @@ function spectrumFigure(ctx: ReportContext, p: Pool, id: number): Figure {
               height: 110,
               title: { text: '≈ 0', fontSize: 12 },
               data: { values: zero.filter((z) => z.optimizer === opt) },
-              mark: { type: 'bar' as const },
+              mark: { type: 'rect' as const },
               encoding: {
-                x: { value: 30 },
+                x: { value: 15 },
+                x2: { value: 45 },
                 y: {
-                  field: 'count',
+                  field: 'y0',
                   type: 'quantitative' as const,
-                  stack: true,
                   title: null,
                   axis: { format: 'd', tickMinStep: 1 },
                 },
+                y2: { field: 'y1' },
                 color: colour,
               },
             },
