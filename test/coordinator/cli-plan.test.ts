@@ -165,8 +165,11 @@ test('Ctrl-C twice: the second stops at once (exit 130) and says how to resume; 
   const child = startCli(['run', p, '--out', out, '--threads', '1']);
   const done = collect(child);
   const journal = join(out, 'results.journal');
-  const deadline = Date.now() + 60_000;
+  // The handler is installed before the out dir is: a journal means Ctrl-C is ours to handle. On a
+  // loaded machine startup alone can take tens of seconds.
+  const deadline = Date.now() + 240_000;
   while (Date.now() < deadline && !existsSync(journal)) await new Promise((r) => setTimeout(r, 20));
+  t.true(existsSync(journal), 'the run started');
   child.kill('SIGINT');
   await new Promise((r) => setTimeout(r, 200));
   child.kill('SIGINT');
