@@ -194,7 +194,6 @@ export function landscapeFigures(ctx: ReportContext): Figure[] {
             },
           },
         ],
-        resolve: { scale: { color: 'independent' as const } },
       };
     });
     const label = problemLabel(p.first);
@@ -202,11 +201,12 @@ export function landscapeFigures(ctx: ReportContext): Figure[] {
     out.push({
       id: `landscape-${out.length + 1}`,
       title: `Loss landscape, stationary points reached and trajectories: ${label}`,
-      caption: `Grey: the loss L(θ₁, θ₂) on a ${GRID}×${GRID} grid over [−π, π]². Lines: the iterates of the ${shown} runs of smallest seed of each optimizer configuration (the same starts for every configuration), coloured by how the run ended, from the open circle${periodic ? '; θ is periodic, so a path that leaves the square comes back in on the opposite side' : ''}. Filled markers: final points of the converged runs (at most ${POINTS} per configuration, chosen by task id). Newton goes to whichever stationary point is near; BFGS and saddle-free Newton descend to minima (paper Figs. 4, 12). ${label}. ${settings(ctx, p.runs, p.configs)}`,
+      caption: `Grey: the loss L(θ₁, θ₂) on a ${GRID}×${GRID} grid over [−π, π]². Lines: the iterates of the ${shown} runs of smallest seed of each optimizer configuration (the same starts for every configuration), coloured by how the run ended, from the open circle${periodic ? '; θ is periodic, so a path that leaves the square comes back in on the opposite side, and a step longer than 2π wraps round the torus and shows as parallel strokes' : ''}. Filled markers: final points of the converged runs (at most ${POINTS} per configuration, chosen by task id). Newton goes to whichever stationary point is near; BFGS and saddle-free Newton descend to minima (paper Figs. 4, 12). ${label}. ${settings(ctx, p.runs, p.configs)}`,
       spec: {
         $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
         hconcat: panels,
-        resolve: { scale: { color: 'independent' } },
+        // One loss scale and legend for every panel: the same objective.
+        resolve: { scale: { color: 'shared' } },
       } as never,
     });
   }
