@@ -5,7 +5,7 @@ import type { RunRow } from '../shared/study/result.js';
 import { readManifest } from './out-dir.js';
 import { configKey, labeller, optimizerConfig, problemConfig } from './report/labels.js';
 import { OUTCOME_ORDER, outcome } from './report/outcome.js';
-import { loadResults } from './sink.js';
+import { StoredResults } from './store/read.js';
 
 /** One (problem variant × optimizer configuration) key, its outcome counts in each study. */
 export interface CompareRow {
@@ -59,7 +59,7 @@ export function compareStudies(dirs: readonly string[]): Comparison {
   const counted = dirs.map((dir) => ({
     dir,
     manifest: readManifest(dir),
-    ...countRuns(loadResults(dir).runs),
+    ...countRuns(new StoredResults(dir).runs()),
   }));
   const names = counted.map((c) => c.manifest.name);
   const distinct = new Set(names).size === names.length;

@@ -9,33 +9,22 @@ export interface StudySummary {
   readonly trials: DefinitenessRow[];
 }
 
-/** Where a summary reads rows from: re-iterable streams (an out dir's tables, a sink's rows). */
-export interface RowSource {
-  runs(): Iterable<RunRow>;
-  trials(): Iterable<TrialsRow>;
+/** The rows a summary reads: streams, each read once. */
+export interface SummaryInput {
+  readonly runs: Iterable<RunRow>;
+  readonly trials: Iterable<TrialsRow>;
 }
 
-/** A row source over arrays in memory (what loadResults and a sink hold today). */
-export const arraySource = (s: { runs: readonly RunRow[]; trials: readonly TrialsRow[] }): RowSource => ({
-  runs: () => s.runs,
-  trials: () => s.trials,
-});
-
-function* counted<T>(xs: Iterable<T>, n: { rows: number }): Iterable<T> {
-  for (const x of xs) {
-    n.rows++;
-    yield x;
-  }
+/** The aggregate of an out dir's rows: optimizer groups and/or random-Hessian points. `rank`: plan order of a row's configuration. */
+export function studySummary(stored: SummaryInput, rank?: (r: RunRow) => number): StudySummary {
+  const groups = summarize(stored.runs, rank);
+  const trials = [...stored.trials];
+  return {
+    rows: groups.reduce((n, g) => n + g.runs, 0) + trials.length,
+    groups,
+    trials: trials.length ? summarizeTrials(trials) : [],
+  };
 }
-
-/** The aggregate of an out dir's rows: optimizer groups and/or random-Hessian points. `order`: task ids in plan order. */
-export function studySummary(source: RowSource, order: readonly string[]): StudySummary {
-  const n = { rows: 0 };
-  const groups = summarize(counted(source.runs(), n), order);
-  const trials = summarizeTrials(counted(source.trials(), n));
-  return { rows: n.rows, groups, trials };
-}
-
 export function formatStudySummary(s: StudySummary): string {
   return [
     s.groups.length ? formatSummary(s.groups) : '',

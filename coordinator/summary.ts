@@ -30,7 +30,6 @@ export interface GroupSummary {
 /** The counts one group keeps while rows stream by. */
 interface Counts {
   readonly first: RunRow;
-  rank: number;
   runs: number;
   fitted: number;
   readonly status: Record<string, number>;
@@ -41,20 +40,18 @@ interface Counts {
 }
 
 /**
- * Aggregate per (problem variant, optimizer configuration), in one pass keeping counts only.
- * Groups come in the order of `order` (task ids in plan order: a group ranks by its earliest
- * task, so columns follow the spec) and otherwise of first appearance.
+ * Aggregate per configuration (problem variant × optimizer settings), in one pass with counts
+ * only: memory does not grow with the rows. Groups come in the order `rank` gives their rows
+ * (plan order of configurations, so columns follow the spec), else of first appearance.
  */
-export function summarize(rows: Iterable<RunRow>, order?: readonly string[]): GroupSummary[] {
-  const rank = new Map(order?.map((id, i) => [id, i]));
+export function summarize(rows: Iterable<RunRow>, rank?: (r: RunRow) => number): GroupSummary[] {
   const groups = new Map<string, Counts>();
   for (const r of rows) {
-    const key = JSON.stringify([r.problem, r.problem_params, r.optimizer, r.optimizer_params]);
+    const key = r.config ?? JSON.stringify([r.problem, r.problem_params, r.optimizer, r.optimizer_params]);
     let g = groups.get(key);
     if (!g) {
       g = {
         first: r,
-        rank: Infinity,
         runs: 0,
         fitted: 0,
         status: {},
@@ -65,7 +62,6 @@ export function summarize(rows: Iterable<RunRow>, order?: readonly string[]): Gr
       };
       groups.set(key, g);
     }
-    g.rank = Math.min(g.rank, rank.get(r.task_id) ?? Infinity);
     g.runs++;
     g.status[r.status] = (g.status[r.status] ?? 0) + 1;
     if (isFitted(r)) g.fitted++;
@@ -77,8 +73,8 @@ export function summarize(rows: Iterable<RunRow>, order?: readonly string[]): Gr
     }
     if (r.stationary_point) g.points[r.stationary_point] = (g.points[r.stationary_point] ?? 0) + 1;
   }
-  // A stable sort: groups of equal rank (no order given) keep their first appearance.
-  const all = [...groups.values()].sort((a, b) => (a.rank === b.rank ? 0 : a.rank < b.rank ? -1 : 1));
+  const all = [...groups.values()];
+  if (rank) all.sort((a, b) => rank(a.first) - rank(b.first));
   const optLabel = labeller(
     all.map((g) => optimizerConfig(g.first)),
     { kind: 'always' },

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { type LogFormat, makeLogger } from '../logger.js';
 import { addNatsOptions, type NatsFlags, resolveConnection } from '../nats/connection.js';
 import { planStudy, runStudy } from '../run-study.js';
-import { arraySource, formatStudySummary, studySummary } from '../study-summary.js';
+import { formatStudySummary, studySummary } from '../study-summary.js';
 import { LocalTransport } from '../transport/local.js';
 import { NatsTransport } from '../transport/nats.js';
 import type { Transport } from '../transport/types.js';
@@ -85,14 +85,16 @@ export function registerRun(program: Command): void {
         return transport;
       },
     }).finally(() => nats?.close());
-    log.info(`${r.ranNow} tasks run now; ${r.sink.allRows.length}/${r.total} rows in ${r.outDir}`);
-    const order = plan.tasks.map((t) => t.id);
+    log.info(`${r.ranNow} tasks run now; ${r.sink.size}/${r.total} rows in ${r.outDir}`);
+    const stored = r.sink.results();
     console.log(
-      formatStudySummary(studySummary(arraySource({ runs: r.sink.rows, trials: r.sink.trialRows }), order)),
+      formatStudySummary(
+        studySummary({ runs: stored.runs(), trials: stored.trials() }, (row) => plan.plan.rankOf(row.config)),
+      ),
     );
     if (!r.complete) {
       // Last, so that it stays on screen below the summary.
-      log.warn(`incomplete: ${r.sink.allRows.length}/${r.total} tasks have rows; resume with: ${resume}`);
+      log.warn(`incomplete: ${r.sink.size}/${r.total} tasks have rows; resume with: ${resume}`);
       process.exitCode = EXIT.failure;
     }
   });

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { expandStudy } from '../../shared/study/expand.js';
+import { StudyPlan } from '../../shared/study/plan.js';
 import { readManifest } from '../out-dir.js';
-import { loadResults } from '../sink.js';
-import { arraySource, formatStudySummary, studySummary } from '../study-summary.js';
+import { StoredResults } from '../store/read.js';
+import { formatStudySummary, studySummary } from '../study-summary.js';
 
 export function registerSummary(program: Command): void {
   program
@@ -12,10 +12,9 @@ export function registerSummary(program: Command): void {
     .option('--json', 'machine-readable output')
     .action((dir: string, o: { json?: boolean }) => {
       const manifest = readManifest(dir);
-      const s = studySummary(
-        arraySource(loadResults(dir)),
-        expandStudy(manifest.spec).map((t) => t.id),
-      );
+      const plan = new StudyPlan(manifest.spec);
+      const stored = new StoredResults(dir);
+      const s = studySummary({ runs: stored.runs(), trials: stored.trials() }, (r) => plan.rankOf(r.config));
       if (o.json)
         console.log(
           JSON.stringify(

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { expandStudy } from '../../shared/study/expand.js';
+import { StudyPlan } from '../../shared/study/plan.js';
 import { atomicWrite } from '../files.js';
 import { readManifest } from '../out-dir.js';
-import { loadResults } from '../sink.js';
+import { StoredResults } from '../store/read.js';
 import { formatStudySummary, studySummary } from '../study-summary.js';
 import { basisFigures } from './basis-figures.js';
 import type { ReportContext } from './context.js';
@@ -39,20 +39,18 @@ export interface ReportFiles {
   readonly figures: readonly Figure[];
 }
 
-/** Task ids in plan order: summary columns follow the spec. */
-const planOrder = (m: ReturnType<typeof readManifest>) => expandStudy(m.spec).map((t) => t.id);
-
 /** Writes DIR/report/index.html, summary.md and figures/*.svg|png from an out dir's tables. */
 export async function writeReport(dir: string, log: Logger): Promise<ReportFiles> {
   const manifest = readManifest(dir);
-  // Streams over the arrays loadResults reads; a segment reader can stand in with the same shape.
-  const stored = loadResults(dir);
+  // Streams over the out dir's segments, read again by each figure (store/read.ts).
+  const stored = new StoredResults(dir);
+  const plan = new StudyPlan(manifest.spec);
   const ctx: ReportContext = {
     manifest,
-    runs: () => stored.runs,
-    history: () => stored.history,
-    trials: () => stored.trials,
-    labels: labelsOf(stored.runs),
+    runs: () => stored.runs({ task: true }),
+    history: () => stored.history(),
+    trials: () => stored.trials({ task: true }),
+    labels: labelsOf(stored.runs()),
   };
   const out = join(dir, 'report');
   mkdirSync(join(out, 'figures'), { recursive: true });
@@ -65,7 +63,7 @@ export async function writeReport(dir: string, log: Logger): Promise<ReportFiles
     writeFileSync(join(out, 'figures', `${fig.id}.png`), png);
     writeFileSync(join(out, 'figures', `${fig.id}.vl.json`), JSON.stringify(fig.spec));
   }
-  const summary = studySummary(ctx, planOrder(manifest));
+  const summary = studySummary({ runs: ctx.runs(), trials: ctx.trials() }, (r) => plan.rankOf(r.config));
   const md = markdownSummary(manifest, summary, figures);
   const files = { dir: out, html: join(out, 'index.html'), markdown: join(out, 'summary.md'), figures };
   atomicWrite(files.markdown, md);

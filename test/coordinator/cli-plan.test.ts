@@ -202,10 +202,16 @@ test('compare: two studies side by side on the same keys, counts equal a recount
     c.rows.map((x: { label: string }) => x.label),
     ['newton λ=1e-3', 'newton λ=1e-2', 'bfgs'],
   );
-  const rowsOf = (d: string) =>
-    readTable(d)
+  const rowsOf = (d: string) => {
+    const variants = new Map(
+      readTable(d, 'variants')
+        .toArray()
+        .map((v) => [v.config as string, v.optimizer_params as string]),
+    );
+    return readTable(d)
       .toArray()
-      .map((x) => x.toJSON());
+      .map((x) => ({ ...x.toJSON(), optimizer_params: variants.get(x.config as string) }));
+  };
   const [ra, rb] = [rowsOf(a), rowsOf(b)];
   for (const row of c.rows) {
     const lambda = JSON.parse(row.optimizer_params).lambda;
@@ -240,16 +246,23 @@ test("README's DuckDB query runs on the Parquet export and counts what the Arrow
   t.is((await runCli(['run', writeSpec(dir, spec), '--out', out, '--threads', '1'])).code, 0);
   t.is((await runCli(['export', out, '--format', 'parquet'])).code, 0);
   const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
-  const sql = /```sql\n(SELECT optimizer, count\(\*\) FILTER[\s\S]*?)```/.exec(readme)![1];
+  const sql = /```sql\n(SELECT v\.optimizer, v\.optimizer_params, count\(\*\) FILTER[\s\S]*?)```/.exec(
+    readme,
+  )![1];
   const db = await (await DuckDBInstance.create(':memory:')).connect();
-  const got = (await db.runAndReadAll(sql.replace('out/torus', out))).getRowObjects();
+  const got = (await db.runAndReadAll(sql.replaceAll('out/torus', out))).getRowObjects();
+  const params = new Map(
+    readTable(out, 'variants')
+      .toArray()
+      .map((v) => [v.config as string, v.optimizer_params as string]),
+  );
   const runs = readTable(out)
     .toArray()
-    .map((x) => x.toJSON());
+    .map((x) => ({ ...x.toJSON(), optimizer_params: params.get(x.config as string) }));
   for (const g of got) {
-    const mine = runs.filter((x) => x.optimizer === g.optimizer);
+    const mine = runs.filter((x) => x.optimizer === g.optimizer && x.optimizer_params === g.optimizer_params);
     t.is(Number(g.runs), mine.length);
     t.is(Number(g.trivial), mine.filter((x) => x.trivial).length);
   }
-  t.deepEqual(got.map((g) => g.optimizer).sort(), ['bfgs', 'newton']);
+  t.deepEqual(got.map((g) => g.optimizer).sort(), ['bfgs', 'newton', 'newton']);
 });

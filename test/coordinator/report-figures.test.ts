@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
 import test from 'ava';
 import { openInChromium } from '../helpers/chromium.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { readTable } from '../helpers/rows.js';
 
 // Two configurations of one optimizer (newton λ = 1e-3 and 1e-2) beside BFGS and ADAM, whose runs
 // stop at uneven iterations (Newton in a few, ADAM at its cap): every figure's numbers are
@@ -33,10 +33,25 @@ type Row = Record<string, unknown> & {
   n_zero: number | null;
 };
 
-const table = (out: string, name: string) =>
-  tableFromIPC(readFileSync(join(out, `${name}.arrow`)))
+/** A table's rows, read with apache-arrow alone, joined with variants.arrow on `config`. */
+function table(out: string, name: string): Row[] {
+  const variants = new Map(
+    readTable(out, 'variants')
+      .toArray()
+      .map((v) => [v.config as string, v.toJSON() as Record<string, unknown>]),
+  );
+  return readTable(out, name)
     .toArray()
-    .map((r) => r.toJSON()) as Row[];
+    .map((r) => {
+      const o = r.toJSON() as Record<string, unknown>;
+      const v = variants.get(o.config as string);
+      return {
+        ...o,
+        optimizer_params: v?.optimizer_params,
+        problem_params: v?.problem_params,
+      } as unknown as Row;
+    });
+}
 
 /** The label a configuration must get, by what differs: only newton's λ. */
 function expectedLabel(r: Row): string {
