@@ -81,7 +81,7 @@ export function registerRun(program: Command): void {
       log,
       signal: abort.signal,
       transport: () => {
-        transport = nats ?? new LocalTransport(o.threads, log);
+        transport = nats ?? new LocalTransport(o.threads, log, plan.spec.block);
         return transport;
       },
     }).finally(() => nats?.close());
