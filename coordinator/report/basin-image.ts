@@ -38,7 +38,7 @@ export function basinImageFigures(ctx: ReportContext): Figure[] {
     string,
     { grid: number; rgb: Uint8Array; first: RunRow; runs: number; counts: Map<string, number> }
   >();
-  for (const r of ctx.runs) {
+  for (const r of ctx.runs()) {
     const grid = gridOf(r);
     if (grid === null || r.seed >= grid * grid) continue;
     let img = images.get(r.config);
@@ -61,11 +61,11 @@ export function basinImageFigures(ctx: ReportContext): Figure[] {
     const png = Buffer.from(encodePng(img.grid, img.grid, img.rgb)).toString('base64');
     const present = [...img.counts.keys()].sort();
     const size = 420;
-    const label = problemLabel(img.first);
+    const label = ctx.labels.problem(img.first);
     out.push({
       id: `basin-image-${out.length + 1}`,
-      title: `Basins of attraction of ${img.first.optimizer}: ${label}, ${img.grid} × ${img.grid} starts`,
-      caption: `Each pixel is one run started at the centre of its grid cell (θ₁ across, θ₂ up, both in [−π, π]), coloured by the stationary point it converged to; ${present.map((p) => `${p}: ${img.counts.get(p)}`).join(', ')}. ${settings(ctx, [img.first])}`,
+      title: `Basins of attraction of ${ctx.labels.optimizer(img.first)}: ${label}, ${img.grid} × ${img.grid} starts`,
+      caption: `Each pixel is one run started at the centre of its grid cell (θ₁ across, θ₂ up, both in [−π, π]), coloured by the stationary point it converged to; ${present.map((p) => `${p}: ${img.counts.get(p)}`).join(', ')}. ${settings(ctx, img.runs, [ctx.labels.optimizer(img.first)])}`,
       spec: {
         $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
         width: size,
