@@ -1,4 +1,4 @@
-import type { ResultItem } from '../coordinator/nats/result-batch.js';
+import type { ResultItem } from './nats/result-batch.js';
 
 /** Results one message holds at most (its header lists them all). */
 const MAX_ITEMS = 64;

@@ -1,7 +1,7 @@
 import type { KV } from '@nats-io/kv';
 import { z } from 'zod';
+import { manifestKey, statusKey } from '../../worker/nats/names.js';
 import type { StudyManifest } from '../out-dir.js';
-import { manifestKey, statusKey } from './names.js';
 
 /**
  * A study's status in the studies bucket (`<key>.status`), written by its coordinator every few

@@ -4,9 +4,8 @@ import type { Piscina } from 'piscina';
 import { isTfjsTask } from '../../shared/study/engine.js';
 import type { Result } from '../../shared/study/result.js';
 import type { OptimizeTask, Task } from '../../shared/study/task.js';
-import { groupBatches } from '../../worker/engines/tfjs/run-batch.js';
 import { openTaskPool } from '../../worker/task-pool.js';
-import { TFJS_BATCH, TfjsPool } from '../../worker/tfjs-pool.js';
+import { TfjsPool, tfjsBatches } from '../../worker/tfjs-pool.js';
 import type { ResultReceiver, Transport, TransportStats } from './types.js';
 
 /**
@@ -28,7 +27,7 @@ export class LocalTransport implements Transport {
 
   async run(tasks: readonly Task[], results: ResultReceiver, signal?: AbortSignal): Promise<void> {
     const f64 = tasks.filter((t) => !isTfjsTask(t));
-    const batches = groupBatches(tasks.filter(isTfjsTask), TFJS_BATCH);
+    const batches = tfjsBatches(tasks.filter(isTfjsTask));
     if (batches.length > 0) this.tfjs ??= new TfjsPool(this.log);
     // Each result is journaled as it comes (a kill loses only the tasks in flight).
     const report = (rs: readonly Result[]) => {

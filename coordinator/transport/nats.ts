@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import { taskEngine } from '../../shared/study/engine.js';
 import type { Task } from '../../shared/study/task.js';
 import { encodeTask } from '../../shared/study/wire.js';
-import { connectNats, type ResolvedConnection } from '../nats/connection.js';
+import { connectNats, type ResolvedConnection } from '../../worker/nats/connection.js';
 import {
   coordinatorConsumer,
   PRESENCE_SUBJECT,
@@ -25,14 +25,14 @@ import {
   taskMsgId,
   taskSubject,
   WORKERS_CONSUMER,
-} from '../nats/names.js';
-import { publishUntilStored } from '../nats/publish.js';
-import { resultsOf } from '../nats/result-batch.js';
-import { ensureInfrastructure } from '../nats/setup.js';
-import { StreamPublisher } from '../nats/stream-publisher.js';
+} from '../../worker/nats/names.js';
+import { publishUntilStored } from '../../worker/nats/publish.js';
+import { resultsOf } from '../../worker/nats/result-batch.js';
+import { ensureInfrastructure } from '../../worker/nats/setup.js';
+import { StreamPublisher } from '../../worker/nats/stream-publisher.js';
+import { taskResult } from '../../worker/nats/task-result.js';
 import { StudyRegistry, type StudyStatus } from '../nats/studies.js';
 import { catchUp, queuedTasks, resultsConsumer } from '../nats/study-streams.js';
-import { taskResult } from '../nats/task-result.js';
 import { readManifest, type StudyManifest } from '../out-dir.js';
 import type { PlannedStudy } from '../run-study.js';
 import type { ResultReceiver, Transport, TransportStats } from './types.js';

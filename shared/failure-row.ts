@@ -1,8 +1,8 @@
-import { baseRow } from '../../shared/run-task.js';
-import { canonicalJson } from '../../shared/study/canonical.js';
-import { taskEngine } from '../../shared/study/engine.js';
-import type { Result, RunRow, TrialsRow } from '../../shared/study/result.js';
-import type { OptimizeTask, Task, TrialsTask } from '../../shared/study/task.js';
+import { baseRow } from './run-task.js';
+import { canonicalJson } from './study/canonical.js';
+import { taskEngine } from './study/engine.js';
+import type { Result, RunRow, TrialsRow } from './study/result.js';
+import type { OptimizeTask, Task, TrialsTask } from './study/task.js';
 
 /**
  * The row of a task that produced no result (it exhausted its deliveries, its message or result
