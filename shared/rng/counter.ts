@@ -27,10 +27,8 @@
  * fdlibm port (ieee754::exp/log), not the platform libm, so the values do not depend on the machine.
  *
  * Files: threefry.ts (the seeding), ziggurat.ts (the normal's tables), trial-stream.ts (the stream
- * and its single-variate methods), tridiagonal-goe.ts (the hand-inlined kernels of the tridiagonal
- * GOE model). This file is their public face.
+ * and its single-variate methods). This file is their public face. The hand-inlined kernels of the
+ * tridiagonal GOE model, which read the stream's state directly, are shared/trials/tridiagonal-goe*.ts.
  */
 export { type CounterKey, counterKey, threefry2x32, threefryOut } from './threefry.js';
 export { TrialStream } from './trial-stream.js';
-export { tridiagonalGoeSturm } from './tridiagonal-goe.js';
-export { tridiagonalGoeSturmWasm } from './tridiagonal-goe-wasm.js';

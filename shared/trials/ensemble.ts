@@ -1,4 +1,5 @@
 import { type CounterKey, counterKey, type TrialStream } from '../rng/counter.js';
+import { fillTridiagonalGoe } from './tridiagonal-goe.js';
 
 /**
  * The random-"Hessian" ensembles of paper §4 (Eq. 13) and the GOE.
@@ -109,7 +110,7 @@ export function drawUpper(
 }
 
 /**
- * The trial's tridiagonal GOE model (Dumitriu–Edelman; see `TrialStream.fillTridiagonalGoe`):
+ * The trial's tridiagonal GOE model (Dumitriu–Edelman; see `fillTridiagonalGoe`):
  * diag (length n) and offSq (length n − 1, squared off-diagonals). From the start of the stream.
  */
 export function drawTridiagonal(
@@ -118,6 +119,6 @@ export function drawTridiagonal(
   diag: Float64Array = new Float64Array(n),
   offSq: Float64Array = new Float64Array(Math.max(n - 1, 1)),
 ): { diag: Float64Array; offSq: Float64Array } {
-  stream.fillTridiagonalGoe(diag, offSq, 0, n, n);
+  fillTridiagonalGoe(stream, diag, offSq, 0, n, n);
   return { diag, offSq };
 }

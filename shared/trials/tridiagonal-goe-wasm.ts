@@ -18,9 +18,9 @@
  * as gammaConstants gives them).
  */
 import { codeBuffer, name, op, section, u32 } from '../linalg/wasm-bytes.js';
-import type { TrialStream } from './trial-stream.js';
+import type { TrialStream } from '../rng/trial-stream.js';
+import { zigguratTables } from '../rng/ziggurat.js';
 import { gammaConstants } from './tridiagonal-goe.js';
-import { zigguratTables } from './ziggurat.js';
 
 const X_AT = 64;
 const F_AT = X_AT + 8 * 257;

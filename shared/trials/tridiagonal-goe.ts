@@ -1,5 +1,5 @@
-import type { TrialStream } from './trial-stream.js';
-import { zigguratTables } from './ziggurat.js';
+import type { TrialStream } from '../rng/trial-stream.js';
+import { zigguratTables } from '../rng/ziggurat.js';
 
 const TABLE = zigguratTables().X;
 
