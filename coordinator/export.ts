@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { type Table, tableToIPC } from 'apache-arrow';
 import { Compression, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
 import { InputError } from '../shared/study/errors.js';
+import { HISTORY_COLUMNS, RUN_COLUMNS } from '../shared/study/runs-columns.js';
 import { atomicWrite } from './files.js';
 import { readManifest } from './out-dir.js';
 import { loadResults } from './sink.js';
 import { tableFromRows } from './tables/arrow-io.js';
-import { HISTORY_COLUMNS, RUN_COLUMNS } from './tables/runs-columns.js';
 
 export type ExportFormat = 'parquet' | 'csv';
 

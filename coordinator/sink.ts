@@ -1,10 +1,10 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import type { AnyRow, HistoryColumns, Result, RunRow, TrialsRow } from '../shared/study/result.js';
+import { HISTORY_COLUMNS, RUN_COLUMNS } from '../shared/study/runs-columns.js';
+import { TRIAL_COLUMNS } from '../shared/study/trials-columns.js';
 import { Journal } from './journal.js';
 import { outFiles } from './out-dir.js';
 import { readArrowFile, rowsOf, tableFromRows, writeArrowFile } from './tables/arrow-io.js';
-import { HISTORY_COLUMNS, RUN_COLUMNS } from './tables/runs-columns.js';
-import { TRIAL_COLUMNS } from './tables/trials-columns.js';
 
 type HistoryRow = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 import { baseRow } from './run-task.js';
-import { canonicalJson } from './study/canonical.js';
+import { trialsBaseRow } from './run-trials.js';
 import { taskEngine } from './study/engine.js';
 import type { Result, RunRow, TrialsRow } from './study/result.js';
 import type { OptimizeTask, Task, TrialsTask } from './study/task.js';
@@ -8,8 +8,8 @@ import type { OptimizeTask, Task, TrialsTask } from './study/task.js';
  * The row of a task that produced no result (it exhausted its deliveries, its message or result
  * was unreadable): status `error` with the reason, and every column that describes the task filled
  * as runTask fills it, so the row sits beside the others in every table and summary.
- * Runs rows start from baseRow of shared/run-task.ts; trials rows mirror the initial row of
- * shared/run-trials.ts (test/cluster/connection.test.ts checks that they agree).
+ * They start from the rows runTask starts from (baseRow, trialsBaseRow), so they agree with it
+ * (test/cluster/connection.test.ts checks this).
  */
 export function failureResult(task: Task, message: string, worker: string): Result {
   return task.kind === 'hessian-trials'
@@ -22,30 +22,5 @@ function runFailureRow(task: OptimizeTask, message: string, worker: string): Run
 }
 
 function trialsFailureRow(task: TrialsTask, message: string, worker: string): TrialsRow {
-  const p = task.params;
-  return {
-    task_id: task.id,
-    study: task.study,
-    ensemble: p.ensemble,
-    model: p.model,
-    method: p.method,
-    n: p.n,
-    first_trial: p.firstTrial,
-    trials: p.trials,
-    key: '',
-    singular_tol: p.singularTol,
-    positive_definite: 0,
-    negative_definite: 0,
-    indefinite: 0,
-    singular: 0,
-    message,
-    index_histogram: null,
-    eig_hist_edges: null,
-    eig_hist_counts: null,
-    eig_hist_below: null,
-    eig_hist_above: null,
-    wall_ms: 0,
-    worker,
-    task: canonicalJson(task),
-  };
+  return { ...trialsBaseRow(task, worker), message };
 }

@@ -8,8 +8,10 @@ import type { Objective } from './problems/objective.js';
 import { Stream } from './rng/stream.js';
 import { runTrialsTask } from './run-trials.js';
 import { canonicalJson } from './study/canonical.js';
+import { emptyRow } from './study/columns.js';
 import { problemKind } from './study/problem-spec.js';
 import type { HistoryColumns, Result, RunRow } from './study/result.js';
+import { RUN_COLUMNS } from './study/runs-columns.js';
 import type { OptimizeTask, Task } from './study/task.js';
 
 /**
@@ -123,6 +125,8 @@ export function finalColumns(
   };
 }
 
+const EMPTY_RUN = emptyRow(RUN_COLUMNS);
+
 /** A row with every column that describes the task filled, as an error until the run fills the rest. */
 export function baseRow(task: OptimizeTask, ctx: RunContext): RunRow {
   const { kind: problem, ...problemParams } = task.problem;
@@ -131,6 +135,7 @@ export function baseRow(task: OptimizeTask, ctx: RunContext): RunRow {
   const optimizer =
     task.optimizer.kind === 'warm-start' ? `${task.optimizer.first.kind}→${task.optimizer.next.kind}` : kind;
   return {
+    ...EMPTY_RUN,
     task_id: task.id,
     study: task.study,
     problem,
@@ -138,30 +143,6 @@ export function baseRow(task: OptimizeTask, ctx: RunContext): RunRow {
     seed: task.seed,
     problem_params: canonicalJson(problemParams),
     optimizer_params: canonicalJson(optimizerParams),
-    status: 'error',
-    message: '',
-    iterations: 0,
-    loss: Number.NaN,
-    grad_norm: Number.NaN,
-    grad_norm_inner: null,
-    grad_norm_outer: null,
-    output_norm_ratio: null,
-    orthogonality: null,
-    point_class: null,
-    stationary_point: null,
-    n_positive: null,
-    n_negative: null,
-    n_zero: null,
-    eig_min: null,
-    eig_max: null,
-    condition_number: null,
-    trivial: null,
-    initial_params: null,
-    final_params: null,
-    eigenvalues: null,
-    engine: 'f64',
-    backend: null,
-    wall_ms: 0,
     worker: ctx.worker,
     task: canonicalJson(task),
   };

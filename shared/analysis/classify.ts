@@ -1,6 +1,7 @@
 import { eigSym } from '../linalg/eig.js';
 
-export type PointClass = 'minimum' | 'maximum' | 'saddle' | 'degenerate';
+export const POINT_CLASSES = ['minimum', 'maximum', 'saddle', 'degenerate'] as const;
+export type PointClass = (typeof POINT_CLASSES)[number];
 
 export interface Spectrum {
   readonly pointClass: PointClass;

@@ -2,7 +2,8 @@ import { allFinite, norm2 } from '../linalg/vector.js';
 import type { Objective } from '../problems/objective.js';
 import { isStepFailure, type Optimizer, type OptimizerState } from './types.js';
 
-export type RunStatus = 'converged' | 'max_iter' | 'diverged' | 'error';
+export const RUN_STATUSES = ['converged', 'max_iter', 'diverged', 'error'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export interface StopRule {
   /** ‖∇L‖₂ below this ⇒ converged. */

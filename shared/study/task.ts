@@ -4,6 +4,7 @@ import { HessianTrialsParams } from '../trials/schema.js';
 import { contentHash } from './canonical.js';
 import { ProblemSpec } from './problem-spec.js';
 import { RecordSpec, StopSpec } from './settings.js';
+import { TASK_ID, TASK_ID_CHARS } from './task-id.js';
 
 /**
  * One optimizer run: everything needed to reproduce it. The id is a hash of all of it but the id
@@ -11,7 +12,7 @@ import { RecordSpec, StopSpec } from './settings.js';
  */
 export const OptimizeTask = z.strictObject({
   kind: z.literal('optimize'),
-  id: z.string().regex(/^[0-9a-f]{20}$/),
+  id: z.string().regex(TASK_ID),
   study: z.string(),
   studySeed: z.number().int().min(0),
   seed: z.number().int().min(0),
@@ -25,7 +26,7 @@ export type OptimizeTask = z.output<typeof OptimizeTask>;
 /** One batch of random-Hessian trials (shared/trials): params as runTrialBatch takes them. */
 export const TrialsTask = z.strictObject({
   kind: z.literal('hessian-trials'),
-  id: z.string().regex(/^[0-9a-f]{20}$/),
+  id: z.string().regex(TASK_ID),
   study: z.string(),
   studySeed: z.number().int().min(0),
   params: HessianTrialsParams,
@@ -34,8 +35,6 @@ export type TrialsTask = z.output<typeof TrialsTask>;
 
 export const Task = z.discriminatedUnion('kind', [OptimizeTask, TrialsTask]);
 export type Task = z.output<typeof Task>;
-
-export const TASK_ID_CHARS = 20;
 
 /** 80 bits of SHA-256: a collision among 10⁹ tasks has probability below 10⁻⁶. */
 export function taskId(task: Omit<Task, 'id' | 'study'>): string {

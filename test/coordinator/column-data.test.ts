@@ -3,8 +3,8 @@ import { type Table, tableFromIPC, tableToIPC, Vector } from 'apache-arrow';
 import test from 'ava';
 import { readArrowFile, rowsOf, tableFromRows } from '../../coordinator/tables/arrow-io.js';
 import { columnData } from '../../coordinator/tables/column-data.js';
-import type { Column } from '../../coordinator/tables/columns.js';
-import { HISTORY_COLUMNS, RUN_COLUMNS } from '../../coordinator/tables/runs-columns.js';
+import type { Column } from '../../shared/study/columns.js';
+import { HISTORY_COLUMNS, RUN_COLUMNS } from '../../shared/study/runs-columns.js';
 import { columnByBuilders, tableByBuilders } from '../helpers/arrow-builders.js';
 import { runCli, tempDir, writeSpec } from '../helpers/cli.js';
 

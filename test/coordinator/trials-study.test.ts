@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import test from 'ava';
 import { arrowSchema } from '../../coordinator/tables/columns.js';
-import { TRIAL_COLUMNS } from '../../coordinator/tables/trials-columns.js';
+import { TRIAL_COLUMNS } from '../../shared/study/trials-columns.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 const spec = `

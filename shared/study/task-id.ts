@@ -1,0 +1,8 @@
+/** Hex digits of a task id (taskId in task.ts: 80 bits of SHA-256). */
+export const TASK_ID_CHARS = 20;
+
+/** A task id as a regular-expression source, for patterns that embed one (subjects, headers). */
+export const TASK_ID_SOURCE = `[0-9a-f]{${TASK_ID_CHARS}}`;
+
+/** Exactly a task id. */
+export const TASK_ID = new RegExp(`^${TASK_ID_SOURCE}$`);
