@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Engine } from '../../shared/study/engine.js';
+import type { Engine } from '../../shared/study/engine-name.js';
 import { TASK_ID_SOURCE } from '../../shared/study/task-id.js';
 
 /**
