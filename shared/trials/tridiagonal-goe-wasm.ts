@@ -1,6 +1,6 @@
 /**
  * `tridiagonalGoeSturm` (tridiagonal-goe.ts) as a WebAssembly function, emitted as bytes with
- * shared/linalg/wasm-bytes.ts: the same xoshiro128** outputs, ziggurat (fast path and wedges),
+ * shared/wasm/bytes.ts: the same xoshiro128** outputs, ziggurat (fast path and wedges),
  * Marsaglia–Tsang gammas and two Sturm chains, operation for operation (no fused multiply-add in
  * wasm, every constant the same double), so the same counts and the same stream position (tested).
  * Math.exp (wedges) and Math.log (the gamma's log test) are imported, so they are the very functions
@@ -17,9 +17,10 @@
  * ziggurat's X[0…256] and F[0…256]; from GD_AT the gamma constants of the current n (d, c per row,
  * as gammaConstants gives them).
  */
-import { codeBuffer, name, op, section, u32 } from '../linalg/wasm-bytes.js';
+
 import type { TrialStream } from '../rng/trial-stream.js';
 import { zigguratTables } from '../rng/ziggurat.js';
+import { codeBuffer, name, op, section, u32, wasmApi } from '../wasm/bytes.js';
 import { gammaConstants } from './tridiagonal-goe.js';
 
 const X_AT = 64;
@@ -271,13 +272,6 @@ function moduleBytes(): Uint8Array {
   ]);
 }
 
-interface WasmBasics {
-  validate(bytes: Uint8Array): boolean;
-  Memory: new (d: { initial: number }) => { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-}
-
 /** The fused draw + Sturm chains for one trial (out[0], out[1] as `tridiagonalGoeSturm`). */
 export type TridiagonalGoeSturm = (
   stream: TrialStream,
@@ -288,7 +282,7 @@ export type TridiagonalGoeSturm = (
 ) => void;
 
 function instantiate(): TridiagonalGoeSturm | null {
-  const wasm = (globalThis as { WebAssembly?: WasmBasics }).WebAssembly;
+  const wasm = wasmApi();
   const bytes = moduleBytes();
   if (!wasm?.validate(bytes)) return null;
   const memory = new wasm.Memory({ initial: 1 });
