@@ -1,3 +1,5 @@
+// The status parser of nats.js's own consumers, whose predicates name the statuses of a pull
+// request; @nats-io/jetstream exports it only under /internal (v3.4, and nats.js's main branch).
 import { JetStreamStatus } from '@nats-io/jetstream/internal';
 import {
   createInbox,
@@ -208,12 +210,13 @@ export class TaskPuller {
 
   private receive(m: Msg): void {
     if (m.subject.startsWith(this.inbox)) {
-      const status = new JetStreamStatus(m);
-      if (status.code === 0 || status.code === 100) return; // heartbeats: none are asked for
-      // 408: it expired (idle); any other status (409 exceeded max waiting, consumer deleted, …) refused it.
+      const status = JetStreamStatus.maybeParseStatus(m);
+      // Heartbeats and flow control: none are asked for.
+      if (!status || status.isIdleHeartbeat() || status.isFlowControlRequest()) return;
+      // Expired (idle); any other status (exceeded max waiting, consumer deleted, …) refused it.
       this.end(
         m.subject.slice(this.inbox.length + 1),
-        status.code === 408 ? null : `${status.code} ${status.description}`,
+        status.isRequestTimeout() ? null : `${status.code} ${status.description}`,
       );
       return;
     }
