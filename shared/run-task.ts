@@ -9,6 +9,7 @@ import { Stream } from './rng/stream.js';
 import { runTrialsTask } from './run-trials.js';
 import { canonicalJson } from './study/canonical.js';
 import { emptyRow } from './study/columns.js';
+import { configOf } from './study/plan.js';
 import { problemKind } from './study/problem-spec.js';
 import type { HistoryColumns, Result, RunRow } from './study/result.js';
 import { RUN_COLUMNS } from './study/runs-columns.js';
@@ -137,6 +138,7 @@ export function baseRow(task: OptimizeTask, ctx: RunContext): RunRow {
   return {
     ...EMPTY_RUN,
     task_id: task.id,
+    config: configOf(task),
     study: task.study,
     problem,
     optimizer,

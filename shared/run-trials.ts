@@ -1,5 +1,6 @@
 import { canonicalJson } from './study/canonical.js';
 import { emptyRow } from './study/columns.js';
+import { configOf } from './study/plan.js';
 import type { TrialsResult, TrialsRow } from './study/result.js';
 import type { TrialsTask } from './study/task.js';
 import { TRIAL_COLUMNS } from './study/trials-columns.js';
@@ -13,6 +14,7 @@ export function trialsBaseRow(task: TrialsTask, worker: string): TrialsRow {
   return {
     ...EMPTY_TRIALS,
     task_id: task.id,
+    config: configOf(task),
     study: task.study,
     ensemble: p.ensemble,
     model: p.model,

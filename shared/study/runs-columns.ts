@@ -1,7 +1,7 @@
 import { POINT_CLASSES } from '../analysis/classify.js';
 import { RUN_STATUSES } from '../optimizers/minimize.js';
 import { type Column, column } from './columns.js';
-import { TASK_ID } from './task-id.js';
+import { CONFIG_ID, TASK_ID } from './task-id.js';
 
 /** The `runs` table: one row per optimizer run. */
 export const RUN_COLUMNS = [
@@ -14,12 +14,25 @@ export const RUN_COLUMNS = [
       pattern: TASK_ID,
     },
   ),
+  column('config', 'utf8', false, 'Configuration (problem variant × optimizer) hash: joins variants.config', {
+    pattern: CONFIG_ID,
+  }),
   column('study', 'utf8', false, 'Study name'),
   column('problem', 'utf8', false, 'Problem kind: circle, torus, mlp-regression, pinn-1d, pinn-2d'),
   column('optimizer', 'utf8', false, 'Optimizer kind: newton, saddle-free-newton, bfgs, l-bfgs, adam, gd'),
   column('seed', 'i32', false, 'Seed of the run within the study (initial point and random problem parts)'),
-  column('problem_params', 'utf8', false, 'Problem parameters, canonical JSON'),
-  column('optimizer_params', 'utf8', false, 'Optimizer parameters, canonical JSON'),
+  column(
+    'problem_params',
+    'utf8',
+    false,
+    'Problem parameters, canonical JSON (in variants.arrow, joined on read)',
+  ),
+  column(
+    'optimizer_params',
+    'utf8',
+    false,
+    'Optimizer parameters, canonical JSON (in variants.arrow, joined on read)',
+  ),
   column(
     'status',
     'utf8',
@@ -98,7 +111,12 @@ export const RUN_COLUMNS = [
   ),
   column('wall_ms', 'f64', false, 'Wall time of the run in milliseconds (not reproducible)'),
   column('worker', 'utf8', false, 'host#thread that ran it (not reproducible)'),
-  column('task', 'utf8', false, 'The whole task, canonical JSON: `saddlescope replay` reruns it'),
+  column(
+    'task',
+    'utf8',
+    false,
+    'The whole task, canonical JSON: `saddlescope replay` reruns it (rebuilt from variants.content and the seed on read)',
+  ),
 ] as const satisfies readonly Column[];
 
 /** The `history` table: per-iteration traces at the study's history stride. */

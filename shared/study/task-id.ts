@@ -6,3 +6,9 @@ export const TASK_ID_SOURCE = `[0-9a-f]{${TASK_ID_CHARS}}`;
 
 /** Exactly a task id. */
 export const TASK_ID = new RegExp(`^${TASK_ID_SOURCE}$`);
+
+/** Hex digits of a configuration's hash (configOf in plan.ts: what a group of tasks shares). */
+export const CONFIG_CHARS = 12;
+
+/** Exactly a configuration hash. */
+export const CONFIG_ID = new RegExp(`^[0-9a-f]{${CONFIG_CHARS}}$`);

@@ -1,12 +1,15 @@
 import { HessianTrialsParams } from '../trials/schema.js';
 import { type Column, column } from './columns.js';
-import { TASK_ID } from './task-id.js';
+import { CONFIG_ID, TASK_ID } from './task-id.js';
 
 const p = HessianTrialsParams.shape;
 
 /** The `trials` table: one row per batch of random-Hessian trials. Counts are exact; sum them across batches. */
 export const TRIAL_COLUMNS = [
   column('task_id', 'utf8', false, 'Deterministic task id of the batch', { pattern: TASK_ID }),
+  column('config', 'utf8', false, 'Configuration ((ensemble, model, n) point) hash: joins variants.config', {
+    pattern: CONFIG_ID,
+  }),
   column('study', 'utf8', false, 'Study name'),
   column(
     'ensemble',
@@ -63,5 +66,10 @@ export const TRIAL_COLUMNS = [
   column('eig_hist_above', 'f64', true, 'Eigenvalues above the last edge'),
   column('wall_ms', 'f64', false, 'Wall time of the batch in milliseconds (not reproducible)'),
   column('worker', 'utf8', false, 'host#thread that ran it (not reproducible)'),
-  column('task', 'utf8', false, 'The whole task, canonical JSON (`saddlescope replay` reruns it)'),
+  column(
+    'task',
+    'utf8',
+    false,
+    'The whole task, canonical JSON (`saddlescope replay` reruns it; rebuilt from variants.content on read)',
+  ),
 ] as const satisfies readonly Column[];

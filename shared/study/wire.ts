@@ -4,7 +4,7 @@ import type { Column, RowOf } from './columns.js';
 import { describeIssue } from './errors.js';
 import type { HistoryColumns, Result } from './result.js';
 import { HISTORY_COLUMNS, RUN_COLUMNS } from './runs-columns.js';
-import { Task, taskId } from './task.js';
+import { Task, taskContent, taskId } from './task.js';
 import { TASK_ID } from './task-id.js';
 import { TRIAL_COLUMNS } from './trials-columns.js';
 
@@ -59,8 +59,8 @@ export function encodeTask(task: Task): Uint8Array {
 /** A task as a worker receives it: valid against the Task schema, and its id the hash of its content. */
 export function decodeTask(data: Uint8Array): Task {
   const task = parseWith(Task, parseJson(data, 'task message'), 'task message');
-  const { id, study: _study, ...content } = task;
-  const want = taskId(content);
+  const want = taskId(taskContent(task));
+  const id = task.id;
   if (id !== want) throw new WireError(`task message: id ${id} is not the hash of its content (${want})`);
   return task;
 }

@@ -4,7 +4,7 @@ import test from 'ava';
 import { failureResult } from '../../shared/failure-row.js';
 import { runTask } from '../../shared/run-task.js';
 import { isInputError } from '../../shared/study/errors.js';
-import { expandStudy } from '../../shared/study/expand.js';
+import { expandStudy } from '../../shared/study/plan.js';
 import { TASK_COLUMNS } from '../../shared/study/result.js';
 import { parseSpec } from '../../shared/study/spec.js';
 import { type NatsFlags, redactServers, resolveConnection } from '../../worker/nats/connection.js';

@@ -9,7 +9,7 @@ import {
   markdownTable,
   type RowOf,
 } from '../../shared/study/columns.js';
-import { expandStudy } from '../../shared/study/expand.js';
+import { expandStudy } from '../../shared/study/plan.js';
 import type { HistoryColumns, RunRow, TrialsRow } from '../../shared/study/result.js';
 import { type HISTORY_COLUMNS, RUN_COLUMNS } from '../../shared/study/runs-columns.js';
 import { parseSpec } from '../../shared/study/spec.js';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { runTask } from '../../shared/run-task.js';
-import { expandStudy } from '../../shared/study/expand.js';
+import { expandStudy } from '../../shared/study/plan.js';
 import type { Result, RunResult, TrialsResult } from '../../shared/study/result.js';
 import { parseSpec } from '../../shared/study/spec.js';
 import type { OptimizeTask } from '../../shared/study/task.js';
@@ -83,6 +83,7 @@ function trialsResult(): TrialsResult {
     kind: 'trials',
     row: {
       task_id: '0123456789abcdef0123',
+      config: '0123456789ab',
       study: 'hessians',
       ensemble: 'goe',
       model: 'tridiagonal',
