@@ -32,8 +32,8 @@ export function buildObjective(task: OptimizeTask, streams = taskStreams(task)):
 
 /**
  * A task's objective and initial point, from one pair of its streams. Each stream is a SHA-256 of
- * its key (rng/stream.ts): on a near-no-op task (a circle, one iteration) building them twice had
- * cost a quarter of runTask's time (45.6 against 33.2 µs a task).
+ * its key (rng/stream.ts), a cost that shows on near-no-op tasks (a circle, one iteration): build
+ * them once.
  */
 export function taskStart(task: OptimizeTask): { f: Objective; x0: Float64Array } {
   const streams = taskStreams(task);

@@ -51,7 +51,7 @@ export function adam(p: { lr: number; beta1: number; beta2: number; eps: number 
 }
 
 /**
- * Gradient descent with the curvature step (numerics-notes.txt: the step that minimizes the local
+ * Gradient descent with the curvature step (the step that minimizes the local
  * quadratic along −g): η = gᵀg / gᵀHg where gᵀHg > 0; along negative or zero curvature the quadratic
  * has no minimum, so a fixed step is taken instead.
  */

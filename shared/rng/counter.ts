@@ -15,10 +15,10 @@
  *   order in which a bordered (row-by-row) factorization needs entries, so an early exit after k rows
  *   has drawn the same first k(k+1)/2 variates as a full factorization of the same trial.
  *
- * Why not one Threefry call per entry (a stream addressed by (trial, entry))? Measured here, a normal
- * that way costs 30–60 ns (Threefry ~12–20 ns, and its words must be moved through memory), a gamma
- * ~100 ns; seeded xoshiro128** gives a normal in ~6 ns. The tridiagonal GOE model needs ~n normals and
- * n gammas per trial and is held to ≥ 1,000× numpy's dense eigvalsh, a budget of ~25 ns per variate.
+ * Why not one Threefry call per entry (a stream addressed by (trial, entry))? A normal that way costs
+ * several times what one from seeded xoshiro128** does (Threefry's 20 rounds, and its words moved
+ * through memory), and a gamma more; the tridiagonal GOE model needs ~n normals and n gammas per
+ * trial and is held to ≥ 1,000× numpy's dense eigvalsh (test/bench/trials.bench.ts).
  *
  * Normals: the 256-layer ziggurat (Marsaglia & Tsang, J. Stat. Softw. 5(8), 2000) with the layer
  * index and the abscissa taken from disjoint bits (Doornik, "An improved ziggurat method", 2005):

@@ -25,7 +25,7 @@ export interface PlanSlot {
 }
 
 /**
- * A study's tasks, computed from their index (DESIGN.md, "Scale"): planning 10⁸ tasks costs
+ * A study's tasks, computed from their index: planning 10⁸ tasks costs
  * nothing up front. Optimizer studies are ordered variant, seed, optimizer (seed-major within a
  * variant, so a partial run has every optimizer at every seed it reached); trials studies point,
  * batch. Duplicate variants, optimizers or seeds collapse.

@@ -87,7 +87,7 @@ export function drawDense(
  * left alone), from the start of the stream: row i of the lower triangle is column i of the upper
  * one, which is all the inertia kernel reads. Rows are drawn `block` at a time into `rows`
  * (block × n scratch) and written out together, so each cache line of `a` is touched once per
- * block rather than once per entry (2.3 → 0.9 ms per matrix at n = 480). Its own function, not a
+ * block rather than once per entry (test/bench/trials.bench.ts). Its own function, not a
  * loop in the caller: V8 compiled the caller's loop on-stack and deoptimized that code at the
  * not-yet-run call after it on every trial (--trace-deopt: "insufficient type feedback for call").
  */

@@ -9,9 +9,9 @@
  *
  * Why: V8's optimized code for the JavaScript kernel ran ~500 instructions per row (valgrind,
  * n = 480: ~240k per trial) in spills, map and bounds checks around the ~200 operations of the
- * algorithm; this one ~325 (156k per trial). Same run, n = 480 index batches: JavaScript (drawing,
- * then the Sturm pass, as before) 18.5 µs per trial, this kernel 10.5 µs. The trials bench holds the
- * tridiagonal index to ≥ 1,000× numpy's dense eigvalsh.
+ * algorithm; this one ~325 (156k per trial), and it draws and counts in one pass. The trials bench
+ * (test/bench/trials.bench.ts) holds the tridiagonal index to ≥ 1,000× numpy's dense eigvalsh and
+ * prints this kernel against the JavaScript one.
  *
  * Memory (bytes): [0, 16) the generator's state s0…s3; [16, 24) the two counts; then the
  * ziggurat's X[0…256] and F[0…256]; from GD_AT the gamma constants of the current n (d, c per row,
@@ -289,7 +289,7 @@ function instantiate(): TridiagonalGoeSturm | null {
   let i32 = new Int32Array(memory.buffer);
   let f64 = new Float64Array(memory.buffer);
   let current: TrialStream | null = null;
-  // The state is copied word by word: subarray views allocated here cost ~1 µs per trial.
+  // The state is copied word by word: a subarray view allocated per trial costs more than the copy.
   const load = (s: Int32Array) => {
     i32[0] = s[0];
     i32[1] = s[1];
