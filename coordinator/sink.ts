@@ -24,7 +24,12 @@ function segmentLimits(env: NodeJS.ProcessEnv) {
     const v = Number(env[`SADDLESCOPE_SEGMENT_${name}`]);
     return Number.isInteger(v) && v > 0 ? v : d;
   };
-  return { runs: n('RUNS', 20_000), history: n('HISTORY', 250_000), trials: n('TRIALS', 5_000), ms: n('MS', 30_000) };
+  return {
+    runs: n('RUNS', 20_000),
+    history: n('HISTORY', 250_000),
+    trials: n('TRIALS', 5_000),
+    ms: n('MS', 30_000),
+  };
 }
 
 /** What opening an out dir found and mended: for the log (none of it is silent). */
