@@ -16,6 +16,8 @@ export interface LanczosTridiagonal {
   readonly alpha: Float64Array;
   /** Subdiagonal β₂ … β_k, and β_{k+1} (the coupling to the next vector) last. */
   readonly beta: Float64Array;
+  /** Q_k, steps × n row-major: row j is the j-th Lanczos vector. */
+  readonly basis: Float64Array;
 }
 
 export function lanczos(a: SymmetricOperator, start: Float64Array, k: number): LanczosTridiagonal {
@@ -55,14 +57,19 @@ export function lanczos(a: SymmetricOperator, start: Float64Array, k: number): L
     // Invariant subspace: the next vector would be rounding noise of size ε‖A‖; T_j is exact.
     if (b <= 2 ** -52 * n * scale) {
       beta[j] = 0;
-      return { steps: j + 1, alpha: alpha.slice(0, j + 1), beta: beta.slice(0, j + 1) };
+      return {
+        steps: j + 1,
+        alpha: alpha.slice(0, j + 1),
+        beta: beta.slice(0, j + 1),
+        basis: Q.subarray(0, (j + 1) * n),
+      };
     }
     if (j + 1 < steps) {
       const next = Q.subarray((j + 1) * n, (j + 2) * n);
       for (let i = 0; i < n; i++) next[i] = p[i] / b;
     }
   }
-  return { steps, alpha, beta };
+  return { steps, alpha, beta, basis: Q };
 }
 
 /** Eigenpairs of T_k: Ritz values θ (ascending) and, per θ_j, the first and last entries of its unit eigenvector. */
@@ -75,6 +82,8 @@ export interface RitzPairs {
    * lies within it of θ_j (exact with full reorthogonalization, up to rounding).
    */
   readonly residual: Float64Array;
+  /** T's unit eigenvectors, k × k row-major, column j for values[j]. */
+  readonly vectors: Float64Array;
 }
 
 export function ritzPairs(t: LanczosTridiagonal): RitzPairs {
@@ -91,6 +100,7 @@ export function ritzPairs(t: LanczosTridiagonal): RitzPairs {
     values: Float64Array.from(order, (j) => d[j]),
     first: Float64Array.from(order, (j) => z[j]),
     residual: Float64Array.from(order, (j) => Math.abs(bk * z[(k - 1) * k + j])),
+    vectors: Float64Array.from({ length: k * k }, (_, i) => z[Math.floor(i / k) * k + order[i % k]]),
   };
 }
 
