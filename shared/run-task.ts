@@ -63,19 +63,19 @@ function runOptimizeTask(task: OptimizeTask, ctx: RunContext): Result {
     const { f, x0 } = taskStart(task);
     const stride = ctx.fullHistory ? 1 : task.record.historyStride;
     const recorder = stride > 0 ? new HistoryRecorder(f, stride) : null;
-    const sol = minimize(
-      makeOptimizer(task.optimizer),
-      f,
-      x0,
-      task.stop,
-      recorder ? (k, s) => recorder.observe(k, s) : undefined,
-    );
+    // Hessian-vector products of the Krylov steps, summed over the run (null when none was one).
+    let products: number | null = null;
+    const sol = minimize(makeOptimizer(task.optimizer), f, x0, task.stop, (k, s) => {
+      if (k > 0 && s.krylov) products = (products ?? 0) + s.krylov.iterations;
+      recorder?.observe(k, s);
+    });
     recorder?.finish(sol.iterations, sol.last);
     history = recorder?.columns() ?? null;
     Object.assign(row, finalColumns(task, f, x0, sol.last), {
       status: sol.status,
       message: sol.message,
       iterations: sol.iterations,
+      krylov_products: products,
     });
   } catch (e) {
     Object.assign(row, { status: 'error', message: `${(e as Error).name}: ${(e as Error).message}` });
@@ -121,6 +121,9 @@ export function finalColumns(
     eig_min: spectrum?.eigMin ?? estimated?.eigMin ?? null,
     eig_max: spectrum?.eigMax ?? estimated?.eigMax ?? null,
     condition_number: spectrum?.conditionNumber ?? null,
+    counts_estimated: spectrum ? false : estimated ? true : null,
+    eig_min_residual: estimated?.eigMinResidual ?? null,
+    eig_max_residual: estimated?.eigMaxResidual ?? null,
     eigenvalues: task.record.eigenvalues ? (spectrum?.eigenvalues ?? null) : null,
     trivial: ratio === null ? null : ratio < task.record.trivialTol,
     initial_params: task.record.finalParams ? x0 : null,
@@ -165,6 +168,10 @@ export function baseRow(task: OptimizeTask, ctx: RunContext): RunRow {
     eig_min: null,
     eig_max: null,
     condition_number: null,
+    counts_estimated: null,
+    eig_min_residual: null,
+    eig_max_residual: null,
+    krylov_products: null,
     trivial: null,
     initial_params: null,
     final_params: null,

@@ -67,7 +67,31 @@ export const RUN_COLUMNS: readonly Column[] = [
   c('n_zero', 'i32', true, 'Eigenvalues within ±zeroTol·max|λ|'),
   c('eig_min', 'f64', true, 'Smallest Hessian eigenvalue at the final point'),
   c('eig_max', 'f64', true, 'Largest Hessian eigenvalue at the final point'),
-  c('condition_number', 'f64', true, 'max|λ| / min|λ| of the final Hessian (Infinity if singular)'),
+  c(
+    'condition_number',
+    'f64',
+    true,
+    'max|λ| / min|λ| of the final Hessian (Infinity if singular); null when estimated',
+  ),
+  c(
+    'counts_estimated',
+    'bool',
+    true,
+    'true: eig_min/eig_max by Lanczos and the counts by stochastic Lanczos quadrature (record.spectrumMethod); false: a dense spectrum; null without one',
+  ),
+  c(
+    'eig_min_residual',
+    'f64',
+    true,
+    'Residual bound of the estimated eig_min (an eigenvalue lies within it); null when dense',
+  ),
+  c('eig_max_residual', 'f64', true, 'Residual bound of the estimated eig_max; null when dense'),
+  c(
+    'krylov_products',
+    'f64',
+    true,
+    "Hessian-vector products the run's Krylov steps took (solver: krylov); null otherwise",
+  ),
   c(
     'trivial',
     'bool',
@@ -105,4 +129,11 @@ export const HISTORY_COLUMNS: readonly Column[] = [
   c('orthogonality', 'f64', false, 'Orthogonality metric (NaN for non-network problems)'),
   c('output_norm_ratio', 'f64', false, '‖u‖/‖f‖ (NaN for non-network problems)'),
   c('step_norm', 'f64', false, 'Norm of the step that produced iterate k (0 at k = 0)'),
+  c(
+    'krylov_products',
+    'f64',
+    false,
+    'Hessian-vector products of the Krylov solve that produced iterate k (NaN if none)',
+  ),
+  c('krylov_residual', 'f64', false, 'Final relative residual of that solve (NaN if none)'),
 ];

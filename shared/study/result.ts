@@ -31,6 +31,13 @@ export interface RunRow {
   eig_min: number | null;
   eig_max: number | null;
   condition_number: number | null;
+  /** Whether the counts and extremes are estimates (Lanczos/SLQ) rather than a dense spectrum; null without one. */
+  counts_estimated: boolean | null;
+  /** Residual bounds of the estimated extreme eigenvalues; null for a dense spectrum. */
+  eig_min_residual: number | null;
+  eig_max_residual: number | null;
+  /** Hessian-vector products the run's Krylov steps took; null when no step was a Krylov solve. */
+  krylov_products: number | null;
   trivial: boolean | null;
   initial_params: Float64Array | null;
   final_params: Float64Array | null;
@@ -55,6 +62,10 @@ export interface HistoryColumns {
   orthogonality: Float64Array;
   output_norm_ratio: Float64Array;
   step_norm: Float64Array;
+  /** Hessian-vector products of the Krylov solve that produced iterate k; NaN otherwise. */
+  krylov_products: Float64Array;
+  /** Its final relative residual; NaN otherwise. */
+  krylov_residual: Float64Array;
 }
 
 /** What a worker posts back for one task. */

@@ -163,6 +163,10 @@ export const RunRowWire = z.strictObject({
   eig_min: F64.nullable(),
   eig_max: F64.nullable(),
   condition_number: F64.nullable(),
+  counts_estimated: z.boolean().nullable(),
+  eig_min_residual: F64.nullable(),
+  eig_max_residual: F64.nullable(),
+  krylov_products: F64.nullable(),
   trivial: z.boolean().nullable(),
   initial_params: F64Array.nullable(),
   final_params: F64Array.nullable(),
@@ -184,6 +188,8 @@ export const HistoryWire = z
     orthogonality: F64Array,
     output_norm_ratio: F64Array,
     step_norm: F64Array,
+    krylov_products: F64Array,
+    krylov_residual: F64Array,
   })
   .superRefine((h, ctx) => {
     const n = h.iteration.length;

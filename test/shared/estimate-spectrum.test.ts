@@ -128,6 +128,9 @@ test("runTask with record.spectrumMethod: lanczos: the dense run's class, reprod
     t.is(b.point_class, a.point_class);
     t.is(b.trivial, a.trivial);
     t.is(b.condition_number, null, 'no condition number from an estimate');
+    t.is(b.counts_estimated, true);
+    t.is(a.counts_estimated, false);
+    t.true(b.eig_min_residual! >= 0 && b.eig_max_residual! >= 0);
     t.is(b.eigenvalues, null);
     t.true(Number.isInteger(b.n_negative) && Number.isInteger(b.n_zero) && Number.isInteger(b.n_positive));
     // Rounded estimates add up to n within the three roundings.

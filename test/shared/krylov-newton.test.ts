@@ -347,3 +347,27 @@ for (const [what, text, message] of fieldErrors)
     t.true(isInputError(e));
     t.regex(e!.message, message);
   });
+
+test('the history and runs columns carry the Krylov products and residuals; a dense run has none', (t) => {
+  const newton = '{ kind: newton, alpha: 0.5, lambda: 1.0e-3 }';
+  const text = study(
+    '{ kind: mlp-regression, width: 6, points: 40 }',
+    [newton, newton.replace(' }', ', solver: krylov }')],
+    1,
+    200,
+  );
+  const [[dense, kry]] = pairs(text);
+  const h = kry.history!;
+  t.true(Number.isNaN(h.krylov_products[0]) && Number.isNaN(h.krylov_residual[0]), 'iterate 0 took no step');
+  let sum = 0;
+  for (let k = 1; k < h.iteration.length; k++) {
+    t.true(Number.isInteger(h.krylov_products[k]) && h.krylov_products[k] >= 1);
+    t.true(h.krylov_residual[k] <= 1e-10);
+    sum += h.krylov_products[k];
+  }
+  t.is(kry.row.krylov_products, sum, 'stride 1: the run total is the sum over its steps');
+  t.is(dense.row.krylov_products, null);
+  t.true(dense.history!.krylov_products.every(Number.isNaN));
+  t.is(dense.row.counts_estimated, false);
+  t.is(dense.row.eig_min_residual, null);
+});
