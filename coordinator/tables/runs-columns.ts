@@ -102,6 +102,18 @@ export const RUN_COLUMNS: readonly Column[] = [
   c('final_params', 'f64[]', true, 'Final parameters, angles reduced to (−π, π] (record.finalParams)'),
   c('eigenvalues', 'f64[]', true, 'Final Hessian eigenvalues, ascending (record.eigenvalues)'),
   c(
+    'spectral_nodes',
+    'f64[]',
+    true,
+    'Estimated spectrum (counts_estimated): SLQ quadrature nodes of all probes, probe after probe (record.eigenvalues)',
+  ),
+  c(
+    'spectral_weights',
+    'f64[]',
+    true,
+    'Their weights, summing to 1: the spectral density is Σ w δ(λ − node)',
+  ),
+  c(
     'engine',
     'utf8',
     false,

@@ -42,6 +42,9 @@ export interface RunRow {
   initial_params: Float64Array | null;
   final_params: Float64Array | null;
   eigenvalues: Float64Array | null;
+  /** The estimated spectral density (SLQ): quadrature nodes and weights (summing to 1), record.eigenvalues. */
+  spectral_nodes: Float64Array | null;
+  spectral_weights: Float64Array | null;
   /** f64 or tfjs (shared/study/engine.ts). */
   engine: string;
   /** Where a tfjs run ran: tfjs-cpu, tfjs-node or tfjs-node-gpu; null for f64. */

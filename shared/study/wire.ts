@@ -171,6 +171,8 @@ export const RunRowWire = z.strictObject({
   initial_params: F64Array.nullable(),
   final_params: F64Array.nullable(),
   eigenvalues: F64Array.nullable(),
+  spectral_nodes: F64Array.nullable(),
+  spectral_weights: F64Array.nullable(),
   engine: z.string(),
   backend: z.string().nullable(),
   wall_ms: F64,

@@ -132,6 +132,7 @@ test("runTask with record.spectrumMethod: lanczos: the dense run's class, reprod
     t.is(a.counts_estimated, false);
     t.true(b.eig_min_residual! >= 0 && b.eig_max_residual! >= 0);
     t.is(b.eigenvalues, null);
+    t.is(b.spectral_nodes, null, 'the density only with record.eigenvalues');
     t.true(Number.isInteger(b.n_negative) && Number.isInteger(b.n_zero) && Number.isInteger(b.n_positive));
     // Rounded estimates add up to n within the three roundings.
     t.true(
@@ -139,4 +140,24 @@ test("runTask with record.spectrumMethod: lanczos: the dense run's class, reprod
     );
     t.deepEqual({ ...b2, wall_ms: 0 }, { ...b, wall_ms: 0 }, 'same task, same bits');
   }
+});
+
+test('with record.eigenvalues an estimated run stores its spectral density: nodes in [eig_min, eig_max], weights summing to 1', (t) => {
+  const text = study(
+    '{ kind: pinn-1d, width: 8, points: 30 }',
+    '{ kind: newton, alpha: 0.5, lambda: 1 }',
+    ', spectrumMethod: lanczos, eigenvalues: true',
+  );
+  const row = (runTask(expandStudy(parseSpec(text))[0], { worker: 't' }) as RunResult).row;
+  const nodes = row.spectral_nodes!;
+  const weights = row.spectral_weights!;
+  t.is(nodes.length, weights.length);
+  t.true(nodes.length >= 10, 'ten probes, one node at least each');
+  t.true(Math.abs(weights.reduce((s, w) => s + w, 0) - 1) < 1e-12);
+  const slack = 1e-9 * Math.max(Math.abs(row.eig_min!), Math.abs(row.eig_max!));
+  t.true(
+    nodes.every((x) => x >= row.eig_min! - slack && x <= row.eig_max! + slack),
+    'Ritz values interlace',
+  );
+  t.is(row.eigenvalues, null);
 });
