@@ -152,6 +152,16 @@ export function linearizeLoss(loss: BasisLoss, theta: Float64Array): LossLineari
     }
   }
 
+  // Work buffers of the products, allocated once (allocation had been a fifth of a product's time
+  // at width 20, profiled); every one is overwritten in full before it is read.
+  const Zd = layout.widths.map((w) => new Float64Array(w * K));
+  const Xd = layout.widths.map((w) => new Float64Array(w * K)); // Xd[l] = Ȧ_l, layer l + 1's Ẋ
+  const Zbd = layout.widths.map((w) => new Float64Array(w * K));
+  const Abd = layout.widths.map((w) => new Float64Array(w * K)); // d(Ā_l)
+  const XdT = layout.widths.map((w) => new Float64Array(w * K)); // Ȧ_lᵀ, K × w_l
+  const Vt = layout.widths.map((w, l) => new Float64Array(w * fanIn(layout, l)));
+  const psid = new Float64Array(N * wL);
+  const rhod = new Float64Array(N);
   const mTmp = new Float64Array(C * C);
   const bTmp = new Float64Array(C);
   return {
@@ -159,32 +169,30 @@ export function linearizeLoss(loss: BasisLoss, theta: Float64Array): LossLineari
     value,
     gradient: g,
     apply(v, out) {
-      // Tangent forward: Ż[l] and Ẋ[l + 1] = Ȧ[l] (Ẋ[0] = 0: the inputs do not depend on θ).
-      const Zd: Float64Array[] = [];
-      const Xd: Array<Float64Array | null> = [null];
+      // Tangent forward: Ż_l = V_l X_{l−1} + W_l Ẋ_{l−1} (+ v_b), Ȧ_l = D Ż_l (Ẋ_0 = 0).
       for (let l = 0; l < L; l++) {
         const w = layout.widths[l];
         const F = fanIn(layout, l);
-        const zd = new Float64Array(w * K);
+        const zd = Zd[l];
+        const ad = Xd[l];
+        const Zl = Z[l];
+        const Sl = S[l];
         matmul(w, K, F, v.subarray(layout.offW[l], layout.offW[l] + w * F), X[l], zd);
-        const xd = Xd[l];
-        if (xd) matmul(w, K, F, theta.subarray(layout.offW[l], layout.offW[l] + w * F), xd, zd, true);
-        const ad = new Float64Array(w * K);
+        if (l > 0)
+          matmul(w, K, F, theta.subarray(layout.offW[l], layout.offW[l] + w * F), Xd[l - 1], zd, true);
         for (let u = 0; u < w; u++) {
           const vb = v[layout.offB[l] + u];
           for (let i = 0; i < N; i++) {
             const zo = u * K + i * C;
+            const so = (u * N + i) * 5;
             zd[zo] += vb;
-            jetTangent(d, C, Z[l], zo, S[l], (u * N + i) * 5, zd, ad);
+            if (C === 1) ad[zo] = Sl[so + 1] * zd[zo];
+            else jetTangent(d, C, Zl, zo, Sl, so, zd, ad);
           }
         }
-        Zd.push(zd);
-        Xd.push(ad);
       }
       // ψ̇, ṙ = ψ̇ c + ψ v_c, ρ̇ = 2ṙ/N.
-      const ALd = Xd[L]!;
-      const psid = new Float64Array(N * wL);
-      const rhod = new Float64Array(N);
+      const ALd = Xd[L - 1];
       for (let i = 0; i < N; i++) {
         let rd = 0;
         for (let k = 0; k < wL; k++) {
@@ -196,7 +204,7 @@ export function linearizeLoss(loss: BasisLoss, theta: Float64Array): LossLineari
         rhod[i] = (2 * rd) / N;
       }
       // Tangent reverse from the top: d(ā_L) = (ρ̇ c + ρ v_c) α, d(∂L/∂c) = Σ_i ρ̇ ψ + ρ ψ̇.
-      let abd = new Float64Array(wL * K);
+      const top = Abd[L - 1];
       for (let k = 0; k < wL; k++) {
         const ck = theta[offC + k];
         const vk = v[offC + k];
@@ -204,16 +212,19 @@ export function linearizeLoss(loss: BasisLoss, theta: Float64Array): LossLineari
         for (let i = 0; i < N; i++) {
           gc += rhod[i] * psi[i * wL + k] + rho[i] * psid[i * wL + k];
           const t = rhod[i] * ck + rho[i] * vk;
-          for (let c = 0; c < C; c++) abd[k * K + i * C + c] = t * alpha[i * C + c];
+          for (let c = 0; c < C; c++) top[k * K + i * C + c] = t * alpha[i * C + c];
         }
         out[offC + k] = gc;
       }
       for (let l = L - 1; l >= 0; l--) {
         const w = layout.widths[l];
         const F = fanIn(layout, l);
-        const zbd = new Float64Array(w * K);
+        const zbd = Zbd[l];
+        const abd = Abd[l];
         const ab = Abar[l];
         const zd = Zd[l];
+        const Zl = Z[l];
+        const Sl = S[l];
         for (let u = 0; u < w; u++) {
           let gb = 0;
           for (let i = 0; i < N; i++) {
@@ -221,10 +232,10 @@ export function linearizeLoss(loss: BasisLoss, theta: Float64Array): LossLineari
             const so = (u * N + i) * 5;
             if (C === 1) {
               // d(z̄) = σ′ d(ā) + ā σ″ ż: the scalar case of Dᵀ d(ā) + M(ā) ż, inline.
-              zbd[o] = S[l][so + 1] * abd[o] + ab[o] * S[l][so + 2] * zd[o];
+              zbd[o] = Sl[so + 1] * abd[o] + ab[o] * Sl[so + 2] * zd[o];
             } else {
-              jetBackward(d, C, Z[l], o, S[l], so, abd, o, bTmp, 0);
-              jetCurvature(d, C, Z[l], o, S[l], so, ab, o, mTmp);
+              jetBackward(d, C, Zl, o, Sl, so, abd, o, bTmp, 0);
+              jetCurvature(d, C, Zl, o, Sl, so, ab, o, mTmp);
               for (let c1 = 0; c1 < C; c1++) {
                 let m = bTmp[c1];
                 for (let c2 = 0; c2 < C; c2++) m += mTmp[c1 * C + c2] * zd[o + c2];
@@ -238,22 +249,20 @@ export function linearizeLoss(loss: BasisLoss, theta: Float64Array): LossLineari
         // d(∇W_l) = d(Z̄) X_{l−1}ᵀ + Z̄ Ẋ_{l−1}ᵀ.
         const gw = out.subarray(layout.offW[l], layout.offW[l] + w * F);
         matmul(w, F, K, zbd, Xt[l], gw);
-        const xd = Xd[l];
-        if (xd) matmul(w, F, K, Zbar[l], transpose(F, K, xd), gw, true);
+        if (l > 0) matmul(w, F, K, Zbar[l], transpose(F, K, Xd[l - 1], XdT[l - 1]), gw, true);
         if (l > 0) {
           // d(Ā_{l−1}) = W_lᵀ d(Z̄) + V_lᵀ Z̄.
-          const below = new Float64Array(F * K);
+          const below = Abd[l - 1];
           matmul(F, K, w, Wt[l], zbd, below);
           matmul(
             F,
             K,
             w,
-            transpose(w, F, v.subarray(layout.offW[l], layout.offW[l] + w * F)),
+            transpose(w, F, v.subarray(layout.offW[l], layout.offW[l] + w * F), Vt[l]),
             Zbar[l],
             below,
             true,
           );
-          abd = below;
         }
       }
       return out;
