@@ -80,7 +80,11 @@ export interface KrylovNewtonOptions {
   readonly forcing?: 'eisenstat-walker';
 }
 
-/** x ← x − α d, (H + λI) d = g by MINRES to rtol (or the Eisenstat–Walker forcing term). */
+/**
+ * x ← x − α d, (H + λI) d = g by MINRES to rtol (or the Eisenstat–Walker forcing term). A solve
+ * that reaches maxKrylov first is still a step — MINRES's iterate minimizes the residual over the
+ * Krylov space so far — and its residual, recorded with it, says how inexact it was.
+ */
 export function krylovNewton(p: KrylovNewtonOptions): Optimizer<KrylovState> {
   const rtol = p.rtol ?? KRYLOV_RTOL;
   return {

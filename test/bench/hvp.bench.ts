@@ -178,8 +178,10 @@ async function productReport(nets: readonly Net[], dir: string): Promise<BenchRe
       const lin = t.f.linearize(t.theta);
       const out = new Float64Array(n);
       const hv = Float64Array.from(lin.hessian.apply(t.v, out));
-      for (let i = 0; i < 2; i++) t.f.linearize(t.theta).hessian.apply(t.v, out);
-      const evaluateMs = median(Array.from({ length: 3 }, () => measure(() => t.f.evaluate(t.theta)).cpu));
+      // Warm up first: CPU time is the process's, V8's background compiler and GC threads included.
+      for (let i = 0; i < 5; i++) t.f.linearize(t.theta).hessian.apply(t.v, out);
+      for (let i = 0; i < 3; i++) t.f.evaluate(t.theta);
+      const evaluateMs = median(Array.from({ length: 5 }, () => measure(() => t.f.evaluate(t.theta)).cpu));
       const grad = median(Array.from({ length: reps }, () => measure(() => t.f.linearize(t.theta)).cpu));
       const first = median(
         Array.from({ length: reps }, () => measure(() => t.f.linearize(t.theta).hessian.apply(t.v, out)).cpu),
