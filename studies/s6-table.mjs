@@ -1,14 +1,17 @@
 // The s6 width-scaling table of studies/README.md from out dirs (after `npm run build`), read from
-// runs.arrow or, for a run still going, from its results journal:
+// their segments (or an older out dir's runs.arrow or results journal):
 //   node studies/s6-table.mjs out/s6-tanh-width-scaling out/s6-tanh-width-scaling-large
 // Per width: trivial saddles (converged, ‖u‖/‖f‖ < trivialTol, classified a saddle) k/n with the
 // 95% Wilson interval, the other outcomes, steps, Hessian-vector products a step and run time.
 import { existsSync, readFileSync } from 'node:fs';
 import { deserialize } from 'node:v8';
 import { tableFromIPC } from 'apache-arrow';
+import { StoredResults } from '../dist/coordinator/store/read.js';
 import { wilson } from '../dist/shared/analysis/intervals.js';
 
 function rowsOf(dir) {
+  if (existsSync(`${dir}/runs`)) return [...new StoredResults(dir).runs()];
+  // Out dirs written before results became segments: one runs.arrow, or the journal of a run cut short.
   if (existsSync(`${dir}/runs.arrow`))
     return tableFromIPC(readFileSync(`${dir}/runs.arrow`))
       .toArray()
