@@ -48,7 +48,7 @@ export interface Objective {
    */
   linearize?(x: Float64Array): SecondOrderOperator;
   /** Initial parameters drawn from `rng` (the task's init stream). */
-  initial(rng: Stream): Float64Array;
+  initial(rng: Stream, seed?: number): Float64Array;
   /** Diagnostics at x; NaN fields where the objective has no such notion. */
   diagnostics(x: Float64Array): Diagnostics;
   /**
