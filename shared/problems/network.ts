@@ -1,4 +1,5 @@
 import { BasisLoss } from '../nets/basis-loss.js';
+import { linearizeLoss } from '../nets/hessian-vector.js';
 import { initParams } from '../nets/init.js';
 import { inputJets, type JetShape, jetShape } from '../nets/jets.js';
 import { lossGradient } from '../nets/loss-gradient.js';
@@ -70,6 +71,11 @@ export class NetworkObjective implements Objective {
   evaluate2(x: Float64Array) {
     const p = lossGradient(this.loss, x);
     return { value: p.value, gradient: p.gradient, hessian: lossHessian(this.loss, x, p) };
+  }
+
+  linearize(x: Float64Array) {
+    const lin = linearizeLoss(this.loss, x);
+    return { value: lin.value, gradient: lin.gradient, hessian: lin };
   }
 
   initial(rng: Stream): Float64Array {
