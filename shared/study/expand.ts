@@ -1,6 +1,7 @@
 import { contentHash } from './canonical.js';
 import { withoutDefaultEngine } from './engine.js';
 import { describeIssue, InputError } from './errors.js';
+import { optimizerVariants } from './optimizer-sweep.js';
 import { ProblemSpec, problemKind } from './problem-spec.js';
 import type { StudySpec } from './spec.js';
 import { type OptimizeTask, type Task, type TrialsTask, taskId } from './task.js';
@@ -73,7 +74,7 @@ function expandOptimize(spec: StudySpec): OptimizeTask[] {
   const tasks = new Map<string, OptimizeTask>();
   for (const problem of problemVariants(spec))
     for (const seed of seedList(spec))
-      for (const optimizer of (spec.optimizers ?? []).map(withoutDefaultEngine)) {
+      for (const optimizer of optimizerVariants(spec).map(withoutDefaultEngine)) {
         const body = {
           kind: 'optimize' as const,
           studySeed: spec.seed,
