@@ -12,6 +12,7 @@ import type { ReportContext } from './context.js';
 import type { Figure } from './figure.js';
 import { htmlPage } from './html.js';
 import { basinFigures, landscapeFigures } from './landscape.js';
+import { mapFigures } from './map.js';
 import { markdownSummary } from './markdown.js';
 import { outcomeFigures } from './outcomes.js';
 import { renderFigure } from './render.js';
@@ -22,6 +23,7 @@ import { trialsFigures } from './trials-figures.js';
 /** Figure builders, in the order the report shows them; each returns nothing where it does not apply. */
 const BUILDERS: Array<(ctx: ReportContext) => Figure[]> = [
   outcomeFigures,
+  mapFigures,
   spectrumFigures,
   basisFigures,
   solutionMapFigures,
