@@ -54,9 +54,13 @@ for (const r of loadResults(dir).runs) {
   if (counts.zero === s.width) c.shrunk++;
   cells.set(key, c);
 }
-console.log('| cell | trivial saddles | mean zero / constant / varying basis functions | all but ≤ 1 constant | all zero |');
+console.log(
+  '| cell | trivial saddles | mean zero / constant / varying basis functions | all but ≤ 1 constant | all zero |',
+);
 console.log('|---|---|---|---|---|');
 for (const [key, c] of [...cells].sort()) {
   const mean = (k) => (c[k] / c.n).toFixed(1);
-  console.log(`| ${key} | ${c.n} | ${mean('zero')} / ${mean('constant')} / ${mean('varying')} of ${c.w} | ${c.paper} | ${c.shrunk} |`);
+  console.log(
+    `| ${key} | ${c.n} | ${mean('zero')} / ${mean('constant')} / ${mean('varying')} of ${c.w} | ${c.paper} | ${c.shrunk} |`,
+  );
 }
