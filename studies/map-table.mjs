@@ -1,0 +1,62 @@
+// The robustness map of an out dir as markdown tables (after `npm run build`):
+//   node studies/map-table.mjs OUT_DIR
+// The numbers of the report's map figure (coordinator/report/map.ts: same counts, same
+// definitions), one table per remaining setting (bias init): rows λ (or the map's x), columns α
+// (or its y), each cell the trivial-saddle count/runs with its 95% Wilson interval, then the fits
+// and the runs' other outcomes (c converged elsewhere, m max_iter, d diverged, e error).
+
+import { countConfigurations, isTrivialSaddle, mapPlans } from '../dist/coordinator/report/map.js';
+import { loadResults } from '../dist/coordinator/sink.js';
+
+const dir = process.argv[2];
+if (!dir) {
+  console.error('usage: node studies/map-table.mjs OUT_DIR');
+  process.exit(2);
+}
+const { runs } = loadResults(dir);
+const outcomes = new Map();
+for (const r of runs) {
+  const key = `${r.problem_params} ${r.optimizer_params}`;
+  const o = outcomes.get(key) ?? { converged: 0, max_iter: 0, diverged: 0, error: 0, iters: [] };
+  if (r.status === 'converged' && !isTrivialSaddle(r)) o.converged++;
+  else if (r.status !== 'converged') o[r.status]++;
+  if (isTrivialSaddle(r)) o.iters.push(r.iterations);
+  outcomes.set(key, o);
+}
+const f2 = (v) => v.toFixed(2);
+for (const plan of mapPlans(countConfigurations(runs))) {
+  const xs = [...new Set(plan.points.map((p) => p.xv))].sort((a, b) => a - b);
+  const ys = [...new Set(plan.points.map((p) => p.yv))].sort((a, b) => a - b);
+  const yName = plan.yKey ?? '';
+  for (const panel of [...new Set(plan.points.map((p) => p.panel))]) {
+    console.log(`\n${plan.problem}, ${plan.optimizer}: ${panel} (${plan.xKey} rows, ${yName} columns)\n`);
+    console.log(`| ${plan.xKey} | ${ys.map((y) => `${yName} = ${y}`).join(' | ')} |`);
+    console.log(`|---|${ys.map(() => '---').join('|')}|`);
+    for (const x of xs) {
+      const cells = ys.map((y) => {
+        const at = (m) =>
+          plan.points.find((p) => p.panel === panel && p.xv === x && p.yv === y && p.metric === m);
+        const t = at('trivial saddle');
+        const fit = at('fit');
+        if (!t) return '—';
+        return `${t.count}/${t.total} [${f2(t.lo)}, ${f2(t.hi)}] · fit ${fit.count}`;
+      });
+      console.log(`| ${x} | ${cells.join(' | ')} |`);
+    }
+  }
+}
+// Other outcomes and steps to the trivial saddle, per configuration.
+console.log(
+  '\n| configuration | runs | other converged | max_iter | diverged | error | steps to a trivial saddle (median, range) |',
+);
+console.log('|---|---|---|---|---|---|---|');
+for (const [key, o] of [...outcomes].sort()) {
+  const p = JSON.parse(key.slice(0, key.lastIndexOf(' {')));
+  const opt = JSON.parse(key.slice(key.lastIndexOf(' {') + 1));
+  const n = o.converged + o.max_iter + o.diverged + o.error + o.iters.length;
+  const it = o.iters.sort((a, b) => a - b);
+  const med = it.length ? `${it[Math.floor(it.length / 2)]} (${it[0]}–${it[it.length - 1]})` : '—';
+  console.log(
+    `| ${p.biasInit ?? '(scheme)'} w${p.width} λ=${opt.lambda} α=${opt.alpha} | ${n} | ${o.converged} | ${o.max_iter} | ${o.diverged} | ${o.error} | ${med} |`,
+  );
+}
