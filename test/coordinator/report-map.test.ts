@@ -2,6 +2,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import test, { type ExecutionContext } from 'ava';
+import { readManifest } from '../../coordinator/out-dir.js';
+import type { ReportContext } from '../../coordinator/report/context.js';
+import { mapFigures } from '../../coordinator/report/map.js';
+import { loadResults } from '../../coordinator/sink.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 // A small swept network study through the CLI (bias init × Newton λ × α, and ADAM's lr), then its
@@ -169,4 +173,32 @@ test('a one-setting sweep (ADAM lr) gets the lines figure only; the report lists
   const md = readFileSync(join(out, 'report', 'summary.md'), 'utf8');
   t.regex(md, /Robustness map: newton on mlp-regression, λ × α/);
   t.regex(md, /Rates against lr: adam on mlp-regression/);
+});
+
+test('the map reads a streamed context (runs() as a one-pass iterable) as it reads an array', async (t) => {
+  const out = await reported();
+  const manifest = readManifest(out);
+  const { runs, history, trials } = loadResults(out);
+  const held = mapFigures({ manifest, runs, history, trials });
+  let passes = 0;
+  const streamed = mapFigures({
+    manifest,
+    history,
+    trials,
+    runs: () => {
+      passes++;
+      return (function* () {
+        yield* runs;
+      })();
+    },
+  } as unknown as ReportContext);
+  t.is(passes, 1, 'one pass over the runs');
+  t.deepEqual(
+    streamed.map((f) => f.spec),
+    held.map((f) => f.spec),
+  );
+  t.deepEqual(
+    held.map((f) => f.id),
+    ['map-1', 'map-lines-1', 'map-lines-2'],
+  );
 });
