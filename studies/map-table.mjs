@@ -1,8 +1,9 @@
 // The robustness map of an out dir as markdown tables (after `npm run build`):
 //   node studies/map-table.mjs OUT_DIR
 // The numbers of the report's map figure (coordinator/report/map.ts: same counts, same
-// definitions), one table per remaining setting (bias init): rows λ (or the map's x), columns α
-// (or its y), each cell the trivial-saddle count/runs with its 95% Wilson interval, then the fits
+// definitions), one table per map: rows λ (or the map's x), a column per remaining setting (bias
+// init) and α (or the map's y), each cell the trivial-saddle count/runs with its 95% Wilson
+// interval, then the count of fits;
 // then per configuration the other outcomes (converged elsewhere, max_iter — and how many of those
 // were still approaching the trivial solution, ‖u‖/‖f‖ < 0.05 —, diverged, error).
 
@@ -30,22 +31,24 @@ const f2 = (v) => v.toFixed(2);
 for (const plan of mapPlans(countConfigurations(runs))) {
   const xs = [...new Set(plan.points.map((p) => p.xv))].sort((a, b) => a - b);
   const ys = [...new Set(plan.points.map((p) => p.yv))].sort((a, b) => a - b);
-  const yName = plan.yKey ?? '';
-  for (const panel of [...new Set(plan.points.map((p) => p.panel))]) {
-    console.log(`\n${plan.problem}, ${plan.optimizer}: ${panel} (${plan.xKey} rows, ${yName} columns)\n`);
-    console.log(`| ${plan.xKey} | ${ys.map((y) => `${yName} = ${y}`).join(' | ')} |`);
-    console.log(`|---|${ys.map(() => '---').join('|')}|`);
-    for (const x of xs) {
-      const cells = ys.map((y) => {
-        const at = (m) =>
-          plan.points.find((p) => p.panel === panel && p.xv === x && p.yv === y && p.metric === m);
-        const t = at('trivial saddle');
-        const fit = at('fit');
-        if (!t) return '—';
-        return `${t.count}/${t.total} [${f2(t.lo)}, ${f2(t.hi)}] · fit ${fit.count}`;
-      });
-      console.log(`| ${x} | ${cells.join(' | ')} |`);
-    }
+  const panels = [...new Set(plan.points.map((p) => p.panel))];
+  // One column per (panel, y): e.g. biasInit=zeros α = 0.25 … biasInit=torch-default α = 1.
+  const columns = panels.flatMap((panel) => ys.map((y) => ({ panel, y })));
+  const sym = (k) => ({ lambda: 'λ', alpha: 'α' })[k] ?? k;
+  const short = (panel) => panel.replace(/^biasInit=/, '');
+  const head = (c) => (plan.yKey ? `${short(c.panel)} ${sym(plan.yKey)}=${c.y}` : short(c.panel));
+  console.log(`\n${plan.problem}, ${plan.optimizer}: trivial saddles · fits, rows ${plan.xKey}\n`);
+  console.log(`| ${sym(plan.xKey)} | ${columns.map(head).join(' | ')} |`);
+  console.log(`|---|${columns.map(() => '---').join('|')}|`);
+  for (const x of xs) {
+    const cells = columns.map(({ panel, y }) => {
+      const at = (m) =>
+        plan.points.find((p) => p.panel === panel && p.xv === x && p.yv === y && p.metric === m);
+      const t = at('trivial saddle');
+      if (!t) return '—';
+      return `${t.count}/${t.total} [${f2(t.lo)}, ${f2(t.hi)}] · ${at('fit').count}`;
+    });
+    console.log(`| ${x} | ${cells.join(' | ')} |`);
   }
 }
 // Other outcomes and steps to the trivial saddle, per configuration.
