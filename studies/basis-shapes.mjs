@@ -1,4 +1,4 @@
-// Paper Fig. 5's question over a map: at the trivial saddles, are the basis functions constants
+// Paper Fig. 5's question over a map: at the trivial solutions (converged, ‖u‖/‖f‖ < trivialTol), are the basis functions constants
 // (the paper's picture: all but one constant) or do they shrink to zero (ours with zero biases)?
 //   node studies/basis-shapes.mjs OUT_DIR   (after `npm run build`)
 // From each run's final parameters, every basis function φ_k (a last-hidden-layer unit) on the
@@ -6,7 +6,7 @@
 //   zero      A_k < 1e-3            (a tanh or sin unit lies in [−1, 1])
 //   constant  A_k ≥ 1e-3 and S_k < 1e-2 · A_k
 //   varying   otherwise.
-// One line per cell (problem params but the map's axes, λ, α): trivial saddles, then the mean
+// One line per cell (problem params but the map's axes, λ, α): trivial solutions, then the mean
 // count of zero / constant / varying basis functions among them, and the runs in which every basis
 // function but at most one is constant ("paper") or every one is zero ("shrunk").
 import { readdirSync } from 'node:fs';
@@ -22,7 +22,7 @@ if (!dir || !readdirSync(dir).includes('study.json')) {
 const cells = new Map();
 const objectives = new Map();
 for (const r of loadResults(dir).runs) {
-  if (!(r.status === 'converged' && r.trivial && r.point_class === 'saddle' && r.final_params)) continue;
+  if (!(r.status === 'converged' && r.trivial && r.final_params)) continue;
   const p = JSON.parse(r.problem_params);
   const o = JSON.parse(r.optimizer_params);
   const key = `${p.biasInit ?? '(scheme)'} w${p.width} λ=${o.lambda} α=${o.alpha}`;
@@ -55,7 +55,7 @@ for (const r of loadResults(dir).runs) {
   cells.set(key, c);
 }
 console.log(
-  '| cell | trivial saddles | mean zero / constant / varying basis functions | all but ≤ 1 constant | all zero |',
+  '| cell | trivial solutions | mean zero / constant / varying basis functions | all but ≤ 1 constant | all zero |',
 );
 console.log('|---|---|---|---|---|');
 for (const [key, c] of [...cells].sort()) {

@@ -1,10 +1,8 @@
-// The runs of an out dir as JSON lines, for tools without an Arrow reader (studies/torch-crosscheck.py):
+// The runs of an out dir (its tables and the journal of a run still going) as JSON lines, for tools without an Arrow reader (studies/torch-crosscheck.py):
 //   node studies/runs-json.mjs OUT_DIR [--problem mlp-regression]
 // Each line: the row's scalar columns, its task, and initial_params / final_params as number arrays
 // (JSON numbers are JavaScript's shortest round-trip form: a float64 reads back bit for bit).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
+import { loadResults } from '../dist/coordinator/sink.js';
 
 const [dir, flag, problem] = process.argv.slice(2);
 if (!dir || (flag !== undefined && (flag !== '--problem' || !problem))) {
@@ -28,9 +26,9 @@ const SCALARS = [
   'point_class',
   'task',
 ];
-for (const r of tableFromIPC(readFileSync(join(dir, 'runs.arrow')))) {
+for (const r of loadResults(dir).runs) {
   if (problem && r.problem !== problem) continue;
   const o = Object.fromEntries(SCALARS.map((k) => [k, r[k]]));
-  for (const k of ['initial_params', 'final_params']) o[k] = r[k] ? Array.from(r[k].toArray()) : null;
+  for (const k of ['initial_params', 'final_params']) o[k] = r[k] ? Array.from(r[k]) : null;
   process.stdout.write(`${JSON.stringify(o)}\n`);
 }

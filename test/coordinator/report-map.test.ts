@@ -10,7 +10,7 @@ import { runCli, tempDir } from '../helpers/cli.js';
 
 // A small swept network study through the CLI (bias init × Newton λ × α, and ADAM's lr), then its
 // report: the map figures' numbers are recounted here from runs.arrow, read with apache-arrow,
-// with this file's own definitions (trivial saddle, fit, the loss at u = 0, the Wilson interval).
+// with this file's own definitions (trivial solution, fit, the loss at u = 0, the Wilson interval).
 const spec = `
 name: report-map
 seed: 5
@@ -100,7 +100,7 @@ function wilson(k: number, n: number) {
   return { lo: k === 0 ? 0 : c - h, hi: k === n ? 1 : c + h };
 }
 
-/** Recount: per (panel target/biasInit, x, y) the trivial saddles and the fits. */
+/** Recount: per (panel target/biasInit, x, y) the runs converged to the trivial solution and the fits. */
 function recount(rows: Row[], optimizer: string, x: string, y: string | null) {
   const cells = new Map<string, { n: number; trivial: number; fit: number }>();
   for (const r of rows.filter((r) => r.optimizer === optimizer)) {
@@ -109,7 +109,7 @@ function recount(rows: Row[], optimizer: string, x: string, y: string | null) {
     const key = `${p.target.kind} ${p.biasInit} ${o[x]} ${y ? o[y] : 0}`;
     const c = cells.get(key) ?? { n: 0, trivial: 0, fit: 0 };
     c.n++;
-    if (r.status === 'converged' && r.trivial === true && r.point_class === 'saddle') c.trivial++;
+    if (r.status === 'converged' && r.trivial === true) c.trivial++;
     if (
       r.output_norm_ratio !== null &&
       Math.abs(r.output_norm_ratio - 1) < 0.05 &&
@@ -158,8 +158,8 @@ test('the λ × α heat map of Newton counts what runs.arrow holds, per target a
     'some Newton run fits',
   );
   t.true(
-    heat.some((p) => p.metric === 'trivial saddle' && p.count > 0),
-    'some Newton run ends at a trivial saddle',
+    heat.some((p) => p.metric === 'trivial' && p.count > 0),
+    'some Newton run ends at the trivial solution',
   );
   // The same counts drawn as lines against λ (one line per α) with their interval bands.
   check(t, figure(t, out, 'map-lines-1'), cells);
