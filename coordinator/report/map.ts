@@ -283,7 +283,7 @@ function lines(plan: MapPlan): Figure['spec'] {
     type: 'quantitative',
     title: symbol(plan.xKey),
     scale: log ? { type: 'log' } : { zero: false },
-    axis: { values: [...new Set(plan.points.map((p) => p.xv))], format: '~g', labelAngle: 0 },
+    axis: { values: [...new Set(plan.points.map((p) => p.xv))], format: log ? '.0e' : '~g', labelAngle: 0 },
   };
   return {
     $schema: SCHEMA,
