@@ -4,7 +4,7 @@ import { InputError } from '../shared/study/errors.js';
 import { type AnyRow, type HistoryColumns, RUN_CONTEXT_COLUMNS } from '../shared/study/result.js';
 import type { OptimizeTask } from '../shared/study/task.js';
 import { Task } from '../shared/study/task.js';
-import { loadResults } from './sink.js';
+import { loadResults } from './store/read.js';
 
 export interface ReplayOutcome {
   readonly row: AnyRow;

@@ -10,7 +10,7 @@
 // count of zero / constant / varying basis functions among them, and the runs in which every basis
 // function but at most one is constant ("paper") or every one is zero ("shrunk").
 import { readdirSync } from 'node:fs';
-import { loadResults } from '../dist/coordinator/sink.js';
+import { loadResults } from '../dist/coordinator/store/read.js';
 import { buildObjective } from '../dist/shared/run-task.js';
 import { OptimizeTask } from '../dist/shared/study/task.js';
 

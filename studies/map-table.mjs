@@ -8,7 +8,7 @@
 // were still approaching the trivial solution, ‖u‖/‖f‖ < 0.05 —, diverged, error).
 
 import { countConfigurations, isTrivial, mapPlans } from '../dist/coordinator/report/map.js';
-import { loadResults } from '../dist/coordinator/sink.js';
+import { loadResults } from '../dist/coordinator/store/read.js';
 
 const dir = process.argv[2];
 if (!dir) {

@@ -2,7 +2,7 @@
 //   node studies/runs-json.mjs OUT_DIR [--problem mlp-regression]
 // Each line: the row's scalar columns, its task, and initial_params / final_params as number arrays
 // (JSON numbers are JavaScript's shortest round-trip form: a float64 reads back bit for bit).
-import { loadResults } from '../dist/coordinator/sink.js';
+import { loadResults } from '../dist/coordinator/store/read.js';
 
 const [dir, flag, problem] = process.argv.slice(2);
 if (!dir || (flag !== undefined && (flag !== '--problem' || !problem))) {

@@ -1,7 +1,7 @@
 import { type Proportion, wilson } from '../../shared/analysis/intervals.js';
-import { buildObjective } from '../../shared/run-task.js';
+import { Stream } from '../../shared/rng/stream.js';
+import { problemKind } from '../../shared/study/problem-spec.js';
 import type { RunRow } from '../../shared/study/result.js';
-import { OptimizeTask } from '../../shared/study/task.js';
 import type { ReportContext } from './context.js';
 import type { Figure } from './figure.js';
 
@@ -45,14 +45,19 @@ export interface MapCounts {
   network: boolean;
 }
 
-/** The loss at u = 0 (every parameter zero: the output layer is linear without bias), per problem. */
+/**
+ * The loss at u = 0 (every parameter zero: the output layer is linear without bias), per problem:
+ * mean f² on the problem's points, which no random stream changes.
+ */
 function zeroLoss(): (r: RunRow) => number {
   const cache = new Map<string, number>();
   return (r) => {
     const key = `${r.problem} ${r.problem_params}`;
     let v = cache.get(key);
     if (v === undefined) {
-      const f = buildObjective(OptimizeTask.parse(JSON.parse(r.task)));
+      const kind = problemKind(r.problem);
+      const problem = kind.schema.parse({ kind: r.problem, ...JSON.parse(r.problem_params) });
+      const f = kind.create(problem, new Stream('map', 'loss at u = 0'));
       v = f.value(new Float64Array(f.dim));
       cache.set(key, v);
     }

@@ -5,7 +5,7 @@ import test, { type ExecutionContext } from 'ava';
 import { readManifest } from '../../coordinator/out-dir.js';
 import type { ReportContext } from '../../coordinator/report/context.js';
 import { mapFigures } from '../../coordinator/report/map.js';
-import { loadResults } from '../../coordinator/sink.js';
+import { loadResults } from '../../coordinator/store/read.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 // A small swept network study through the CLI (bias init × Newton λ × α, and ADAM's lr), then its
