@@ -22,6 +22,8 @@ export const StudySpec = z
     optimizers: z.array(OptimizerEntry).min(1).optional(),
     /** N (seeds 0 … N−1) or an explicit list of seeds. */
     seeds: z.union([z.number().int().min(1), z.array(z.number().int().min(0)).min(1)]).optional(),
+    /** Tasks a pool thread takes at once (default: 256 for two-angle problems, else 1): no id or bit changes. */
+    block: z.number().int().min(1).max(100_000).optional(),
     /** A random-Hessian study instead of optimizer runs. */
     trials: TrialsSpec.optional(),
     stop: StopSpec.prefault({}),
