@@ -7,9 +7,10 @@ import type { ReportContext } from '../../coordinator/report/context.js';
 import { mapFigures } from '../../coordinator/report/map.js';
 import { loadResults } from '../../coordinator/store/read.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { readTable } from '../helpers/rows.js';
 
 // A small swept network study through the CLI (bias init × Newton λ × α, and ADAM's lr), then its
-// report: the map figures' numbers are recounted here from runs.arrow, read with apache-arrow,
+// report: the map figures' numbers are recounted here from the runs table, read with apache-arrow,
 // with this file's own definitions (trivial solution, fit, the loss at u = 0, the Wilson interval).
 const spec = `
 name: report-map
@@ -66,10 +67,25 @@ function reported(): Promise<string> {
   return study;
 }
 
-const rowsOf = (out: string): Row[] =>
-  tableFromIPC(readFileSync(join(out, 'runs.arrow')))
+/**
+ * The runs table read back with apache-arrow (its segments), each row joined to its configuration's
+ * problem and optimizer parameters in variants.arrow.
+ */
+function rowsOf(out: string): Row[] {
+  const variants = new Map(
+    tableFromIPC(readFileSync(join(out, 'variants.arrow')))
+      .toArray()
+      .map((v) => [v.config as string, v.toJSON() as { problem_params: string; optimizer_params: string }]),
+  );
+  return readTable(out, 'runs')
     .toArray()
-    .map((r) => r.toJSON() as Row);
+    .map((r) => {
+      const o = r.toJSON() as Row & { config: string };
+      const v = variants.get(o.config);
+      if (!v) throw new Error(`run ${o.config} has no variant`);
+      return { ...o, problem_params: v.problem_params, optimizer_params: v.optimizer_params };
+    });
+}
 
 function figure(t: ExecutionContext, out: string, id: string): Point[] {
   const dir = join(out, 'report', 'figures');
@@ -144,7 +160,7 @@ function check(
   }
 }
 
-test('the λ × α heat map of Newton counts what runs.arrow holds, per target and bias init', async (t) => {
+test('the λ × α heat map of Newton counts what the runs table holds, per target and bias init', async (t) => {
   const out = await reported();
   const rows = rowsOf(out);
   t.is(rows.length, 2 * 2 * (4 + 2) * 4);
