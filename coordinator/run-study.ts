@@ -2,8 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { InputError } from '../shared/study/errors.js';
+import { parseSpecWithOverrides } from '../shared/study/overrides.js';
 import { StudyPlan } from '../shared/study/plan.js';
-import { parseSpec, type StudySpec } from '../shared/study/spec.js';
+import type { StudySpec } from '../shared/study/spec.js';
 import type { Task } from '../shared/study/task.js';
 import { outFiles, prepareOutDir, type StudyManifest } from './out-dir.js';
 import { Progress } from './progress.js';
@@ -34,7 +35,7 @@ export function plannedStudy(spec: StudySpec): PlannedStudy {
 }
 
 /** Reads, validates and plans a spec file; --seeds N replaces the spec's seeds by 0 … N−1. */
-export function planStudy(path: string, seeds?: number): PlannedStudy {
+export function planStudy(path: string, seeds?: number, overrides: readonly string[] = []): PlannedStudy {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -43,7 +44,8 @@ export function planStudy(path: string, seeds?: number): PlannedStudy {
       `cannot read study spec ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
     );
   }
-  const spec = parseSpec(text, path);
+  // Command-line overrides (`stop.maxIter=50`), validated with the file: shared/study/overrides.ts.
+  const spec = parseSpecWithOverrides(text, path, overrides);
   if (seeds !== undefined) spec.seeds = seeds;
   return plannedStudy(spec);
 }
@@ -108,6 +110,9 @@ export async function runStudy(p: PlannedStudy, o: RunOptions): Promise<RunOutco
         {
           add: (r) => {
             if (sink.add(r)) progress.add(r.row);
+          },
+          addAll: (rs) => {
+            for (const r of sink.addAll(rs)) progress.add(r.row);
           },
           flush: () => sink.flush(),
         },

@@ -190,15 +190,9 @@ const rank = (k: string) => {
 };
 const symbol = (k: string) => SYMBOL[k] ?? k;
 
-/** The runs of a context, whether it holds them (an array) or streams them (`runs()`). */
-function runsOf(ctx: ReportContext): Iterable<RunRow> {
-  const runs = (ctx as unknown as { runs: Iterable<RunRow> | (() => Iterable<RunRow>) }).runs;
-  return typeof runs === 'function' ? runs() : runs;
-}
-
 export function mapFigures(ctx: ReportContext): Figure[] {
   const stop = ctx.manifest.spec.stop;
-  return mapPlans(countConfigurations(runsOf(ctx))).flatMap((plan, i) => {
+  return mapPlans(countConfigurations(ctx.runs())).flatMap((plan, i) => {
     const sweep = plan.yKey ? `${symbol(plan.xKey)} × ${symbol(plan.yKey)}` : symbol(plan.xKey);
     const by = plan.panelKeys.length ? `, one panel per ${plan.panelKeys.join(' × ')}` : '';
     const caption = `Rate of runs that converge to the trivial solution (‖∇L‖ < gradTol with ‖u‖/‖f‖ < trivialTol, a saddle or a degenerate point by the final Hessian) and rate of runs that fit (‖u‖/‖f‖ within 5% of 1 and the loss below 10⁻³ of its value at u = 0, converged or not), with 95% Wilson intervals, over ${sweep}${by}. Study ${ctx.manifest.name} (seed ${ctx.manifest.spec.seed}), ${plan.optimizer} on ${plan.problem}, ${plan.runs} runs; stop at ‖∇L‖ < ${stop.gradTol} or ${stop.maxIter} iterations.`;

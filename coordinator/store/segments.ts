@@ -13,7 +13,7 @@ import {
 import { join } from 'node:path';
 import { type RecordBatch, RecordBatchReader, type Table, tableToIPC } from 'apache-arrow';
 
-/** The tables of an out dir, each a folder of segments (DESIGN.md, "Results"). */
+/** The tables of an out dir, each a folder of segments (README, "Results"). */
 export type TableName = 'runs' | 'history' | 'trials';
 
 const PART = /^part-(\d{8})\.arrow$/;

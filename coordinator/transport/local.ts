@@ -5,9 +5,8 @@ import { autoBlock } from '../../shared/study/block.js';
 import { isTfjsTask } from '../../shared/study/engine.js';
 import type { Result } from '../../shared/study/result.js';
 import type { OptimizeTask, Task } from '../../shared/study/task.js';
-import { groupBatches } from '../../worker/engines/tfjs/run-batch.js';
 import { openTaskPool } from '../../worker/task-pool.js';
-import { TFJS_BATCH, TfjsPool } from '../../worker/tfjs-pool.js';
+import { TfjsPool, tfjsBatches } from '../../worker/tfjs-pool.js';
 import type { ResultReceiver, Transport, TransportStats } from './types.js';
 
 /**
@@ -32,7 +31,8 @@ export class LocalTransport implements Transport {
   async run(tasks: Iterable<Task>, results: ResultReceiver, signal?: AbortSignal): Promise<void> {
     // Each result is journaled as it comes (a kill loses only the tasks in flight).
     const report = (rs: readonly Result[]) => {
-      for (const r of rs) results.add(r);
+      if (results.addAll) results.addAll(rs);
+      else for (const r of rs) results.add(r);
       results.flush();
     };
     // f64 tasks are taken from the (lazy) plan as pool slots free up; tfjs tasks met on the way
@@ -70,7 +70,7 @@ export class LocalTransport implements Transport {
       signal,
       (b) => b.length,
     );
-    const batches = groupBatches(tfjsTasks, TFJS_BATCH);
+    const batches = tfjsBatches(tfjsTasks);
     if (batches.length === 0) return;
     this.tfjs ??= new TfjsPool(this.log);
     let b = 0;

@@ -16,11 +16,13 @@ export interface TransportStats {
  */
 export interface ResultReceiver {
   add(r: Result): void;
+  /** Several results at once (a block): one journal record. */
+  addAll?(rs: readonly Result[]): void;
   flush(): void;
 }
 
 /**
- * The only thing that differs between a laptop and a cluster (DESIGN.md): it takes the tasks that
+ * The only thing that differs between a laptop and a cluster: it takes the tasks that
  * still need a row (a lazy stream: a transport takes them as it has room) and hands `results` one or more results per task (at-least-once; the sink
  * dedups), flushing them as it goes. It resolves when every task has had a result, and stops early
  * when `signal` aborts.

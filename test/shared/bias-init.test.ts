@@ -12,7 +12,7 @@ import type { NetworkObjective } from '../../shared/problems/network.js';
 import { Stream } from '../../shared/rng/stream.js';
 import { taskStart } from '../../shared/run-task.js';
 import { contentHash } from '../../shared/study/canonical.js';
-import { expandStudy } from '../../shared/study/expand.js';
+import { expandStudy } from '../../shared/study/plan.js';
 import { problemKind } from '../../shared/study/problem-spec.js';
 import { parseSpec } from '../../shared/study/spec.js';
 import type { OptimizeTask } from '../../shared/study/task.js';

@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
-import { expandStudy, planHash } from '../../shared/study/expand.js';
 import { optimizerVariants } from '../../shared/study/optimizer-sweep.js';
+import { expandStudy, planHash } from '../../shared/study/plan.js';
 import { parseSpec } from '../../shared/study/spec.js';
 import type { OptimizeTask } from '../../shared/study/task.js';
 import { runCli, tempDir, writeSpec } from '../helpers/cli.js';
