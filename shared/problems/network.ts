@@ -5,7 +5,7 @@ import { inputJets, type JetShape, jetShape } from '../nets/jets.js';
 import { lossGradient } from '../nets/loss-gradient.js';
 import { lossHessian } from '../nets/loss-hessian.js';
 import type { Mlp } from '../nets/mlp.js';
-import { buildNet, type NetParams } from '../nets/spec.js';
+import { biasInitOf, buildNet, type NetParams } from '../nets/spec.js';
 import type { Stream } from '../rng/stream.js';
 import type { BasisSample, Diagnostics, Objective } from './objective.js';
 
@@ -79,7 +79,7 @@ export class NetworkObjective implements Objective {
   }
 
   initial(rng: Stream): Float64Array {
-    return initParams(this.net.layout, this.params.init, this.params.omega, rng);
+    return initParams(this.net.layout, this.params.init, this.params.omega, rng, biasInitOf(this.params));
   }
 
   /**
@@ -172,8 +172,8 @@ export function alphaRows(N: number, coefficients: (i: number) => readonly numbe
 
 /** The network fields of a problem spec, apart from the problem's own. */
 export function netParams(p: NetParams): NetParams {
-  const { width, depth, activation, omega, init, fourierFeatures, fourierSigma } = p;
-  return { width, depth, activation, omega, init, fourierFeatures, fourierSigma };
+  const { width, depth, activation, omega, init, fourierFeatures, fourierSigma, biasInit, biasScale } = p;
+  return { width, depth, activation, omega, init, fourierFeatures, fourierSigma, biasInit, biasScale };
 }
 
 /** n points uniformly spaced on [a, b], both ends included. */
