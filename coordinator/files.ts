@@ -1,16 +1,34 @@
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 
 /** Writes a file so that readers see the old content or the new, never a part: temp, fsync, rename. */
 export function atomicWrite(path: string, data: Uint8Array | string): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
   try {
-    const buf = typeof data === 'string' ? Buffer.from(data) : data;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(tmp, 'w');
+    try {
+      const buf = typeof data === 'string' ? Buffer.from(data) : data;
+      let off = 0;
+      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw withPath(e, path);
   }
-  renameSync(tmp, path);
+}
+
+/**
+ * A write's system error (ENOSPC, EIO) names no file, only the syscall: add the file it was
+ * writing, so that the one line a user sees (coordinator/cli.ts) says where.
+ */
+export function withPath(e: unknown, path: string): unknown {
+  const x = e as NodeJS.ErrnoException;
+  if (e instanceof Error && typeof x.code === 'string' && x.path === undefined) {
+    x.path = path;
+    x.message = `${x.message} (writing ${path})`;
+  }
+  return e;
 }

@@ -53,5 +53,20 @@ export function prepareOutDir(dir: string, spec: StudySpec, planHash: string, ta
 export function readManifest(dir: string): StudyManifest {
   const path = outFiles(dir).study;
   if (!existsSync(path)) throw new InputError(`${dir} is not a saddlescope out dir (no study.json)`);
-  return JSON.parse(readFileSync(path, 'utf8')) as StudyManifest;
+  let m: Partial<StudyManifest> | null;
+  try {
+    m = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new InputError(`${path}: not a study manifest (${(e as Error).message})`);
+  }
+  // Every reader goes on to use these fields: a hand-edited or truncated manifest stops here.
+  if (
+    typeof m?.name !== 'string' ||
+    typeof m.planHash !== 'string' ||
+    typeof m.tasks !== 'number' ||
+    typeof m.spec !== 'object' ||
+    m.spec === null
+  )
+    throw new InputError(`${path}: not a study manifest (it needs name, spec, planHash and tasks)`);
+  return m as StudyManifest;
 }

@@ -1,13 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { InputError } from '../shared/study/errors.js';
 import { expandStudy, planHash } from '../shared/study/expand.js';
-import { parseSpec, type StudySpec } from '../shared/study/spec.js';
+import type { StudySpec } from '../shared/study/spec.js';
 import type { Task } from '../shared/study/task.js';
 import { outFiles, prepareOutDir, type StudyManifest } from './out-dir.js';
 import { Progress } from './progress.js';
 import { ResultSink } from './sink.js';
+import { readSpecFile } from './spec-file.js';
 import type { Transport } from './transport/types.js';
 
 export interface PlannedStudy {
@@ -18,16 +19,10 @@ export interface PlannedStudy {
 
 /** Reads, validates and expands a spec file; --seeds N replaces the spec's seeds by 0 … N−1. */
 export function planStudy(path: string, seeds?: number): PlannedStudy {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(
-      `cannot read study spec ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
-  const spec = parseSpec(text, path);
-  if (seeds !== undefined) spec.seeds = seeds;
+  const spec = readSpecFile(
+    path,
+    seeds === undefined ? [] : [{ field: 'seeds', value: seeds, flag: '--seeds' }],
+  );
   const tasks = expandStudy(spec);
   return { spec, tasks, planHash: planHash(tasks) };
 }

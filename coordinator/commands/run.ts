@@ -7,7 +7,7 @@ import { planStudy, runStudy } from '../run-study.js';
 import { formatStudySummary, studySummary } from '../study-summary.js';
 import { LocalTransport } from '../transport/local.js';
 import { NatsTransport } from '../transport/nats.js';
-import { EXIT, logFormatOption, positiveInt } from './common.js';
+import { EXIT, logFormatOption, positiveInt, threadsFlag } from './common.js';
 
 interface RunFlags extends NatsFlags {
   out?: string;
@@ -26,7 +26,7 @@ export function registerRun(program: Command): void {
     .option(
       '--threads <n>',
       'worker threads of the local pool (default: the cores; with --nats, workers choose)',
-      positiveInt('--threads'),
+      threadsFlag(),
       availableParallelism(),
     )
     .option('--seeds <n>', 'run seeds 0 … n−1 instead of the spec’s', positiveInt('--seeds'))

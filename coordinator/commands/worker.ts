@@ -4,7 +4,7 @@ import { InputError } from '../../shared/study/errors.js';
 import { NatsWorker } from '../../worker/nats-worker.js';
 import { type LogFormat, makeLogger } from '../logger.js';
 import { addNatsOptions, type NatsFlags, resolveConnection } from '../nats/connection.js';
-import { logFormatOption, positiveInt } from './common.js';
+import { logFormatOption, threadsFlag } from './common.js';
 
 interface WorkerFlags extends NatsFlags {
   threads: number;
@@ -37,7 +37,7 @@ export function registerWorker(program: Command): void {
     )
     .addOption(
       new Option('--threads <n>', 'pool threads (default: the cores)')
-        .argParser(positiveInt('--threads'))
+        .argParser(threadsFlag())
         .default(availableParallelism()),
     )
     .addOption(

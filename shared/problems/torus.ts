@@ -124,5 +124,6 @@ export class Torus implements Objective {
 export const torus: ProblemKind<typeof schema> = {
   kind: 'torus',
   schema,
+  size: () => ({ n: 2 }),
   create: (p) => new Torus(p.R, p.r, p.e),
 };

@@ -1,5 +1,5 @@
 /**
- * deploy/sim/cluster.sh: NATS (from the Kubernetes nats.conf, with credentials), three worker
+ * deploy/sim/cluster.sh: NATS (from the Kubernetes nats.conf, its two users), three worker
  * nodes (network namespaces where this runs as root, else loopback processes) and a coordinator
  * run a 400-task study while one worker is sent SIGTERM mid-run (a scale-down): every task lands
  * exactly once, the rows equal a local run's, KEDA's view of the queue (the stream and consumer
@@ -42,6 +42,10 @@ interface Report {
     last: { found: boolean; retention?: string; durable?: string; ack_policy?: string } | null;
   };
   connections: { ip: string; name: string; in_msgs: number; out_msgs: number }[] | null;
+  permissions: {
+    violations_during_run: number | null;
+    worker_task_publish: { refused: boolean; error: string | null } | null;
+  };
 }
 
 function rows(dir: string) {
@@ -92,6 +96,15 @@ test('a study runs across NATS and three worker nodes, every task exactly once',
   const r = await runCli(['run', spec, '--out', local, '--threads', '1']);
   t.is(r.code, 0, r.stderr);
   t.deepEqual(reproducibleRows(out), reproducibleRows(local));
+
+  // Under nats.conf's two users: nothing any process did was refused, and a task published with a
+  // worker's credentials (from a worker node) was.
+  t.is(report.permissions.violations_during_run, 0);
+  t.deepEqual(report.permissions.worker_task_publish, {
+    refused: true,
+    error:
+      'Permissions Violation for Publish to "saddlescope.tasks.sim-probe-000000000000.0123456789abcdef0123"',
+  });
 
   // KEDA's nats-jetstream scaler would find the stream and consumer the ScaledObject names.
   t.true(report.keda.consumer_seen, 'SADDLESCOPE_TASKS / saddlescope-workers seen on /jsz');
