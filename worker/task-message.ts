@@ -26,6 +26,9 @@ export interface Refusal {
 
 const oneLine = (s: string) => s.replace(/\n\s*/g, '; ');
 
+/** How a failure notice for a malformed task message begins (the coordinator tells it apart). */
+export const MALFORMED_TASK = 'malformed task message';
+
 function malformed(m: TaskDelivery, at: Where | null, message: string): Refusal {
   return {
     kind: 'refuse',
@@ -33,7 +36,7 @@ function malformed(m: TaskDelivery, at: Where | null, message: string): Refusal 
     log: `malformed task message on ${m.subject} (${m.data.length} bytes): ${oneLine(message)}; terminated`,
     fields: { subject: m.subject, bytes: m.data.length, stream_seq: m.info.streamSequence },
     at,
-    failure: `malformed task message: ${message}`,
+    failure: `${MALFORMED_TASK}: ${message}`,
   };
 }
 

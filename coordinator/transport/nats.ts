@@ -35,6 +35,7 @@ import { catchUp, queuedTasks, resultsConsumer } from '../nats/study-streams.js'
 import { taskResult } from '../nats/task-result.js';
 import { readManifest, type StudyManifest } from '../out-dir.js';
 import type { PlannedStudy } from '../run-study.js';
+import { TaskRetries } from './task-retries.js';
 import type { ResultReceiver, Transport, TransportStats } from './types.js';
 
 /** Tasks published and not yet acknowledged by the server at once. */
@@ -93,6 +94,11 @@ export class NatsTransport implements Transport {
   private ticks = 0;
   /** Results read from the results stream (a message may hold several). */
   private resultsRead = 0;
+  private retries = new TaskRetries(5);
+  /** Set once the tasks are being published: a task published again goes out at once. */
+  private publishing = false;
+  private epoch = 1;
+  private publishFailed: (e: unknown) => void = () => undefined;
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -146,6 +152,9 @@ export class NatsTransport implements Transport {
       );
     // A study run again after it completed gets a new epoch: fresh message ids for its tasks.
     const epoch = (prev?.epoch ?? 1) + (prev?.state === 'complete' && tasks.length > 0 ? 1 : 0);
+    this.epoch = epoch;
+    const maxDeliver = this.workersInfo?.config.max_deliver ?? -1;
+    this.retries = new TaskRetries(maxDeliver > 0 ? maxDeliver : 5);
     const now = new Date().toISOString();
     this.status = {
       key,
@@ -184,6 +193,7 @@ export class NatsTransport implements Transport {
       fail = rej;
     });
     finished.catch(() => undefined); // awaited below; a failure before then must not go unhandled
+    this.publishFailed = (e) => fail(e);
     const settleLater = () => {
       this.settleTimer = null;
       try {
@@ -220,6 +230,7 @@ export class NatsTransport implements Transport {
       log.info(
         `study ${key} (epoch ${epoch}): ${readBack} stored result(s) read back, ${queued.size} task(s) already queued, publishing ${toPublish.length}`,
       );
+      this.publishing = true;
       this.results = await consumer.consume({ max_messages: 256 });
       void (async () => {
         for await (const m of this.results!) handle(m);
@@ -287,10 +298,18 @@ export class NatsTransport implements Transport {
   ): boolean {
     const task = this.pending.get(taskId);
     if (!task) return false;
-    const { result, worker, unreadable } = taskResult(task, data);
+    const { result, worker, unreadable, notice } = taskResult(task, data);
     if (worker) this.workersSeen.set(worker, Date.now());
     if (unreadable)
       this.o.log.error(`unreadable result of ${taskId} on ${subject}: ${unreadable.replace(/\n\s*/g, '; ')}`);
+    if (this.retries.judge(taskId, notice, unreadable) === 'retry') {
+      // Not the outcome of the message this coordinator published (task-retries.ts): run it again.
+      this.o.log.warn(
+        `task ${taskId}: ${(unreadable ?? notice ?? '').replace(/\n\s*/g, '; ')}; not its row: published again (${this.retries.retries(taskId)} of ${this.retries.limit - 1})`,
+      );
+      if (this.publishing) void this.publishTask(this.key, this.epoch, task).catch(this.publishFailed);
+      return false;
+    }
     results.add(result);
     this.pending.delete(task.id);
     if (this.status) {
@@ -320,11 +339,13 @@ export class NatsTransport implements Transport {
   }
 
   private publishTask(key: string, epoch: number, task: Task, signal?: AbortSignal): Promise<void> {
+    // A task published again takes a fresh message id: its first one may be a junk message's.
+    const retry = this.retries.retries(task.id);
     return publishUntilStored(
       this.publisher,
       taskSubject(key, task.id, taskEngine(task)),
       encodeTask(task),
-      taskMsgId(key, epoch, task.id),
+      `${taskMsgId(key, epoch, task.id)}${retry > 0 ? `.retry-${retry}` : ''}`,
       {
         abandoned: () => signal?.aborted === true || this.closed,
         retrying: (e) => this.o.log.warn(`publishing task ${task.id}: ${e.message}; retrying`),
