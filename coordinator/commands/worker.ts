@@ -14,7 +14,7 @@ interface WorkerFlags extends NatsFlags {
 }
 
 function port(v: string): number {
-  const n = Number(v);
+  const n = /^[0-9]+$/.test(v) ? Number(v) : Number.NaN; // decimal digits only, as every count
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new InputError(`--health-port must be a port (0–65535), got '${v}'`);
   return n;

@@ -9,8 +9,11 @@ import { MAX_DENSE_N } from '../trials/schema.js';
  * are fixed because they apply before the spec is read.
  */
 export const Limits = z.strictObject({
-  /** Tasks in the plan (problem variants × seeds × optimizers, or trial batches). */
-  tasks: z.number().int().min(1).default(100_000_000),
+  /**
+   * Tasks in the plan (problem variants × seeds × optimizers, or trial batches): the scale the
+   * design plans for (DESIGN.md, "Scale").
+   */
+  tasks: z.number().int().min(1).default(10_000_000),
   /** Largest n for which a dense n × n Hessian is formed (n² float64: 512 MB at the default). */
   denseParams: z.number().int().min(1).default(MAX_DENSE_N),
   /** Estimated memory of one task (shared/study/cost.ts), in GB. */

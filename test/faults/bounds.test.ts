@@ -27,7 +27,7 @@ const cases: Array<[string, string, string[], RegExp]> = [
     'seeds: 1e9',
     torus('seeds: 1000000000'),
     [],
-    /seeds: the plan has 1,000,000,000 tasks \(1 problem variant × 1,000,000,000 seeds × 1 optimizer\), more than limits\.tasks = 100,000,000/,
+    /seeds: the plan has 1,000,000,000 tasks \(1 problem variant × 1,000,000,000 seeds × 1 optimizer\), more than limits\.tasks = 10,000,000/,
   ],
   [
     '--seeds 1000000000',

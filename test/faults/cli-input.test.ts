@@ -33,6 +33,12 @@ test.serial('--threads 0x4 is refused like --seeds', async (t) => {
   t.regex(r.stderr, /--threads must be a positive integer in decimal digits, got '0x4'/);
 });
 
+test.serial('--health-port 0x1F90 is refused: a port in decimal digits', async (t) => {
+  const r = await runCli(['worker', '--nats', 'nats://127.0.0.1:1', '--health-port', '0x1F90']);
+  t.is(r.code, 2, r.stderr);
+  t.regex(r.stderr, /--health-port must be a port \(0–65535\), got '0x1F90'/);
+});
+
 test.serial('replay of a dir that is no out dir says so, not "no task"', async (t) => {
   const missing = join(tempDir(), 'nonexistent');
   const r = await runCli(['replay', missing, 'abc']);
