@@ -34,7 +34,8 @@ function store(into: StoredResults, seen: Set<string>, res: Result): boolean {
   if (res.kind === 'trials') into.trials.push(res.row);
   else {
     into.runs.push(res.row);
-    if (res.history) into.history.push(...historyRows(id, res.history));
+    // A loop, not push(...rows): spreading ~125k rows into one call overflows the stack.
+    if (res.history) for (const h of historyRows(id, res.history)) into.history.push(h);
   }
   return true;
 }
@@ -51,7 +52,7 @@ export function loadResults(dir: string): StoredResults {
   for (const row of readTable<RunRow>(files.runs)) store(out, seen, { kind: 'run', row, history: null });
   for (const row of readTable<TrialsRow>(files.trials)) store(out, seen, { kind: 'trials', row });
   const kept = new Set(out.runs.map((r) => r.task_id));
-  out.history.push(...readTable<HistoryRow>(files.history).filter((h) => kept.has(h.task_id as string)));
+  for (const h of readTable<HistoryRow>(files.history)) if (kept.has(h.task_id as string)) out.history.push(h);
   for (const res of Journal.read<Result>(files.journal)) store(out, seen, res);
   return out;
 }
