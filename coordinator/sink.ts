@@ -52,7 +52,8 @@ export function loadResults(dir: string): StoredResults {
   for (const row of readTable<RunRow>(files.runs)) store(out, seen, { kind: 'run', row, history: null });
   for (const row of readTable<TrialsRow>(files.trials)) store(out, seen, { kind: 'trials', row });
   const kept = new Set(out.runs.map((r) => r.task_id));
-  for (const h of readTable<HistoryRow>(files.history)) if (kept.has(h.task_id as string)) out.history.push(h);
+  for (const h of readTable<HistoryRow>(files.history))
+    if (kept.has(h.task_id as string)) out.history.push(h);
   for (const res of Journal.read<Result>(files.journal)) store(out, seen, res);
   return out;
 }

@@ -229,7 +229,8 @@ for i in $(seq 1 "$WORKERS"); do
   WPID[$w]=$!
 done
 for w in "${!WPID[@]}"; do
-  deadline=$((SECONDS + 30))
+  # Generous: on a loaded machine a worker takes tens of seconds to load and connect.
+  deadline=$((SECONDS + 90))
   until on_node coordinator "$NODE" "$PROBE" wait "http://${ADDR[$w]}:${HPORT[$w]}/readyz" 1; do
     if ! kill -0 "${WPID[$w]}" 2>/dev/null || (( SECONDS > deadline )); then
       log "$w never became ready (GET /readyz):"; tail -20 "$TMP/$w.log" >&2; exit 1

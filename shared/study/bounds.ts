@@ -1,3 +1,4 @@
+import { formatBytes, formatCount, formatDuration, formatPlan } from './cost-format.js';
 import { formatPath } from './errors.js';
 import { type CostEstimate, estimateCost, type TaskEstimate } from './estimate.js';
 import { Limits } from './limits.js';
@@ -7,30 +8,6 @@ export interface BoundIssue {
   readonly path: readonly (string | number)[];
   readonly message: string;
 }
-
-export const formatCount = (x: number) =>
-  x >= 1e15 ? x.toExponential(2) : Math.round(x).toLocaleString('en-US');
-
-export function formatBytes(b: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
-  let i = 0;
-  while (b >= 1000 && i < units.length - 1) {
-    b /= 1000;
-    i++;
-  }
-  return `${b >= 100 || i === 0 ? Math.round(b) : b.toPrecision(2)} ${units[i]}`;
-}
-
-export function formatDuration(s: number): string {
-  if (s < 1) return `${(s * 1000).toPrecision(2)} ms`;
-  if (s < 120) return `${s.toPrecision(2)} s`;
-  if (s < 7200) return `${(s / 60).toPrecision(2)} min`;
-  if (s < 2 * 86400) return `${(s / 3600).toPrecision(2)} h`;
-  return `${(s / 86400).toPrecision(2)} days`;
-}
-
-/** "3 seeds", "1 seed". */
-const plural = (x: number, what: string) => `${formatCount(x)} ${what}${x === 1 ? '' : 's'}`;
 
 /** "optimizers[0] (newton) on problem (pinn-2d: n = 150 parameters, N = 1,000,000 points (from grid), sweep width = 40)". */
 function describeTask(t: TaskEstimate, withOptimizer = true): string {
@@ -49,7 +26,7 @@ function planIssue(spec: StudySpec, e: CostEstimate, limits: Limits): BoundIssue
     return [
       {
         path: ['trials', 'batch'],
-        message: `the plan has ${formatCount(p.tasks)} tasks (${plural(p.points, 'point')} × ${formatCount(p.batches)} batches of trials.batch = ${formatCount(spec.trials?.batch ?? 0)}), ${tail}: raise trials.batch, or raise limits.tasks`,
+        message: `the plan has ${formatPlan(p)} at trials.batch = ${formatCount(spec.trials?.batch ?? 0)}, ${tail}: raise trials.batch, or raise limits.tasks`,
       },
     ];
   const factors: Array<[string, number]> = [
@@ -61,7 +38,7 @@ function planIssue(spec: StudySpec, e: CostEstimate, limits: Limits): BoundIssue
   return [
     {
       path: [field],
-      message: `the plan has ${formatCount(p.tasks)} tasks (${plural(p.variants, 'problem variant')} × ${plural(p.seeds, 'seed')} × ${plural(p.optimizers, 'optimizer')}), ${tail}: lower ${field}, or raise limits.tasks`,
+      message: `the plan has ${formatPlan(p)}, ${tail}: lower ${field}, or raise limits.tasks`,
     },
   ];
 }

@@ -39,7 +39,7 @@ const cases: Array<[string, string, string[], RegExp]> = [
     'trials × batch of 4·10⁹ tasks',
     'name: b\nseed: 1\ntrials: { ensembles: [paper], n: [4], trials: 4000000000, batch: 1 }\n',
     [],
-    /trials\.batch: the plan has 4,000,000,000 tasks \(1 points? × 4,000,000,000 batches of trials\.batch = 1\), more than limits\.tasks/,
+    /trials\.batch: the plan has 4,000,000,000 tasks \(1 point × 4,000,000,000 batches\) at trials\.batch = 1, more than limits\.tasks/,
   ],
   [
     'sweep × seeds of 1.6·10⁹ tasks',

@@ -4,6 +4,7 @@ import test from 'ava';
 import { PROBLEM_KINDS } from '../../shared/problems/mod.js';
 import { Stream } from '../../shared/rng/stream.js';
 import { boundIssues } from '../../shared/study/bounds.js';
+import { formatCostEstimate } from '../../shared/study/cost-format.js';
 import { estimateCost } from '../../shared/study/estimate.js';
 import { expandStudy } from '../../shared/study/expand.js';
 import { planShape, planSize } from '../../shared/study/plan-size.js';
@@ -98,4 +99,20 @@ test('the estimate grows with each size field, and a sweep is estimated at its l
   const swept = at('{ kind: pinn-2d, width: 10, depth: 2, grid: 10 }', 'sweep: { width: [5, 20, 10] }\n');
   t.deepEqual(swept.sweptAt, { width: 20 });
   t.is(swept.flops, at('{ kind: pinn-2d, width: 20, depth: 2, grid: 10 }').flops);
+});
+
+test('validate’s lines: the plan, each pair per task, the total', (t) => {
+  const e = estimateCost(
+    parseSpec(
+      'name: v\nseed: 1\nproblem: { kind: mlp-regression, width: 10 }\nsweep: { width: [5, 20] }\noptimizers: [{ kind: newton }, { kind: adam }]\nseeds: 3\n',
+    ),
+  );
+  const lines = formatCostEstimate(e);
+  t.is(lines[0], 'plan: 12 tasks (2 problem variants × 3 seeds × 2 optimizers)');
+  t.is(lines.length, 1 + 2 + 1);
+  t.regex(
+    lines[1],
+    /^problem × optimizers\[0\] \(newton\) \[n = 480, N = 100, width = 20\]: per task ≈ [\d.]+ (ms|s|min), ≈ [\d.]+ [KMG]B$/,
+  );
+  t.regex(lines[3], /^total: at most ≈ .* of one thread \(estimated at 1e\+9 flops\/s\)$/);
 });
