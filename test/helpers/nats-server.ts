@@ -245,12 +245,13 @@ export async function startWorker(
     ...env,
   });
   const [, port] = await Promise.race([
-    p.out.waitFor(/health on :(\d+)/),
+    // Generous: on two cores shared with other work a worker can take tens of seconds to load.
+    p.out.waitFor(/health on :(\d+)/, 120_000),
     p.exit.then((e) => {
       throw new Error(`worker exited (${e.code ?? e.signal}) before it was ready:\n${p.out.text}`);
     }),
   ]);
-  await p.out.waitFor(/pulling from/);
+  await p.out.waitFor(/pulling from/, 120_000);
   return { ...p, healthPort: Number(port) };
 }
 
