@@ -84,26 +84,33 @@ function stepCost(
   const { grad, hess } = p;
   const mat = 8 * n * n;
   switch (o.kind) {
-    case 'newton': {
-      if ((o as { solver?: string }).solver === 'krylov') {
-        // MINRES on Hessian-vector products (a few gradients each): no n × n matrix.
-        const products = Math.min(n, 200);
-        return { flops: grad.flops * (1 + 4 * products), bytes: grad.bytes * 2 + 8 * 10 * n, dense: [] };
+    case 'newton':
+    case 'saddle-free-newton': {
+      const krylov = o as { solver?: string; maxKrylov?: number };
+      if (krylov.solver === 'krylov') {
+        // MINRES (newton) or Lanczos (saddle-free) on Hessian-vector products, a few gradients
+        // each: no n × n matrix. Counted at the iterations' cap when below 100, else at 100 (they
+        // stop at their tolerance; the cap, 10n for MINRES, is rarely reached).
+        const products = Math.min(krylov.maxKrylov ?? 100, 100, n);
+        return {
+          flops: grad.flops + products * (4 * grad.flops + 10 * n),
+          bytes: 3 * grad.bytes + 8 * (products + 4) * n,
+          dense: [],
+        };
       }
-      return {
-        // H + λI copied and factored by LDLᵀ: n³/6 multiply-adds.
-        flops: hess.flops + n ** 3 / 3,
-        bytes: hess.bytes + mat,
-        dense: [
-          {
-            path,
-            what: "newton's dense solve needs the n × n Hessian",
-            instead: 'add `solver: krylov` (Hessian-vector products, no matrix)',
-          },
-        ],
-      };
-    }
-    case 'saddle-free-newton':
+      if (o.kind === 'newton')
+        return {
+          // H + λI copied and factored by LDLᵀ: n³/6 multiply-adds.
+          flops: hess.flops + n ** 3 / 3,
+          bytes: hess.bytes + mat,
+          dense: [
+            {
+              path,
+              what: "newton's dense solve needs the n × n Hessian",
+              instead: 'add `solver: krylov` (Hessian-vector products, no matrix)',
+            },
+          ],
+        };
       return {
         // The eigendecomposition with vectors (tridiagonalization, QL, back-transformation),
         // then two value passes of backtracking.
@@ -113,10 +120,11 @@ function stepCost(
           {
             path,
             what: 'saddle-free newton needs the eigendecomposition of the n × n Hessian',
-            instead: 'use newton with `solver: krylov`',
+            instead: 'add `solver: krylov` (|H| in a Lanczos subspace, no matrix)',
           },
         ],
       };
+    }
     case 'bfgs':
       return {
         flops: 3 * grad.flops + 4 * n * n,
