@@ -1,13 +1,21 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Table, tableToIPC } from 'apache-arrow';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
+import { basename, join } from 'node:path';
+import { type RecordBatch, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { Compression, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
 import { InputError } from '../shared/study/errors.js';
 import { atomicWrite } from './files.js';
 import { readManifest } from './out-dir.js';
-import { loadResults } from './sink.js';
-import { tableFromRows } from './tables/arrow-io.js';
-import { HISTORY_COLUMNS, RUN_COLUMNS } from './tables/runs-columns.js';
+import { fileBatches, segmentFiles, type TableName } from './store/segments.js';
+import { variantsPath } from './store/variants.js';
 
 export type ExportFormat = 'parquet' | 'csv';
 
@@ -20,38 +28,76 @@ export function toParquet(table: Table): Uint8Array {
   return writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')), props);
 }
 
-/** RFC 4180 CSV; list columns as JSON arrays, non-finite floats as NaN / Infinity / -Infinity. */
-export function toCsv(table: Table): string {
-  const names = table.schema.fields.map((f) => f.name);
-  const cols = names.map((n) => table.getChild(n)!);
+/** RFC 4180 CSV lines of a batch; list columns as JSON arrays, non-finite floats as NaN / Infinity / -Infinity. */
+function csvLines(batch: RecordBatch | Table, names: readonly string[]): string {
+  const cols = names.map((n) => batch.getChild(n));
   const cell = (v: unknown): string => {
     if (v === null || v === undefined) return '';
-    if (typeof v === 'number') return String(v);
+    if (typeof v === 'number' || typeof v === 'bigint') return String(v);
     if (typeof v === 'object' && 'toArray' in (v as object))
       return cell(`[${Array.from((v as { toArray(): ArrayLike<number> }).toArray()).join(',')}]`);
     const s = String(v);
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  const lines = [names.join(',')];
-  for (let i = 0; i < table.numRows; i++) lines.push(cols.map((c) => cell(c.get(i))).join(','));
-  return `${lines.join('\n')}\n`;
+  let out = '';
+  for (let i = 0; i < batch.numRows; i++) out += `${cols.map((c) => cell(c?.get(i))).join(',')}\n`;
+  return out;
 }
 
-/** Writes every table of an out dir to DIR/export/<table>.<ext>; returns the paths written. */
+/** A whole table as CSV text (header first). */
+export function toCsv(table: Table): string {
+  const names = table.schema.fields.map((f) => f.name);
+  return `${names.join(',')}\n${csvLines(table, names)}`;
+}
+
+/**
+ * Writes every table of an out dir for tools without an Arrow IPC reader, streaming segment by
+ * segment (memory: one segment): Parquet as one file per segment, DIR/export/<table>/part-N.parquet
+ * (a dataset: DuckDB reads 'export/runs/*.parquet'), CSV as one file per table. Returns the paths.
+ */
 export function exportStudy(dir: string, format: ExportFormat, outDir = join(dir, 'export')): string[] {
-  readManifest(dir);
+  const manifest = readManifest(dir);
   if (format !== 'parquet' && format !== 'csv')
     throw new InputError(`--format must be parquet or csv, not '${format}'`);
-  const { runs, history } = loadResults(dir);
-  const tables: Array<[string, Table]> = [
-    ['runs', tableFromRows(RUN_COLUMNS, runs as unknown as Record<string, unknown>[])],
-    ['history', tableFromRows(HISTORY_COLUMNS, history)],
-  ];
-  if (!existsSync(outDir)) mkdirSync(outDir, { recursive: true });
+  const tables: TableName[] = manifest.spec.trials ? ['trials'] : ['runs', 'history'];
   const written: string[] = [];
-  for (const [name, table] of tables) {
-    const path = join(outDir, `${name}.${format}`);
-    atomicWrite(path, format === 'parquet' ? toParquet(table) : toCsv(table));
+  for (const name of tables) {
+    const files = segmentFiles(dir, name);
+    if (format === 'parquet') {
+      const to = join(outDir, name);
+      mkdirSync(to, { recursive: true });
+      for (const f of files) {
+        const path = join(to, basename(f).replace(/\.arrow$/, '.parquet'));
+        atomicWrite(path, toParquet(new Table([...fileBatches(f)])));
+        written.push(path);
+      }
+    } else {
+      mkdirSync(outDir, { recursive: true });
+      const path = join(outDir, `${name}.csv`);
+      const tmp = `${path}.tmp-${process.pid}`;
+      const fd = openSync(tmp, 'w');
+      try {
+        let header = false;
+        for (const f of files)
+          for (const b of fileBatches(f)) {
+            const names = b.schema.fields.map((x) => x.name);
+            if (!header) writeSync(fd, `${names.join(',')}\n`);
+            header = true;
+            writeSync(fd, csvLines(b, names));
+          }
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, path);
+      written.push(path);
+    }
+  }
+  if (existsSync(variantsPath(dir))) {
+    mkdirSync(outDir, { recursive: true });
+    const variants = tableFromIPC(readFileSync(variantsPath(dir)));
+    const path = join(outDir, `variants.${format}`);
+    atomicWrite(path, format === 'parquet' ? toParquet(variants) : toCsv(variants));
     written.push(path);
   }
   return written;

@@ -1,15 +1,36 @@
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
+import { crc32 } from './store/crc32.js';
+
+/** Every frame starts with these bytes, so a reader can find the next record after damage. */
+const MAGIC = Buffer.from('SSJ\u0001', 'latin1');
+const HEAD = 12;
+
+/** Where a journal could not be read, and why (reported, never silent). */
+export interface JournalDamage {
+  readonly offset: number;
+  readonly bytes: number;
+  readonly reason: string;
+}
+
+export interface JournalScan<T> {
+  readonly records: T[];
+  readonly damage: JournalDamage[];
+  /** Bytes at the end that are the start of a record cut short (a kill during a write). */
+  readonly tornTail: number;
+}
 
 /**
- * An append-only journal of results: each record is a 4-byte little-endian length and a V8
- * structured-clone payload (exact for NaN, ±Infinity and Float64Array, unlike JSON). `append`
- * only encodes a record; `flush` hands every record appended since to the OS in one write, and a
- * result counts as done (a transport acks it) only after that. A killed process thus loses only
- * results not yet flushed, which were not acked either; a record cut short by the kill is
- * recognized by its length and dropped on reading. One write per batch rather than per record:
- * the write had been about a tenth of the coordinator's CPU on the no-op throughput benchmark
- * (perf record of a coordinator, test/bench/nats.bench.ts's study).
+ * An append-only journal of results. Each record is a frame: 4 magic bytes, a little-endian u32
+ * length, the CRC-32 of the payload, and a V8 structured-clone payload (exact for NaN, ±Infinity
+ * and Float64Array, unlike JSON). `append` only encodes; `flush` hands every record appended since
+ * to the OS in one write, and a result counts as done (a transport acks it) only after that, so a
+ * kill loses only results not yet flushed, which were not acked either.
+ *
+ * Reading checks every frame's checksum and, past a damaged stretch, resynchronizes on the next
+ * magic: one overwritten record costs that record, not every record after it, and the damage is
+ * reported. A session truncates the journal once its records are in table segments, so a new
+ * session never appends after a torn tail.
  */
 export class Journal {
   private fd: number | null = null;
@@ -19,8 +40,10 @@ export class Journal {
 
   append(record: unknown): void {
     const payload = serialize(record);
-    const head = Buffer.allocUnsafe(4);
-    head.writeUInt32LE(payload.length, 0);
+    const head = Buffer.allocUnsafe(HEAD);
+    MAGIC.copy(head, 0);
+    head.writeUInt32LE(payload.length, 4);
+    head.writeUInt32LE(crc32(payload), 8);
     this.buffered.push(head, payload);
   }
 
@@ -34,28 +57,75 @@ export class Journal {
     while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
   }
 
+  /** Empties the journal (its records are now in table segments), durably. */
+  truncate(): void {
+    this.flush();
+    if (this.fd === null) {
+      if (!existsSync(this.path)) return;
+      this.fd = openSync(this.path, 'r+');
+    }
+    ftruncateSync(this.fd);
+    fsyncSync(this.fd);
+  }
+
   close(): void {
     this.flush();
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }
 
-  /** Every complete record, in order; a torn tail is ignored. */
+  /** Every intact record, in order (damage and a torn tail skipped). */
   static read<T>(path: string): T[] {
-    if (!existsSync(path)) return [];
+    return Journal.scan<T>(path).records;
+  }
+
+  /** Every intact record, with where and why the rest could not be read. */
+  static scan<T>(path: string): JournalScan<T> {
+    const records: T[] = [];
+    const damage: JournalDamage[] = [];
+    if (!existsSync(path)) return { records, damage, tornTail: 0 };
     const buf = readFileSync(path);
-    const out: T[] = [];
     let off = 0;
-    while (off + 4 <= buf.length) {
-      const len = buf.readUInt32LE(off);
-      if (off + 4 + len > buf.length) break;
-      try {
-        out.push(deserialize(buf.subarray(off + 4, off + 4 + len)) as T);
-      } catch {
+    let tornTail = 0;
+    while (off < buf.length) {
+      const why = frameProblem(buf, off);
+      if (why === null) {
+        const len = buf.readUInt32LE(off + 4);
+        try {
+          records.push(deserialize(buf.subarray(off + HEAD, off + HEAD + len)) as T);
+          off += HEAD + len;
+          continue;
+        } catch (e) {
+          damage.push({
+            offset: off,
+            bytes: HEAD + len,
+            reason: `unreadable payload (${(e as Error).message})`,
+          });
+          off += HEAD + len;
+          continue;
+        }
+      }
+      const next = buf.indexOf(MAGIC, off + 1);
+      if (why === 'torn' && next < 0) {
+        tornTail = buf.length - off;
         break;
       }
-      off += 4 + len;
+      const end = next < 0 ? buf.length : next;
+      damage.push({ offset: off, bytes: end - off, reason: why === 'torn' ? 'record cut short' : why });
+      off = end;
     }
-    return out;
+    return { records, damage, tornTail };
   }
+}
+
+/** Why the frame at `off` is not a whole, intact record ('torn' if it runs past the end), or null. */
+function frameProblem(buf: Buffer, off: number): string | null {
+  if (off + HEAD > buf.length)
+    return buf.subarray(off).equals(MAGIC.subarray(0, buf.length - off)) ? 'torn' : 'no record header';
+  if (!buf.subarray(off, off + 4).equals(MAGIC)) return 'no record header';
+  const len = buf.readUInt32LE(off + 4);
+  if (off + HEAD + len > buf.length) return 'torn';
+  if (crc32(buf.subarray(off + HEAD, off + HEAD + len)) !== buf.readUInt32LE(off + 8))
+    return 'checksum mismatch';
+  return null;
 }

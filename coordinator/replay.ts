@@ -5,7 +5,7 @@ import { type AnyRow, type HistoryColumns, RUN_CONTEXT_COLUMNS } from '../shared
 import type { OptimizeTask } from '../shared/study/task.js';
 import { Task } from '../shared/study/task.js';
 import { readManifest } from './out-dir.js';
-import { loadResults } from './sink.js';
+import { loadResults } from './store/read.js';
 
 export interface ReplayOutcome {
   readonly row: AnyRow;

@@ -2,29 +2,45 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { InputError } from '../shared/study/errors.js';
-import { expandStudy, planHash } from '../shared/study/expand.js';
+import { StudyPlan } from '../shared/study/plan.js';
 import type { StudySpec } from '../shared/study/spec.js';
 import type { Task } from '../shared/study/task.js';
 import { outFiles, prepareOutDir, type StudyManifest } from './out-dir.js';
 import { Progress } from './progress.js';
 import { ResultSink } from './sink.js';
 import { readSpecFile } from './spec-file.js';
+import { recordVariants } from './store/variants.js';
 import type { Transport } from './transport/types.js';
 
 export interface PlannedStudy {
   readonly spec: StudySpec;
-  readonly tasks: Task[];
+  readonly plan: StudyPlan;
   readonly planHash: string;
+  /** Every task, materialized: for small studies and tests (the plan itself is lazy). */
+  readonly tasks: Task[];
 }
 
-/** Reads, validates and expands a spec file; --seeds N replaces the spec's seeds by 0 … N−1. */
+export function plannedStudy(spec: StudySpec): PlannedStudy {
+  const plan = new StudyPlan(spec);
+  let tasks: Task[] | null = null;
+  return {
+    spec,
+    plan,
+    planHash: plan.hash,
+    get tasks() {
+      tasks ??= [...plan.tasks()];
+      return tasks;
+    },
+  };
+}
+
+/** Reads, validates and plans a spec file; --seeds N replaces the spec's seeds by 0 … N−1. */
 export function planStudy(path: string, seeds?: number): PlannedStudy {
   const spec = readSpecFile(
     path,
     seeds === undefined ? [] : [{ field: 'seeds', value: seeds, flag: '--seeds' }],
   );
-  const tasks = expandStudy(spec);
-  return { spec, tasks, planHash: planHash(tasks) };
+  return plannedStudy(spec);
 }
 
 export interface RunOptions {
@@ -44,39 +60,61 @@ export interface RunOutcome {
   readonly sink: ResultSink;
 }
 
+/** The plan's tasks that have no row in the sink, in plan order, computed as they are taken. */
+export function* pendingTasks(plan: StudyPlan, sink: ResultSink): Generator<Task> {
+  for (let i = 0; i < plan.size; i++) {
+    const { group, unit } = plan.slot(i);
+    if (!sink.has(plan.groups[group].config, plan.unitKey(unit))) yield plan.taskOf(group, unit);
+  }
+}
+
 /**
  * Runs the tasks of a planned study that have no row yet, through a transport, into an out dir.
  * Validation and the out-dir check happen before anything is written.
  */
-export async function runStudy(plan: PlannedStudy, o: RunOptions): Promise<RunOutcome> {
-  const outDir = o.out ?? join('out', plan.spec.name);
+export async function runStudy(p: PlannedStudy, o: RunOptions): Promise<RunOutcome> {
+  const outDir = o.out ?? join('out', p.spec.name);
   if (o.resume && !existsSync(outFiles(outDir).study))
     throw new InputError(`--resume: ${outDir} holds no study to resume`);
-  const manifest = prepareOutDir(outDir, plan.spec, plan.planHash, plan.tasks.length);
+  const manifest = prepareOutDir(outDir, p.plan);
   const sink = new ResultSink(outDir);
-  const pending = plan.tasks.filter((t) => !sink.has(t.id));
-  const done = plan.tasks.length - pending.length;
-  o.log.info(
-    `study ${plan.spec.name}: ${plan.tasks.length} tasks, ${done} already done, ${pending.length} to run → ${outDir}`,
-  );
-  const transport = o.transport();
-  const progress = new Progress(plan.tasks.length, done, o.log, () => transport.stats());
-  try {
-    await transport.run(
-      pending,
-      {
-        add: (r) => {
-          if (sink.add(r)) progress.add(r.row);
-        },
-        flush: () => sink.flush(),
-      },
-      o.signal,
+  for (const n of sink.notes.recovered) o.log.warn(`${outDir}: ${n}`);
+  for (const d of sink.notes.journalDamage)
+    o.log.error(
+      `${outDir}: journal damaged at byte ${d.offset} (${d.bytes} bytes: ${d.reason}); the records around it were kept`,
     );
+  if (sink.notes.tornTail > 0)
+    o.log.warn(
+      `${outDir}: the journal's last record was cut short by a kill (${sink.notes.tornTail} bytes, a task that was not acked): it runs again`,
+    );
+  const total = p.plan.size;
+  let complete = false;
+  try {
+    recordVariants(outDir, p.plan);
+    const done = sink.size;
+    o.log.info(
+      `study ${p.spec.name}: ${total} tasks, ${done} already done, ${total - done} to run → ${outDir}`,
+    );
+    const transport = o.transport();
+    const progress = new Progress(total, done, o.log, () => transport.stats());
+    try {
+      await transport.run(
+        pendingTasks(p.plan, sink),
+        {
+          add: (r) => {
+            if (sink.add(r)) progress.add(r.row);
+          },
+          flush: () => sink.flush(),
+        },
+        o.signal,
+      );
+    } finally {
+      progress.stop();
+      await transport.close();
+    }
   } finally {
-    progress.stop();
-    await transport.close();
     sink.close();
   }
-  const complete = plan.tasks.every((t) => sink.has(t.id));
-  return { manifest, outDir, total: plan.tasks.length, ranNow: sink.newRows, complete, sink };
+  complete = sink.size >= total;
+  return { manifest, outDir, total, ranNow: sink.newRows, complete, sink };
 }

@@ -1,130 +1,163 @@
-import { existsSync, unlinkSync } from 'node:fs';
-import type { AnyRow, HistoryColumns, Result, RunRow, TrialsRow } from '../shared/study/result.js';
-import { Journal } from './journal.js';
-import { outFiles } from './out-dir.js';
-import { readArrowFile, rowsOf, tableFromRows, writeArrowFile } from './tables/arrow-io.js';
-import { HISTORY_COLUMNS, RUN_COLUMNS } from './tables/runs-columns.js';
-import { TRIAL_COLUMNS } from './tables/trials-columns.js';
+import { existsSync, statSync, unlinkSync } from 'node:fs';
+import type { Result, RunRow, TrialsRow } from '../shared/study/result.js';
+import { Journal, type JournalDamage } from './journal.js';
+import type { DoneSet } from './store/done-set.js';
+import { type HistoryEntry, historyTable } from './store/history-table.js';
+import { OutDirLock } from './store/lock.js';
+import { journalPath, StoredResults, segmentsDoneSet, unitOfRow } from './store/read.js';
+import { commitSegment, nextSegment, recoverSegments } from './store/segments.js';
+import { tableFromRows } from './tables/arrow-io.js';
+import { STORED_RUN_COLUMNS, STORED_TRIAL_COLUMNS } from './tables/stored-columns.js';
 
-type HistoryRow = Record<string, unknown>;
+export { historyRowsOf } from './store/read.js';
 
-/** Everything stored in an out dir so far: the Arrow tables plus the journal of newer results. */
-export interface StoredResults {
-  readonly runs: RunRow[];
-  readonly history: HistoryRow[];
-  readonly trials: TrialsRow[];
-}
+/**
+ * A segment is committed once it holds this many run rows, history rows or trial rows, or when
+ * SEGMENT_MS has passed since the last one: the coordinator's memory is bounded by a segment, and
+ * the journal (the results since the last segment) stays short.
+ */
+export const SEGMENT_LIMITS = { runs: 20_000, history: 250_000, trials: 5_000, ms: 30_000 };
 
-/** A run's history columns as rows of the `history` table. */
-export function historyRows(taskId: string, h: HistoryColumns): HistoryRow[] {
-  const rows: HistoryRow[] = [];
-  for (let i = 0; i < h.iteration.length; i++) {
-    const r: HistoryRow = { task_id: taskId };
-    for (const [k, v] of Object.entries(h)) r[k] = v[i];
-    rows.push(r);
-  }
-  return rows;
-}
-
-/** Adds a result to `into` unless its task already has a row; the first row of an id wins. */
-function store(into: StoredResults, seen: Set<string>, res: Result): boolean {
-  const id = res.row.task_id;
-  if (seen.has(id)) return false;
-  seen.add(id);
-  if (res.kind === 'trials') into.trials.push(res.row);
-  else {
-    into.runs.push(res.row);
-    // A loop, not push(...rows): spreading ~125k rows into one call overflows the stack.
-    if (res.history) for (const h of historyRows(id, res.history)) into.history.push(h);
-  }
-  return true;
-}
-
-function readTable<T>(path: string): T[] {
-  return existsSync(path) ? (rowsOf(readArrowFile(path)) as T[]) : [];
-}
-
-/** Reads an out dir's results, deduplicated by task id. */
-export function loadResults(dir: string): StoredResults {
-  const files = outFiles(dir);
-  const out: StoredResults = { runs: [], history: [], trials: [] };
-  const seen = new Set<string>();
-  for (const row of readTable<RunRow>(files.runs)) store(out, seen, { kind: 'run', row, history: null });
-  for (const row of readTable<TrialsRow>(files.trials)) store(out, seen, { kind: 'trials', row });
-  const kept = new Set(out.runs.map((r) => r.task_id));
-  for (const h of readTable<HistoryRow>(files.history))
-    if (kept.has(h.task_id as string)) out.history.push(h);
-  for (const res of Journal.read<Result>(files.journal)) store(out, seen, res);
-  return out;
+/** What opening an out dir found and mended: for the log (none of it is silent). */
+export interface SinkNotes {
+  readonly recovered: string[];
+  readonly journalRecords: number;
+  readonly journalDamage: JournalDamage[];
+  readonly tornTail: number;
 }
 
 /**
- * Collects results into an out dir, exactly once per task id. Each new result goes to the journal,
- * which `flush` writes, before it counts as done; `close()` writes the Arrow tables (atomically)
- * and only then drops the journal, so a kill at any moment leaves every finished row readable and
- * none twice.
+ * Collects results into an out dir, exactly once per (configuration, seed). A result goes to the
+ * journal, which `flush` writes, before it counts as done; results are moved from the journal into
+ * table segments (commitSegment: history first, runs last, each fsynced and renamed) and only then
+ * is the journal emptied. A kill at any moment leaves every flushed row in a segment or the
+ * journal, none twice; opening the dir again finishes or undoes an interrupted commit.
  */
 export class ResultSink {
   private readonly journal: Journal;
-  private readonly seen: Set<string>;
-  private readonly stored: StoredResults;
+  private readonly done: DoneSet;
+  private readonly lock: OutDirLock;
+  private runs: RunRow[] = [];
+  private history: HistoryEntry[] = [];
+  private historyRows = 0;
+  private trials: TrialsRow[] = [];
+  private lastCommit = Date.now();
+  private seq: number;
   private added = 0;
+  readonly notes: SinkNotes;
 
-  constructor(private readonly dir: string) {
-    this.stored = loadResults(dir);
-    this.seen = new Set([...this.stored.runs, ...this.stored.trials].map((r) => r.task_id));
-    this.journal = new Journal(outFiles(dir).journal);
+  constructor(
+    private readonly dir: string,
+    private readonly limits = SEGMENT_LIMITS,
+  ) {
+    this.lock = OutDirLock.acquire(dir);
+    try {
+      const recovered = [...recoverSegments(dir, ['history', 'runs']), ...recoverSegments(dir, ['trials'])];
+      this.done = segmentsDoneSet(dir);
+      this.seq = nextSegment(dir);
+      const path = journalPath(dir);
+      const scan = Journal.scan<Result>(path);
+      this.journal = new Journal(path);
+      // Results of an earlier session that never reached a segment: stored now, then the journal
+      // (with any torn tail or damage it had) is emptied, so this session appends to a clean file.
+      for (const r of scan.records) if (this.store(r)) this.added--;
+      this.commit(true);
+      this.notes = {
+        recovered,
+        journalRecords: scan.records.length,
+        journalDamage: scan.damage,
+        tornTail: scan.tornTail,
+      };
+    } catch (e) {
+      this.lock.release();
+      throw e;
+    }
   }
 
-  has(taskId: string): boolean {
-    return this.seen.has(taskId);
+  /** Whether (config, unit) has a row: unit is the seed, or a trials batch's first trial. */
+  has(config: string, unit: number): boolean {
+    return this.done.has(config, unit);
   }
 
-  get rows(): readonly RunRow[] {
-    return this.stored.runs;
+  /** Rows stored, in segments or the journal. */
+  get size(): number {
+    return this.done.size;
   }
 
-  get trialRows(): readonly TrialsRow[] {
-    return this.stored.trials;
-  }
-
-  get allRows(): readonly AnyRow[] {
-    return [...this.stored.runs, ...this.stored.trials];
-  }
-
+  /** Rows this session added. */
   get newRows(): number {
     return this.added;
   }
 
-  /** Stores a result unless its task already has a row; returns whether it was new. */
-  add(result: Result): boolean {
-    if (this.seen.has(result.row.task_id)) return false;
-    this.journal.append(result);
-    store(this.stored, this.seen, result);
+  /** The stored rows, streamed (StoredResults). */
+  results(): StoredResults {
+    return new StoredResults(this.dir);
+  }
+
+  private store(r: Result): boolean {
+    if (!this.done.add(r.row.config, unitOfRow(r.row))) return false;
+    if (r.kind === 'trials') this.trials.push(r.row);
+    else {
+      this.runs.push(r.row);
+      if (r.history) {
+        this.history.push([r.row.task_id, r.history]);
+        this.historyRows += r.history.iteration.length;
+      }
+    }
     this.added++;
     return true;
   }
 
-  /** Hands every result added since the last flush to the OS (one write of the journal). */
-  flush(): void {
-    this.journal.flush();
+  /** Stores a result unless its (config, unit) already has a row; returns whether it was new. */
+  add(result: Result): boolean {
+    if (!this.store(result)) return false;
+    this.journal.append(result);
+    return true;
   }
 
-  /** Writes the Arrow tables with every row so far, then removes the journal. */
-  close(): void {
-    this.journal.close();
-    const files = outFiles(this.dir);
-    const { runs, history, trials } = this.stored;
-    // An optimizer study has runs and history tables, a trials study a trials table.
-    if (runs.length > 0 || trials.length === 0) {
-      writeArrowFile(files.runs, tableFromRows(RUN_COLUMNS, runs as unknown as Record<string, unknown>[]));
-      writeArrowFile(files.history, tableFromRows(HISTORY_COLUMNS, history));
+  /** Hands every result added since the last flush to the OS; commits a segment when one is full. */
+  flush(): void {
+    this.journal.flush();
+    const l = this.limits;
+    const full =
+      this.runs.length >= l.runs ||
+      this.historyRows >= l.history ||
+      this.trials.length >= l.trials ||
+      Date.now() - this.lastCommit >= l.ms;
+    if (full) this.commit(false);
+  }
+
+  /** Moves the buffered rows into a segment, then empties the journal. */
+  private commit(always: boolean): void {
+    this.journal.flush();
+    if (this.runs.length > 0) {
+      const runs = tableFromRows(STORED_RUN_COLUMNS, this.runs as unknown as Record<string, unknown>[]);
+      commitSegment(this.dir, this.seq++, [
+        ['history', historyTable(this.history)],
+        ['runs', runs],
+      ]);
     }
-    if (trials.length > 0)
-      writeArrowFile(
-        files.trials,
-        tableFromRows(TRIAL_COLUMNS, trials as unknown as Record<string, unknown>[]),
-      );
-    if (existsSync(files.journal)) unlinkSync(files.journal);
+    if (this.trials.length > 0)
+      commitSegment(this.dir, this.seq++, [
+        ['trials', tableFromRows(STORED_TRIAL_COLUMNS, this.trials as unknown as Record<string, unknown>[])],
+      ]);
+    if (always || this.runs.length > 0 || this.trials.length > 0) this.journal.truncate();
+    this.runs = [];
+    this.history = [];
+    this.historyRows = 0;
+    this.trials = [];
+    this.lastCommit = Date.now();
+  }
+
+  /** Commits what is buffered, removes the (now empty) journal and releases the out dir. */
+  close(): void {
+    try {
+      this.commit(true);
+      this.journal.close();
+      const path = journalPath(this.dir);
+      if (existsSync(path) && statSync(path).size === 0) unlinkSync(path);
+    } finally {
+      this.lock.release();
+    }
   }
 }

@@ -1,5 +1,5 @@
+import type { RunRow, TrialsRow } from '../shared/study/result.js';
 import type { DefinitenessRow } from '../shared/trials/stats.js';
-import type { StoredResults } from './sink.js';
 import { formatSummary, type GroupSummary, summarize } from './summary.js';
 import { formatTrialsSummary, summarizeTrials } from './trials-summary.js';
 
@@ -9,18 +9,22 @@ export interface StudySummary {
   readonly trials: DefinitenessRow[];
 }
 
-/** The aggregate of an out dir's rows: optimizer groups and/or random-Hessian points. `order`: task ids in plan order. */
-export function studySummary(
-  stored: Pick<StoredResults, 'runs' | 'trials'>,
-  order: readonly string[],
-): StudySummary {
-  return {
-    rows: stored.runs.length + stored.trials.length,
-    groups: stored.runs.length ? summarize(stored.runs, order) : [],
-    trials: stored.trials.length ? summarizeTrials(stored.trials) : [],
-  };
+/** The rows a summary reads: streams, each read once. */
+export interface SummaryInput {
+  readonly runs: Iterable<RunRow>;
+  readonly trials: Iterable<TrialsRow>;
 }
 
+/** The aggregate of an out dir's rows: optimizer groups and/or random-Hessian points. `rank`: plan order of a row's configuration. */
+export function studySummary(stored: SummaryInput, rank?: (r: RunRow) => number): StudySummary {
+  const groups = summarize(stored.runs, rank);
+  const trials = [...stored.trials];
+  return {
+    rows: groups.reduce((n, g) => n + g.runs, 0) + trials.length,
+    groups,
+    trials: trials.length ? summarizeTrials(trials) : [],
+  };
+}
 export function formatStudySummary(s: StudySummary): string {
   return [
     s.groups.length ? formatSummary(s.groups) : '',

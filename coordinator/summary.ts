@@ -20,49 +20,68 @@ export interface GroupSummary {
   readonly stationary_points: Record<string, number>;
 }
 
+interface Counts {
+  first: RunRow;
+  runs: number;
+  status: Record<string, number>;
+  converged: number;
+  point_class: Record<string, number>;
+  withTrivial: number;
+  trivial: number;
+  points: Record<string, number>;
+}
+
 /**
- * Aggregate per (problem variant, optimizer variant). Groups come in the order of `order` (task ids
- * in plan order, so columns follow the spec) and otherwise of first appearance.
+ * Aggregate per configuration (problem variant × optimizer settings), in one pass with counts
+ * only: memory does not grow with the rows. Groups come in the order `rank` gives their rows
+ * (plan order of configurations, so columns follow the spec), else of first appearance.
  */
-export function summarize(rows: readonly RunRow[], order?: readonly string[]): GroupSummary[] {
-  const groups = new Map<string, RunRow[]>();
-  const rank = new Map(order?.map((id, i) => [id, i]));
-  const sorted = order
-    ? [...rows].sort((a, b) => (rank.get(a.task_id) ?? Infinity) - (rank.get(b.task_id) ?? Infinity))
-    : rows;
-  for (const r of sorted) {
-    const key = JSON.stringify([r.problem, r.problem_params, r.optimizer, r.optimizer_params]);
-    const g = groups.get(key);
-    if (g) g.push(r);
-    else groups.set(key, [r]);
+export function summarize(rows: Iterable<RunRow>, rank?: (r: RunRow) => number): GroupSummary[] {
+  const groups = new Map<string, Counts>();
+  for (const r of rows) {
+    const key = r.config ?? JSON.stringify([r.problem, r.problem_params, r.optimizer, r.optimizer_params]);
+    let g = groups.get(key);
+    if (!g) {
+      g = {
+        first: r,
+        runs: 0,
+        status: {},
+        converged: 0,
+        point_class: {},
+        withTrivial: 0,
+        trivial: 0,
+        points: {},
+      };
+      groups.set(key, g);
+    }
+    g.runs++;
+    g.status[r.status] = (g.status[r.status] ?? 0) + 1;
+    if (r.status !== 'converged') continue;
+    g.converged++;
+    if (r.point_class) g.point_class[r.point_class] = (g.point_class[r.point_class] ?? 0) + 1;
+    if (r.trivial !== null) {
+      g.withTrivial++;
+      if (r.trivial) g.trivial++;
+    }
+    if (r.stationary_point) g.points[r.stationary_point] = (g.points[r.stationary_point] ?? 0) + 1;
   }
-  return [...groups.values()].map((g) => {
-    const converged = g.filter((r) => r.status === 'converged');
-    const withTrivial = converged.filter((r) => r.trivial !== null);
-    const points: Record<string, number> = {};
-    for (const r of converged)
-      if (r.stationary_point) points[r.stationary_point] = (points[r.stationary_point] ?? 0) + 1;
-    return {
-      problem: g[0].problem,
-      problem_params: g[0].problem_params,
-      optimizer: g[0].optimizer,
-      optimizer_params: g[0].optimizer_params,
-      runs: g.length,
-      status: Object.fromEntries(
-        STATUSES.map((s) => [s, wilson(g.filter((r) => r.status === s).length, g.length)]),
-      ) as GroupSummary['status'],
-      point_class: Object.fromEntries(
-        CLASSES.map((c) => [
-          c,
-          wilson(converged.filter((r) => r.point_class === c).length, converged.length),
-        ]),
-      ) as GroupSummary['point_class'],
-      trivial: withTrivial.length
-        ? wilson(withTrivial.filter((r) => r.trivial).length, withTrivial.length)
-        : null,
-      stationary_points: Object.fromEntries(Object.entries(points).sort()),
-    };
-  });
+  const ordered = [...groups.values()];
+  if (rank) ordered.sort((a, b) => rank(a.first) - rank(b.first));
+  return ordered.map((g) => ({
+    problem: g.first.problem,
+    problem_params: g.first.problem_params,
+    optimizer: g.first.optimizer,
+    optimizer_params: g.first.optimizer_params,
+    runs: g.runs,
+    status: Object.fromEntries(
+      STATUSES.map((s) => [s, wilson(g.status[s] ?? 0, g.runs)]),
+    ) as GroupSummary['status'],
+    point_class: Object.fromEntries(
+      CLASSES.map((c) => [c, wilson(g.point_class[c] ?? 0, g.converged)]),
+    ) as GroupSummary['point_class'],
+    trivial: g.withTrivial ? wilson(g.trivial, g.withTrivial) : null,
+    stationary_points: Object.fromEntries(Object.entries(g.points).sort()),
+  }));
 }
 
 /**

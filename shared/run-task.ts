@@ -8,6 +8,7 @@ import type { Objective } from './problems/objective.js';
 import { Stream } from './rng/stream.js';
 import { runTrialsTask } from './run-trials.js';
 import { canonicalJson } from './study/canonical.js';
+import { configOf } from './study/plan.js';
 import { problemKind } from './study/problem-spec.js';
 import type { HistoryColumns, Result, RunRow } from './study/result.js';
 import type { OptimizeTask, Task } from './study/task.js';
@@ -132,6 +133,7 @@ export function baseRow(task: OptimizeTask, ctx: RunContext): RunRow {
     task.optimizer.kind === 'warm-start' ? `${task.optimizer.first.kind}→${task.optimizer.next.kind}` : kind;
   return {
     task_id: task.id,
+    config: configOf(task),
     study: task.study,
     problem,
     optimizer,

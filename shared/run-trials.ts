@@ -1,4 +1,5 @@
 import { canonicalJson } from './study/canonical.js';
+import { configOf } from './study/plan.js';
 import type { TrialsResult, TrialsRow } from './study/result.js';
 import type { TrialsTask } from './study/task.js';
 import { runTrialBatch } from './trials/batch.js';
@@ -9,6 +10,7 @@ export function runTrialsTask(task: TrialsTask, ctx: { worker: string }): Trials
   const p = task.params;
   const row: TrialsRow = {
     task_id: task.id,
+    config: configOf(task),
     study: task.study,
     ensemble: p.ensemble,
     model: p.model,

@@ -60,10 +60,12 @@ export function registerRun(program: Command): void {
       signal: abort.signal,
       transport: () => nats ?? new LocalTransport(o.threads, log),
     }).finally(() => nats?.close());
-    log.info(`${r.ranNow} tasks run now; ${r.sink.allRows.length}/${r.total} rows in ${r.outDir}`);
-    const order = plan.tasks.map((t) => t.id);
+    log.info(`${r.ranNow} tasks run now; ${r.sink.size}/${r.total} rows in ${r.outDir}`);
+    const stored = r.sink.results();
     console.log(
-      formatStudySummary(studySummary({ runs: [...r.sink.rows], trials: [...r.sink.trialRows] }, order)),
+      formatStudySummary(
+        studySummary({ runs: stored.runs(), trials: stored.trials() }, (row) => plan.plan.rankOf(row.config)),
+      ),
     );
     if (!r.complete) process.exitCode = EXIT.failure;
   });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { expandStudy } from '../../shared/study/expand.js';
+import { StudyPlan } from '../../shared/study/plan.js';
 import { readManifest } from '../out-dir.js';
-import { loadResults } from '../sink.js';
+import { StoredResults } from '../store/read.js';
 import { formatStudySummary, studySummary } from '../study-summary.js';
 
 export function registerSummary(program: Command): void {
@@ -12,10 +12,9 @@ export function registerSummary(program: Command): void {
     .option('--json', 'machine-readable output')
     .action((dir: string, o: { json?: boolean }) => {
       const manifest = readManifest(dir);
-      const s = studySummary(
-        loadResults(dir),
-        expandStudy(manifest.spec).map((t) => t.id),
-      );
+      const plan = new StudyPlan(manifest.spec);
+      const stored = new StoredResults(dir);
+      const s = studySummary({ runs: stored.runs(), trials: stored.trials() }, (r) => plan.rankOf(r.config));
       if (o.json)
         console.log(
           JSON.stringify(

@@ -1,6 +1,7 @@
 import { baseRow } from '../../shared/run-task.js';
 import { canonicalJson } from '../../shared/study/canonical.js';
 import { taskEngine } from '../../shared/study/engine.js';
+import { configOf } from '../../shared/study/plan.js';
 import type { Result, RunRow, TrialsRow } from '../../shared/study/result.js';
 import type { OptimizeTask, Task, TrialsTask } from '../../shared/study/task.js';
 
@@ -25,6 +26,7 @@ function trialsFailureRow(task: TrialsTask, message: string, worker: string): Tr
   const p = task.params;
   return {
     task_id: task.id,
+    config: configOf(task),
     study: task.study,
     ensemble: p.ensemble,
     model: p.model,

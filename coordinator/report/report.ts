@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { expandStudy } from '../../shared/study/expand.js';
+import { StudyPlan } from '../../shared/study/plan.js';
 import type { RunRow } from '../../shared/study/result.js';
 import { atomicWrite } from '../files.js';
 import { readManifest } from '../out-dir.js';
-import { loadResults } from '../sink.js';
+import { loadResults } from '../store/read.js';
 import { formatStudySummary, studySummary } from '../study-summary.js';
 import { basisFigures } from './basis-figures.js';
 import type { ReportContext } from './context.js';
@@ -42,8 +42,11 @@ export interface ReportFiles {
 export async function writeReport(dir: string, log: Logger): Promise<ReportFiles> {
   const manifest = readManifest(dir);
   const { runs, history, trials } = loadResults(dir);
-  const rank = new Map(expandStudy(manifest.spec).map((t, i) => [t.id, i]));
-  const ordered: RunRow[] = [...runs].sort((a, b) => (rank.get(a.task_id) ?? 0) - (rank.get(b.task_id) ?? 0));
+  const plan = new StudyPlan(manifest.spec);
+  // Plan order: variant, seed, optimizer (StudyPlan).
+  const ordered: RunRow[] = [...runs].sort(
+    (a, b) => plan.rankOf(a.config) - plan.rankOf(b.config) || a.seed - b.seed,
+  );
   const ctx: ReportContext = { manifest, runs: ordered, history, trials };
   const out = join(dir, 'report');
   mkdirSync(join(out, 'figures'), { recursive: true });
@@ -56,7 +59,7 @@ export async function writeReport(dir: string, log: Logger): Promise<ReportFiles
     writeFileSync(join(out, 'figures', `${fig.id}.png`), png);
     writeFileSync(join(out, 'figures', `${fig.id}.vl.json`), JSON.stringify(fig.spec));
   }
-  const summary = studySummary({ runs: ordered, trials }, [...rank.keys()]);
+  const summary = studySummary({ runs: ordered, trials }, (r) => plan.rankOf(r.config));
   const md = markdownSummary(manifest, summary, figures);
   const files = { dir: out, html: join(out, 'index.html'), markdown: join(out, 'summary.md'), figures };
   atomicWrite(files.markdown, md);

@@ -10,6 +10,7 @@ const c = (name: string, type: Column['type'], nullable: boolean, doc: string): 
 /** The `runs` table: one row per optimizer run. */
 export const RUN_COLUMNS: readonly Column[] = [
   c('task_id', 'utf8', false, 'Deterministic task id (hash of the task content); unique within a table'),
+  c('config', 'utf8', false, 'Configuration (problem variant × optimizer) hash: joins variants.config'),
   c('study', 'utf8', false, 'Study name'),
   c('problem', 'utf8', false, 'Problem kind: circle, torus, mlp-regression, pinn-1d, pinn-2d'),
   c('optimizer', 'utf8', false, 'Optimizer kind: newton, saddle-free-newton, bfgs, l-bfgs, adam, gd'),

@@ -10,6 +10,7 @@ const c = (name: string, type: Column['type'], nullable: boolean, doc: string): 
 /** The `trials` table: one row per batch of random-Hessian trials. Counts are exact; sum them across batches. */
 export const TRIAL_COLUMNS: readonly Column[] = [
   c('task_id', 'utf8', false, 'Deterministic task id of the batch'),
+  c('config', 'utf8', false, 'Configuration ((ensemble, model, n) point) hash: joins variants.config'),
   c('study', 'utf8', false, 'Study name'),
   c('ensemble', 'utf8', false, 'paper (upper triangle iid N(0,1), Eq. 13) or goe ((A + Aᵀ)/2, A iid N(0,1))'),
   c('model', 'utf8', false, 'dense, or tridiagonal (Dumitriu–Edelman model of the GOE)'),

@@ -26,53 +26,66 @@ export class LocalTransport implements Transport {
     this.pool = openTaskPool(threads);
   }
 
-  async run(tasks: readonly Task[], results: ResultReceiver, signal?: AbortSignal): Promise<void> {
-    const f64 = tasks.filter((t) => !isTfjsTask(t));
-    const batches = groupBatches(tasks.filter(isTfjsTask), TFJS_BATCH);
-    if (batches.length > 0) this.tfjs ??= new TfjsPool(this.log);
+  async run(tasks: Iterable<Task>, results: ResultReceiver, signal?: AbortSignal): Promise<void> {
     // Each result is journaled as it comes (a kill loses only the tasks in flight).
     const report = (rs: readonly Result[]) => {
       for (const r of rs) results.add(r);
       results.flush();
     };
+    // f64 tasks are taken from the (lazy) plan as pool slots free up; tfjs tasks met on the way
+    // are kept, grouped into batches of one problem, optimizer and stop rule once the plan is seen.
+    const it = tasks[Symbol.iterator]();
+    const tfjsTasks: OptimizeTask[] = [];
+    const nextF64 = (): Task | null => {
+      for (;;) {
+        const n = it.next();
+        if (n.done) return null;
+        if (isTfjsTask(n.value)) tfjsTasks.push(n.value);
+        else return n.value;
+      }
+    };
     // Keep a bounded window in flight (2 per thread, 2 batches on the tfjs thread) so a
-    // million-task plan is not queued at once.
-    await Promise.all([
-      this.pumpAll(
-        f64,
-        this.threads * 2,
-        (t) => this.pool.run(t) as Promise<Result>,
-        (r) => report([r]),
-        signal,
-      ),
-      this.pumpAll(
-        batches,
-        2,
-        (b: OptimizeTask[]) => this.tfjs!.run(b),
-        report,
-        signal,
-        (b) => b.length,
-      ),
-    ]);
+    // million-task plan is never queued at once.
+    await this.pumpAll(
+      nextF64,
+      this.threads * 2,
+      (t) => this.pool.run(t) as Promise<Result>,
+      (r) => report([r]),
+      signal,
+    );
+    const batches = groupBatches(tfjsTasks, TFJS_BATCH);
+    if (batches.length === 0) return;
+    this.tfjs ??= new TfjsPool(this.log);
+    let b = 0;
+    await this.pumpAll(
+      () => batches[b++] ?? null,
+      2,
+      (batch: OptimizeTask[]) => this.tfjs!.run(batch),
+      report,
+      signal,
+      (batch) => batch.length,
+    );
   }
 
-  /** Runs `items` with at most `window` in flight; resolves when those started have reported. */
+  /** Runs the items `next` gives with at most `window` in flight; resolves when those started have reported. */
   private pumpAll<T, R>(
-    items: readonly T[],
+    next: () => T | null,
     window: number,
     start: (item: T) => Promise<R>,
     report: (r: R) => void,
     signal?: AbortSignal,
     count: (item: T) => number = () => 1,
   ): Promise<void> {
-    let next = 0;
     let running = 0;
+    let exhausted = false;
     return new Promise<void>((resolve, reject) => {
       const pump = () => {
-        // Interrupted or done: resolve once the items in flight have posted their results.
-        if ((signal?.aborted || next >= items.length) && running === 0) return resolve();
-        while (!signal?.aborted && running < window && next < items.length) {
-          const item = items[next++];
+        while (!signal?.aborted && !exhausted && running < window) {
+          const item = next();
+          if (item === null) {
+            exhausted = true;
+            break;
+          }
           running++;
           this.inFlight += count(item);
           start(item).then(
@@ -93,6 +106,8 @@ export class LocalTransport implements Transport {
             },
           );
         }
+        // Interrupted or done: resolve once the items in flight have posted their results.
+        if ((signal?.aborted || exhausted) && running === 0) resolve();
       };
       pump();
     });

@@ -133,13 +133,16 @@ export class NatsTransport implements Transport {
     return studyKey(this.o.plan.spec.name, this.o.plan.planHash);
   }
 
-  async run(tasks: readonly Task[], results: ResultReceiver, signal?: AbortSignal): Promise<void> {
+  async run(pendingTasks: Iterable<Task>, results: ResultReceiver, signal?: AbortSignal): Promise<void> {
+    // The pending tasks in memory: this transport keeps a map of them to match results (a bounded
+    // publishing window over the lazy plan is not done yet).
+    const tasks = [...pendingTasks];
     const { log, plan } = this.o;
     const key = this.key;
     const outDir = resolve(this.o.outDir);
     const manifest = readManifest(this.o.outDir);
     this.pending = new Map(tasks.map((t) => [t.id, t]));
-    const total = plan.tasks.length;
+    const total = plan.plan.size;
     const prev = await this.registry.status(key);
     const me = `${hostname()}:${process.pid}`;
     if (

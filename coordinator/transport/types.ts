@@ -21,12 +21,12 @@ export interface ResultReceiver {
 
 /**
  * The only thing that differs between a laptop and a cluster (DESIGN.md): it takes the tasks that
- * still need a row and hands `results` one or more results per task (at-least-once; the sink
+ * still need a row (a lazy stream: a transport takes them as it has room) and hands `results` one or more results per task (at-least-once; the sink
  * dedups), flushing them as it goes. It resolves when every task has had a result, and stops early
  * when `signal` aborts.
  */
 export interface Transport {
-  run(tasks: readonly Task[], results: ResultReceiver, signal?: AbortSignal): Promise<void>;
+  run(tasks: Iterable<Task>, results: ResultReceiver, signal?: AbortSignal): Promise<void>;
   stats(): TransportStats;
   close(): Promise<void>;
 }

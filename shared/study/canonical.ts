@@ -23,5 +23,10 @@ function sortKeys(v: unknown): unknown {
 
 /** Hex SHA-256 of the canonical JSON of `value`, cut to `chars` hex digits. */
 export function contentHash(value: unknown, chars = 64): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, chars);
+  return textHash(canonicalJson(value), chars);
+}
+
+/** Hex SHA-256 of a text (already canonical JSON), cut to `chars` hex digits. */
+export function textHash(text: string, chars = 64): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, chars);
 }

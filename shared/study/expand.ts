@@ -1,10 +1,10 @@
-import { contentHash } from './canonical.js';
+import type { OptimizerSpec } from '../optimizers/mod.js';
 import { withoutDefaultEngine } from './engine.js';
 import { describeIssue, InputError } from './errors.js';
+import { StudyPlan } from './plan.js';
 import { ProblemSpec, problemKind } from './problem-spec.js';
 import type { StudySpec } from './spec.js';
-import { type OptimizeTask, type Task, type TrialsTask, taskId } from './task.js';
-import type { TrialsSpec } from './trials-spec.js';
+import type { Task } from './task.js';
 
 /** The problem variants of a study: its problem(s), crossed with the sweep. */
 export function problemVariants(spec: StudySpec): ProblemSpec[] {
@@ -27,69 +27,17 @@ export function problemVariants(spec: StudySpec): ProblemSpec[] {
   return variants;
 }
 
-export function seedList(spec: StudySpec): number[] {
-  return typeof spec.seeds === 'number'
-    ? Array.from({ length: spec.seeds }, (_, i) => i)
-    : [...(spec.seeds ?? [])];
+/** The optimizers of a study as its tasks carry them (the default engine dropped). */
+export function optimizerConfigs(spec: StudySpec): OptimizerSpec[] {
+  return (spec.optimizers ?? []).map(withoutDefaultEngine);
 }
 
-/**
- * Every (problem variant × seed × optimizer) as a task, seed-major so that a partial run has every
- * optimizer at every seed it reached. Duplicate seeds or variants collapse (same id).
- */
+/** Every task of a study, in plan order (shared/study/plan.ts). Materializes the plan: for tests and small studies. */
 export function expandStudy(spec: StudySpec): Task[] {
-  return spec.trials ? expandTrials(spec, spec.trials) : expandOptimize(spec);
+  return [...new StudyPlan(spec).tasks()];
 }
 
-/**
- * Every valid (ensemble, model, n), its trials split into batches by trial index. The matrices
- * depend on (study seed, point, trial index) only, so batch boundaries do not change any count.
- */
-function expandTrials(spec: StudySpec, t: TrialsSpec): TrialsTask[] {
-  const tasks: TrialsTask[] = [];
-  for (const ensemble of t.ensembles)
-    for (const model of t.models) {
-      if (model === 'tridiagonal' && ensemble !== 'goe') continue;
-      for (const n of t.n)
-        for (let first = 0; first < t.trials; first += t.batch) {
-          const params = {
-            ensemble,
-            model,
-            n,
-            trials: Math.min(t.batch, t.trials - first),
-            firstTrial: first,
-            method: t.method,
-            singularTol: t.singularTol,
-            ...(t.histogram ? { histogram: t.histogram } : {}),
-          };
-          const body = { kind: 'hessian-trials' as const, studySeed: spec.seed, params };
-          tasks.push({ ...body, id: taskId(body), study: spec.name });
-        }
-    }
-  return tasks;
-}
-
-function expandOptimize(spec: StudySpec): OptimizeTask[] {
-  const tasks = new Map<string, OptimizeTask>();
-  for (const problem of problemVariants(spec))
-    for (const seed of seedList(spec))
-      for (const optimizer of (spec.optimizers ?? []).map(withoutDefaultEngine)) {
-        const body = {
-          kind: 'optimize' as const,
-          studySeed: spec.seed,
-          seed,
-          problem,
-          optimizer,
-          stop: spec.stop,
-          record: spec.record,
-        };
-        const id = taskId(body);
-        if (!tasks.has(id)) tasks.set(id, { ...body, id, study: spec.name });
-      }
-  return [...tasks.values()];
-}
-
-/** Hash of the plan: the sorted task ids. Two specs with the same plan hash run the same tasks. */
-export function planHash(tasks: readonly { id: string }[]): string {
-  return contentHash(tasks.map((t) => t.id).sort(), 32);
+/** The plan hash of a spec (StudyPlan.hash). */
+export function planHash(spec: StudySpec): string {
+  return new StudyPlan(spec).hash;
 }

@@ -7,6 +7,8 @@ import type { RunStatus } from '../optimizers/minimize.js';
  */
 export interface RunRow {
   task_id: string;
+  /** Hash of the task's configuration (shared/study/plan.ts configOf): joins variants.config. */
+  config: string;
   study: string;
   problem: string;
   optimizer: string;
@@ -67,6 +69,7 @@ export interface RunResult {
 /** One row of the `trials` table: one batch of random-Hessian trials (columns in README.md). */
 export interface TrialsRow {
   task_id: string;
+  config: string;
   study: string;
   ensemble: 'paper' | 'goe';
   model: 'dense' | 'tridiagonal';

@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import { z } from 'zod';
 import { describeIssue } from './errors.js';
 import type { HistoryColumns, Result, RunRow, TrialsRow } from './result.js';
-import { Task, taskId } from './task.js';
+import { Task, taskContent, taskId } from './task.js';
 
 /**
  * The bytes that cross the network between a coordinator and its workers (README, "Running on a
@@ -55,8 +55,8 @@ export function encodeTask(task: Task): Uint8Array {
 /** A task as a worker receives it: valid against the Task schema, and its id the hash of its content. */
 export function decodeTask(data: Uint8Array): Task {
   const task = parseWith(Task, parseJson(data, 'task message'), 'task message');
-  const { id, study: _study, ...content } = task;
-  const want = taskId(content);
+  const want = taskId(taskContent(task));
+  const id = task.id;
   if (id !== want) throw new WireError(`task message: id ${id} is not the hash of its content (${want})`);
   return task;
 }
@@ -140,6 +140,7 @@ const int = z.number().int();
 /** A received `runs` row. Column types as in README, "Results"; strict: an unknown field is refused. */
 export const RunRowWire = z.strictObject({
   task_id: z.string().regex(/^[0-9a-f]{20}$/),
+  config: z.string().regex(/^[0-9a-f]{12}$/),
   study: z.string(),
   problem: z.string(),
   optimizer: z.string(),
@@ -195,6 +196,7 @@ export const HistoryWire = z
 /** A received `trials` row (README, "Results"). */
 export const TrialsRowWire = z.strictObject({
   task_id: z.string().regex(/^[0-9a-f]{20}$/),
+  config: z.string().regex(/^[0-9a-f]{12}$/),
   study: z.string(),
   ensemble: z.enum(['paper', 'goe']),
   model: z.enum(['dense', 'tridiagonal']),

@@ -74,7 +74,7 @@ async function timeRun(p: PlannedStudy, dir: string, transport: () => Transport)
   const t0 = performance.now();
   const r = await runStudy(p, { out: join(dir, 'out'), log: silent, transport });
   const s = (performance.now() - t0) / 1000;
-  if (!r.complete) throw new Error(`${p.spec.name}: incomplete (${r.sink.allRows.length}/${r.total})`);
+  if (!r.complete) throw new Error(`${p.spec.name}: incomplete (${r.sink.size}/${r.total})`);
   return s;
 }
 

@@ -1,5 +1,5 @@
 import { planStudy } from '../../coordinator/run-study.js';
-import { historyRows } from '../../coordinator/sink.js';
+import { historyRowsOf } from '../../coordinator/sink.js';
 import { tableFromRows } from '../../coordinator/tables/arrow-io.js';
 import type { Column } from '../../coordinator/tables/columns.js';
 import { HISTORY_COLUMNS, RUN_COLUMNS } from '../../coordinator/tables/runs-columns.js';
@@ -35,7 +35,7 @@ function studyRows(): { runs: Record<string, unknown>[]; history: Record<string,
     if (r.kind !== 'run') continue;
     const id = `${r.row.task_id}-${i}`;
     runs.push({ ...r.row, task_id: id });
-    if (r.history) history.push(...historyRows(id, r.history));
+    if (r.history) for (const h of historyRowsOf(id, r.history)) history.push(h);
   }
   return { runs, history };
 }

@@ -18,6 +18,7 @@ import {
 } from '../../coordinator/nats/names.js';
 import { collect, startCli, tempDir } from '../helpers/cli.js';
 import { serverPerFile, startWorker } from '../helpers/nats-server.js';
+import { readTable } from '../helpers/rows.js';
 
 const nats = serverPerFile(test);
 const { workers } = nats;
@@ -88,7 +89,7 @@ test.serial(
     const r = await run;
     t.is(r.code, 0, r.stderr);
 
-    const rows = tableFromIPC(readFileSync(join(out, 'runs.arrow')))
+    const rows = readTable(out, 'runs')
       .toArray()
       .map((x) => x.toJSON() as Record<string, unknown>);
     t.is(rows.length, 8);

@@ -14,6 +14,7 @@ import {
   startWorker,
   type WorkerProcess,
 } from '../helpers/nats-server.js';
+import { readTable } from '../helpers/rows.js';
 
 /**
  * Faults while a study runs through NATS: a worker killed, the server restarted, the coordinator
@@ -49,7 +50,7 @@ async function rowsJournaled(out: string, n: number, c: CliProcess): Promise<num
 }
 
 function checkRows(t: ExecutionContext, out: string, n = SEEDS) {
-  const rows = tableFromIPC(readFileSync(join(out, 'runs.arrow'))).toArray();
+  const rows = readTable(out, 'runs').toArray();
   const ids = rows.map((r) => r.task_id as string);
   t.is(ids.length, n);
   t.is(new Set(ids).size, n, 'each task once');

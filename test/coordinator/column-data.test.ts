@@ -5,8 +5,10 @@ import { readArrowFile, rowsOf, tableFromRows } from '../../coordinator/tables/a
 import { columnData } from '../../coordinator/tables/column-data.js';
 import type { Column } from '../../coordinator/tables/columns.js';
 import { HISTORY_COLUMNS, RUN_COLUMNS } from '../../coordinator/tables/runs-columns.js';
+import { STORED_RUN_COLUMNS } from '../../coordinator/tables/stored-columns.js';
 import { columnByBuilders, tableByBuilders } from '../helpers/arrow-builders.js';
 import { runCli, tempDir, writeSpec } from '../helpers/cli.js';
+import { readTable } from '../helpers/rows.js';
 
 type Row = Record<string, unknown>;
 const col = (name: string, type: Column['type'], nullable = true): Column => ({
@@ -99,10 +101,10 @@ test('tables of a real study: runs and history equal the builders’ cell by cel
   const r = await runCli(['run', spec, '--out', out, '--threads', '1']);
   t.is(r.code, 0, r.stderr);
   for (const [file, cols] of [
-    ['runs.arrow', RUN_COLUMNS],
-    ['history.arrow', HISTORY_COLUMNS],
+    ['runs', STORED_RUN_COLUMNS],
+    ['history', HISTORY_COLUMNS],
   ] as const) {
-    const table = readArrowFile(join(out, file));
+    const table = readTable(out, file);
     t.true(table.numRows >= 12, file);
     const rows = rowsOf(table);
     const rebuilt = tableFromRows(cols, rows);

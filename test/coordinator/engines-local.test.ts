@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import test from 'ava';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { readTable } from '../helpers/rows.js';
 
 const SPEC = `
 name: engines-local
@@ -25,7 +26,7 @@ test('f64 and tfjs tasks of one study: one row each, tfjs rows from the tfjs thr
   const r = await runCli(['run', spec, '--out', out, '--threads', '1']);
   t.is(r.code, 0, r.stderr);
   t.regex(r.stderr, /tfjs engine: backend tfjs-cpu \(one tfjs thread\)/);
-  const rows = tableFromIPC(readFileSync(join(out, 'runs.arrow')))
+  const rows = readTable(out, 'runs')
     .toArray()
     .map((x) => x.toJSON() as Record<string, unknown>);
   t.is(rows.length, 15);

@@ -4,6 +4,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { tableFromIPC } from 'apache-arrow';
 import test from 'ava';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { readTable } from '../helpers/rows.js';
 
 const spec = `
 name: report-test
@@ -25,7 +26,7 @@ async function study() {
 }
 
 const arrowRows = (out: string, name: string) =>
-  tableFromIPC(readFileSync(join(out, `${name}.arrow`)))
+  readTable(out, name)
     .toArray()
     .map((r) => r.toJSON());
 
@@ -34,7 +35,7 @@ test('export: Parquet files read by DuckDB match the Arrow tables (rows, types, 
   const r = await runCli(['export', out, '--format', 'parquet']);
   t.is(r.code, 0, r.stderr);
   const db = await (await DuckDBInstance.create(':memory:')).connect();
-  const runs = join(out, 'export', 'runs.parquet');
+  const runs = join(out, 'export', 'runs', '*.parquet');
   const count = await db.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet('${runs}')`);
   t.is(count.getRowObjects()[0].n, 80);
   const types = await db.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${runs}')`);
@@ -54,7 +55,7 @@ test('export: Parquet files read by DuckDB match the Arrow tables (rows, types, 
     t.true(Math.abs((g.s as number) - mine.reduce((s, x) => s + x.loss, 0)) < 1e-9);
   }
   const hist = await db.runAndReadAll(
-    `SELECT count(*)::INTEGER AS n FROM read_parquet('${join(out, 'export', 'history.parquet')}')`,
+    `SELECT count(*)::INTEGER AS n FROM read_parquet('${join(out, 'export', 'history', '*.parquet')}')`,
   );
   t.is(hist.getRowObjects()[0].n, arrowRows(out, 'history').length);
   const csv = await runCli(['export', out, '--format', 'csv']);
@@ -63,6 +64,11 @@ test('export: Parquet files read by DuckDB match the Arrow tables (rows, types, 
     `SELECT count(*)::INTEGER AS n FROM read_csv('${join(out, 'export', 'runs.csv')}')`,
   );
   t.is(csvCount.getRowObjects()[0].n, 80);
+  // The settings rows share are in the variants table: joined on config, every run has one.
+  const joined = await db.runAndReadAll(
+    `SELECT count(*)::INTEGER AS n FROM read_parquet('${runs}') r JOIN read_parquet('${join(out, 'export', 'variants.parquet')}') v USING (config)`,
+  );
+  t.is(joined.getRowObjects()[0].n, 80);
 });
 
 test('report: every file exists, the HTML shows every figure, the summary equals a recount', async (t) => {

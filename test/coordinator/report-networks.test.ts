@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import test from 'ava';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { readTable } from '../helpers/rows.js';
 
 // A tiny network study through the CLI: the report's basis and solution-map figures are checked
 // against the network recomputed here from each row's final parameters (layout: per hidden layer
@@ -87,7 +88,7 @@ function reported(): Promise<string> {
 
 /** The runs table read back with apache-arrow (a list column comes back as a Vector). */
 const runsOf = (out: string): Row[] =>
-  tableFromIPC(readFileSync(join(out, 'runs.arrow')))
+  readTable(out, 'runs')
     .toArray()
     .map((r) => {
       const o = r.toJSON();

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import test from 'ava';
 import { arrowSchema } from '../../coordinator/tables/columns.js';
-import { TRIAL_COLUMNS } from '../../coordinator/tables/trials-columns.js';
+import { STORED_TRIAL_COLUMNS } from '../../coordinator/tables/stored-columns.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { readTable } from '../helpers/rows.js';
 
 const spec = `
 name: trials-test
@@ -20,10 +21,10 @@ test('a hessian-trials study: batches as rows, exact sums, same rows with 1 and 
     const r = await runCli(['run', join(dir, 'spec.yaml'), '--out', out, '--threads', String(i + 1)]);
     t.is(r.code, 0, r.stderr);
   }
-  const tables = outs.map((o) => tableFromIPC(readFileSync(join(o, 'trials.arrow'))));
+  const tables = outs.map((o) => readTable(o, 'trials'));
   t.deepEqual(
     tables[0].schema.fields.map((f) => `${f.name}:${f.type}:${f.nullable}`),
-    arrowSchema(TRIAL_COLUMNS).fields.map((f) => `${f.name}:${f.type}:${f.nullable}`),
+    arrowSchema(STORED_TRIAL_COLUMNS).fields.map((f) => `${f.name}:${f.type}:${f.nullable}`),
   );
   // 3 points (paper dense, goe dense, goe tridiagonal) × 2 sizes × 3 batches (2500 + 2500 + 1000).
   t.is(tables[0].numRows, 18);

@@ -12,7 +12,7 @@ import { tableFromIPC } from 'apache-arrow';
 import test from 'ava';
 import { planStudy } from '../../coordinator/run-study.js';
 import { REPO, runCli, tempDir } from '../helpers/cli.js';
-import { reproducibleRows } from '../helpers/rows.js';
+import { readTable, reproducibleRows } from '../helpers/rows.js';
 
 const SPEC = `
 name: sim-cluster
@@ -49,7 +49,7 @@ interface Report {
 }
 
 function rows(dir: string) {
-  return tableFromIPC(readFileSync(join(dir, 'runs.arrow')))
+  return readTable(dir, 'runs')
     .toArray()
     .map((r) => r.toJSON() as Record<string, unknown>);
 }

@@ -7,6 +7,7 @@ import { boundIssues } from '../../shared/study/bounds.js';
 import { formatCostEstimate } from '../../shared/study/cost-format.js';
 import { estimateCost } from '../../shared/study/estimate.js';
 import { expandStudy } from '../../shared/study/expand.js';
+import { StudyPlan } from '../../shared/study/plan.js';
 import { planShape, planSize } from '../../shared/study/plan-size.js';
 import { ProblemSpec } from '../../shared/study/problem-spec.js';
 import { parseSpec } from '../../shared/study/spec.js';
@@ -30,6 +31,7 @@ for (const [what, body] of specs)
   test(`planSize agrees with the expansion: ${what}`, (t) => {
     const spec = parseSpec(`name: p\nseed: 1\n${body}\n`);
     t.is(planSize(spec), expandStudy(spec).length);
+    t.is(planSize(spec), new StudyPlan(spec).size, 'the lazy plan of the same spec');
   });
 
 test('planShape names its factors: variants × seeds × optimizers', (t) => {

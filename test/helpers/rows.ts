@@ -1,11 +1,22 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
+import { type RecordBatch, Table, tableFromIPC } from 'apache-arrow';
 import { RUN_CONTEXT_COLUMNS } from '../../shared/study/result.js';
 
-/** An out dir's Arrow table, read back with apache-arrow. */
-export const readTable = (dir: string, name = 'runs') =>
-  tableFromIPC(readFileSync(join(dir, `${name}.arrow`)));
+/** An out dir's table (its folder of Arrow IPC segments, or variants.arrow), read back with apache-arrow alone. */
+export function readTable(dir: string, name = 'runs'): Table {
+  if (name === 'variants') return tableFromIPC(readFileSync(join(dir, 'variants.arrow')));
+  const folder = join(dir, name);
+  const batches: RecordBatch[] = [];
+  let schema: Table['schema'] | null = null;
+  for (const f of readdirSync(folder).sort()) {
+    if (!/^part-\d+\.arrow$/.test(f)) continue;
+    const t = tableFromIPC(readFileSync(join(folder, f)));
+    schema ??= t.schema;
+    batches.push(...t.batches);
+  }
+  return schema ? new Table(schema, batches) : new Table(batches);
+}
 
 /**
  * A table's rows as JSON-comparable objects (typed arrays as plain arrays) without the columns that

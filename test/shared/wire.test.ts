@@ -83,6 +83,7 @@ function trialsResult(): TrialsResult {
     kind: 'trials',
     row: {
       task_id: '0123456789abcdef0123',
+      config: '0123456789ab',
       study: 'hessians',
       ensemble: 'goe',
       model: 'tridiagonal',

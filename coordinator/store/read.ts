@@ -1,0 +1,149 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RecordBatch } from 'apache-arrow';
+import { canonicalJson } from '../../shared/study/canonical.js';
+import type { HistoryColumns, Result, RunRow, TrialsRow } from '../../shared/study/result.js';
+import { Journal } from '../journal.js';
+import { DoneSet } from './done-set.js';
+import { tableBatches } from './segments.js';
+import { readVariants, type Variant } from './variants.js';
+
+export type HistoryRow = Record<string, unknown>;
+
+export const journalPath = (dir: string) => join(dir, 'results.journal');
+
+/** The done-set key of a row: its seed, or a trials batch's first trial index. */
+export function unitOfRow(row: RunRow | TrialsRow): number {
+  return 'seed' in row ? row.seed : row.first_trial;
+}
+
+/** Which (config, unit) of an out dir have a row in its segments: two columns read, no rows built. */
+export function segmentsDoneSet(dir: string): DoneSet {
+  const done = new DoneSet();
+  for (const [table, unit] of [
+    ['runs', 'seed'],
+    ['trials', 'first_trial'],
+  ] as const)
+    for (const b of tableBatches(dir, table)) {
+      const config = b.getChild('config')!;
+      const units = b.getChild(unit)!;
+      for (let i = 0; i < b.numRows; i++) done.add(config.get(i) as string, Number(units.get(i)));
+    }
+  return done;
+}
+
+/** Results in the journal that are not yet in segments (a study killed, or still running). */
+export function journalResults(dir: string, done: DoneSet): Result[] {
+  const path = journalPath(dir);
+  if (!existsSync(path) || statSync(path).size === 0) return [];
+  return Journal.read<Result>(path).filter((r) => done.add(r.row.config, unitOfRow(r.row)));
+}
+
+function cell(v: unknown): unknown {
+  return v !== null && typeof v === 'object' && 'toArray' in (v as object)
+    ? Float64Array.from((v as { toArray(): ArrayLike<number> }).toArray())
+    : typeof v === 'bigint'
+      ? Number(v)
+      : v;
+}
+
+/** The rows of a record batch as plain objects (list cells as Float64Array). */
+export function* batchRows(b: RecordBatch): Generator<Record<string, unknown>> {
+  const names = b.schema.fields.map((f) => f.name);
+  const cols = names.map((n) => b.getChild(n)!);
+  for (let i = 0; i < b.numRows; i++) {
+    const row: Record<string, unknown> = {};
+    for (let j = 0; j < names.length; j++) row[names[j]] = cell(cols[j].get(i));
+    yield row;
+  }
+}
+
+export interface ReadOptions {
+  /** Rebuild each row's `task` JSON from the variants table (replay, figures that need the task). */
+  readonly task?: boolean;
+}
+
+/**
+ * An out dir's results as streams: every call reads the segments again, one at a time, so memory
+ * does not grow with the rows. Rows carry the columns the variants table holds once per
+ * configuration (problem_params, optimizer_params, and the task on request), as a worker made them.
+ */
+export class StoredResults {
+  private readonly variants: Map<string, Variant>;
+
+  constructor(readonly dir: string) {
+    this.variants = readVariants(dir);
+  }
+
+  private pendingJournal(): Result[] {
+    const path = journalPath(this.dir);
+    if (!existsSync(path) || statSync(path).size === 0) return [];
+    return journalResults(this.dir, segmentsDoneSet(this.dir));
+  }
+
+  private join<T extends RunRow | TrialsRow>(row: Record<string, unknown>, o: ReadOptions): T {
+    const v = this.variants.get(row.config as string);
+    if ('seed' in row) {
+      row.problem_params = v?.problem_params ?? '{}';
+      row.optimizer_params = v?.optimizer_params ?? '{}';
+    }
+    row.task = o.task && v ? taskJson(v, row) : '';
+    return row as T;
+  }
+
+  *runs(o: ReadOptions = {}): Generator<RunRow> {
+    for (const b of tableBatches(this.dir, 'runs'))
+      for (const r of batchRows(b)) yield this.join<RunRow>(r, o);
+    for (const r of this.pendingJournal()) if (r.kind === 'run') yield r.row;
+  }
+
+  *trials(o: ReadOptions = {}): Generator<TrialsRow> {
+    for (const b of tableBatches(this.dir, 'trials'))
+      for (const r of batchRows(b)) yield this.join<TrialsRow>(r, o);
+    for (const r of this.pendingJournal()) if (r.kind === 'trials') yield r.row;
+  }
+
+  *history(): Generator<HistoryRow> {
+    for (const b of tableBatches(this.dir, 'history')) yield* batchRows(b);
+    for (const r of this.pendingJournal())
+      if (r.kind === 'run' && r.history) yield* historyRowsOf(r.row.task_id, r.history);
+  }
+
+  /** The record batches of a table (segments only): for readers that work on columns. */
+  batches(table: 'runs' | 'history' | 'trials'): Generator<RecordBatch> {
+    return tableBatches(this.dir, table);
+  }
+}
+
+/** The task JSON of a stored row: its configuration's content with the row's seed (or trial range). */
+function taskJson(v: Variant, row: Record<string, unknown>): string {
+  const content = JSON.parse(v.content) as Record<string, unknown>;
+  const task =
+    'seed' in row
+      ? { ...content, seed: row.seed }
+      : {
+          ...content,
+          params: { ...(content.params as object), firstTrial: row.first_trial, trials: row.trials },
+        };
+  return canonicalJson({ ...task, id: row.task_id, study: row.study, config: row.config });
+}
+
+/** A run's history columns as rows of the `history` table. */
+export function* historyRowsOf(taskId: string, h: HistoryColumns): Generator<HistoryRow> {
+  const keys = Object.keys(h) as (keyof HistoryColumns)[];
+  for (let i = 0; i < h.iteration.length; i++) {
+    const r: HistoryRow = { task_id: taskId };
+    for (const k of keys) r[k] = h[k][i];
+    yield r;
+  }
+}
+
+/** Every stored row in memory (rows with their task JSON). For small studies and figures not yet streaming. */
+export function loadResults(dir: string): { runs: RunRow[]; history: HistoryRow[]; trials: TrialsRow[] } {
+  const s = new StoredResults(dir);
+  return {
+    runs: [...s.runs({ task: true })],
+    history: [...s.history()],
+    trials: [...s.trials({ task: true })],
+  };
+}

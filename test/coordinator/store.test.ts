@@ -1,0 +1,167 @@
+import { existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { Journal } from '../../coordinator/journal.js';
+import { ResultSink } from '../../coordinator/sink.js';
+import { crc32, crc32Table } from '../../coordinator/store/crc32.js';
+import { DoneSet } from '../../coordinator/store/done-set.js';
+import { OutDirLock } from '../../coordinator/store/lock.js';
+import { StoredResults } from '../../coordinator/store/read.js';
+import { commitSegment, recoverSegments, segmentFiles } from '../../coordinator/store/segments.js';
+import { tableFromRows } from '../../coordinator/tables/arrow-io.js';
+import { HISTORY_COLUMNS } from '../../coordinator/tables/runs-columns.js';
+import { baseRow } from '../../shared/run-task.js';
+import { StudyPlan } from '../../shared/study/plan.js';
+import type { HistoryColumns, RunResult } from '../../shared/study/result.js';
+import { parseSpec } from '../../shared/study/spec.js';
+import type { OptimizeTask } from '../../shared/study/task.js';
+import { tempDir } from '../helpers/cli.js';
+import { readTable } from '../helpers/rows.js';
+
+/** Above Linux's pid_max (2²²): no process has it. */
+const DEAD_PID = 2 ** 22 + 12345;
+
+const plan = new StudyPlan(
+  parseSpec(
+    'name: store\nseed: 1\nproblem: { kind: torus }\noptimizers: [ { kind: newton } ]\nseeds: 100000\n',
+  ),
+);
+
+/** A run result of plan task i with a history of `iterations` + 1 rows whose values name them. */
+function result(i: number, iterations: number): RunResult {
+  const task = plan.task(i) as OptimizeTask;
+  const row = { ...baseRow(task, { worker: 'test' }), status: 'converged' as const, iterations, loss: i };
+  const n = iterations + 1;
+  const f = (k: number) => Float64Array.from({ length: n }, (_, j) => i * 1e6 + j + k / 10);
+  const history: HistoryColumns = {
+    iteration: Int32Array.from({ length: n }, (_, j) => j),
+    loss: f(1),
+    grad_norm: f(2),
+    grad_norm_inner: f(3),
+    grad_norm_outer: f(4),
+    orthogonality: f(5),
+    output_norm_ratio: f(6),
+    step_norm: f(7),
+  };
+  return { kind: 'run', row, history };
+}
+
+test('crc32: node:zlib and the table version agree', (t) => {
+  const data = Buffer.from('The quick brown fox jumps over the lazy dog');
+  t.is(crc32Table(data), 0x414fa339);
+  t.is(crc32(data), crc32Table(data));
+});
+
+test('done-set: bits per (config, unit), sparse chunks, counts and units in order', (t) => {
+  const d = new DoneSet();
+  for (const u of [5, 70_000, 3, 2 ** 31 + 7]) t.true(d.add('aaaaaaaaaaaa', u));
+  t.false(d.add('aaaaaaaaaaaa', 3));
+  t.true(d.add('bbbbbbbbbbbb', 3));
+  t.true(d.has('aaaaaaaaaaaa', 70_000));
+  t.false(d.has('aaaaaaaaaaaa', 70_001));
+  t.false(d.has('cccccccccccc', 3));
+  t.is(d.size, 5);
+  t.is(d.countOf('aaaaaaaaaaaa'), 4);
+  t.deepEqual([...d.units('aaaaaaaaaaaa')], [3, 5, 70_000, 2 ** 31 + 7]);
+});
+
+test('journal: a damaged record costs that record only, and the damage is reported', (t) => {
+  const path = join(tempDir(), 'results.journal');
+  const j = new Journal(path);
+  for (let i = 0; i < 50; i++) j.append({ i, pad: 'x'.repeat(30) });
+  j.close();
+  const buf = readFileSync(path);
+  // 40 bytes overwritten in the middle of the file.
+  buf.fill(0x41, 1000, 1040);
+  writeFileSync(path, buf);
+  const scan = Journal.scan<{ i: number }>(path);
+  t.true(scan.damage.length >= 1, 'damage reported');
+  t.true(scan.records.length >= 47 && scan.records.length < 50, `${scan.records.length} records kept`);
+  t.deepEqual(
+    scan.records.map((r) => r.i),
+    [...new Set(scan.records.map((r) => r.i))].sort((a, b) => a - b),
+  );
+  t.is(scan.records[scan.records.length - 1].i, 49, 'records after the damage are found');
+  // A torn tail is not damage: it is the record a kill cut short.
+  truncateSync(path, statSync(path).size - 5);
+  const torn = Journal.scan<{ i: number }>(path);
+  t.true(torn.tornTail > 0);
+  t.is(torn.records[torn.records.length - 1].i, 48);
+});
+
+test('segments: a kill between the renames of a commit is finished on recovery; before them, undone', (t) => {
+  const dir = tempDir();
+  const table = tableFromRows(HISTORY_COLUMNS, []);
+  commitSegment(dir, 0, [
+    ['history', table],
+    ['runs', table],
+  ]);
+  // Simulate a kill after history's rename: runs' part is still under its temporary name.
+  writeFileSync(join(dir, 'runs', '.part-00000001.arrow.tmp'), readFileSync(segmentFiles(dir, 'runs')[0]));
+  writeFileSync(join(dir, 'history', 'part-00000001.arrow'), readFileSync(segmentFiles(dir, 'history')[0]));
+  // And a kill before any rename of segment 2.
+  writeFileSync(join(dir, 'runs', '.part-00000002.arrow.tmp'), 'partial');
+  writeFileSync(join(dir, 'history', '.part-00000002.arrow.tmp'), 'partial');
+  const notes = recoverSegments(dir, ['history', 'runs']);
+  t.is(notes.length, 3, notes.join('\n'));
+  t.deepEqual(readdirSync(join(dir, 'runs')).sort(), ['part-00000000.arrow', 'part-00000001.arrow']);
+  t.deepEqual(readdirSync(join(dir, 'history')).sort(), ['part-00000000.arrow', 'part-00000001.arrow']);
+});
+
+test('sink: more than 200,000 history rows, one run of 130,000 iterations among them, stored and read back', (t) => {
+  const dir = tempDir();
+  const sink = new ResultSink(dir, { runs: 1000, history: 100_000, trials: 1000, ms: 1e9 });
+  const sizes = [130_000, 40_000, 20_000, 15_000];
+  for (const [i, n] of sizes.entries()) {
+    t.true(sink.add(result(i, n)));
+    sink.flush();
+  }
+  t.false(sink.add(result(0, 3)), 'a second result of a task is dropped');
+  sink.close();
+  t.false(existsSync(join(dir, 'results.journal')));
+  const history = readTable(dir, 'history');
+  const total = sizes.reduce((s, n) => s + n + 1, 0);
+  t.true(total > 200_000);
+  t.is(history.numRows, total);
+  const stored = new StoredResults(dir);
+  let rows = 0;
+  let last = -1;
+  for (const h of stored.history()) {
+    if (h.task_id === plan.task(0).id) last = Math.max(last, h.iteration as number);
+    rows++;
+  }
+  t.is(rows, total);
+  t.is(last, 130_000);
+  t.is([...stored.runs()].length, 4);
+});
+
+test('sink: results left in the journal by a kill are moved into a segment by the next session, once', (t) => {
+  const dir = tempDir();
+  const first = new ResultSink(dir);
+  for (let i = 0; i < 10; i++) first.add(result(i, 2));
+  first.flush();
+  // Killed: no close(); the journal and the lock stay behind, the lock naming a process that is gone.
+  writeFileSync(join(dir, '.lock'), JSON.stringify({ pid: DEAD_PID, host: hostname(), since: 'then' }));
+  const second = new ResultSink(dir);
+  t.is(second.size, 10);
+  t.is(second.notes.journalRecords, 10);
+  for (let i = 5; i < 15; i++) second.add(result(i, 2));
+  second.close();
+  const ids = readTable(dir, 'runs').getChild('task_id')!.toArray() as string[];
+  t.is(ids.length, 15);
+  t.is(new Set(ids).size, 15);
+  t.is(readTable(dir, 'history').numRows, 45);
+});
+
+test('lock: a second writer of an out dir is refused, naming the holder', (t) => {
+  const dir = tempDir();
+  const a = OutDirLock.acquire(dir);
+  const e = t.throws(() => OutDirLock.acquire(dir));
+  t.regex(e!.message, new RegExp(`in use by process ${process.pid}`));
+  a.release();
+  OutDirLock.acquire(dir).release();
+  // A lock left by a process that is gone is taken over.
+  writeFileSync(join(dir, '.lock'), JSON.stringify({ pid: DEAD_PID, host: hostname(), since: 'then' }));
+  t.notThrows(() => OutDirLock.acquire(dir).release());
+});
