@@ -1,4 +1,14 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { dirname } from 'node:path';
 
 /** Writes a file so that readers see the old content or the new, never a part: temp, fsync, rename. */
 export function atomicWrite(path: string, data: Uint8Array | string): void {
@@ -31,4 +41,20 @@ export function withPath(e: unknown, path: string): unknown {
     x.message = `${x.message} (writing ${path})`;
   }
   return e;
+}
+
+/**
+ * `mkdir -p` whose error says why: Node's recursive mkdir reports a read-only file system or a
+ * denied permission under an existing parent as ENOENT. On failure the first missing component is
+ * made alone, which throws the real reason (EROFS, EACCES) with its path.
+ */
+export function makeDir(path: string): void {
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (e) {
+    let first = path;
+    while (!existsSync(dirname(first)) && dirname(first) !== first) first = dirname(first);
+    if (!existsSync(first)) mkdirSync(first);
+    throw e;
+  }
 }

@@ -97,10 +97,12 @@ for (const manifest of ['{}', 'not json'])
       ]) {
         const r = await runCli(args);
         t.is(r.code, 2, `${args[0]}: ${r.stderr}`);
+        // out-dir.ts's readManifest: `not JSON (…)` or `not a saddlescope study manifest (no name)`.
         t.true(
-          r.stderr.includes(`${join(dir, 'study.json')}: not a study manifest`),
+          r.stderr.startsWith(`saddlescope: ${join(dir, 'study.json')}: not `),
           `${args[0]}: ${r.stderr}`,
         );
+        t.regex(r.stderr, /: not (JSON \(|a saddlescope study manifest \(no name\))/);
         t.notRegex(r.stderr, /TypeError|\n\s+at /);
       }
       t.deepEqual(readdirSync(dir), ['study.json']);
