@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { parseSubject, resultMsgId } from '../coordinator/nats/names.js';
+import { MALFORMED_TASK, parseSubject, resultMsgId } from '../coordinator/nats/names.js';
 import { encodeFailureMessage } from '../shared/study/wire.js';
 import { type TaskOutcome, taskOfMessage } from './task-bytes.js';
 import type { TaskDelivery } from './task-puller.js';
@@ -25,9 +25,6 @@ export interface Refusal {
 }
 
 const oneLine = (s: string) => s.replace(/\n\s*/g, '; ');
-
-/** How a failure notice for a malformed task message begins (the coordinator tells it apart). */
-export const MALFORMED_TASK = 'malformed task message';
 
 function malformed(m: TaskDelivery, at: Where | null, message: string): Refusal {
   return {

@@ -47,6 +47,12 @@ export const taskMsgId = (key: string, epoch: number, taskId: string) => `${key}
  */
 export const resultMsgId = (taskMsgIdOrSubject: string) => `${taskMsgIdOrSubject}.result`;
 
+/**
+ * How a worker's failure notice for a task message it could not read begins: the coordinator,
+ * which knows its own tasks' messages valid, tells it apart (coordinator/transport/task-retries.ts).
+ */
+export const MALFORMED_TASK = 'malformed task message';
+
 /** The study key and task id of a task or result subject, or null when it is not one of ours. */
 export function parseSubject(subject: string): { key: string; taskId: string } | null {
   const m = /^saddlescope\.(?:tasks|tasks-tfjs|results)\.([A-Za-z0-9_-]+)\.([0-9a-f]{20})$/.exec(subject);

@@ -3,6 +3,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import test from 'ava';
 import {
+  MALFORMED_TASK,
   resultSubject,
   studyKey,
   studyResults,
@@ -11,7 +12,6 @@ import {
 } from '../../coordinator/nats/names.js';
 import { planStudy } from '../../coordinator/run-study.js';
 import { TaskRetries } from '../../coordinator/transport/task-retries.js';
-import { MALFORMED_TASK } from '../../worker/task-message.js';
 import { runCli, tempDir, writeSpec } from '../helpers/cli.js';
 import { serverPerFile, startTracked, startWorker } from '../helpers/nats-server.js';
 import { readTable, reproducibleRows } from '../helpers/rows.js';
