@@ -16,7 +16,21 @@ export { historyRowsOf } from './store/read.js';
  * SEGMENT_MS has passed since the last one: the coordinator's memory is bounded by a segment, and
  * the journal (the results since the last segment) stays short.
  */
-export const SEGMENT_LIMITS = { runs: 20_000, history: 250_000, trials: 5_000, ms: 30_000 };
+export const SEGMENT_LIMITS = segmentLimits(process.env);
+
+/** The limits, each overridable by SADDLESCOPE_SEGMENT_RUNS / _HISTORY / _TRIALS / _MS (tests commit often). */
+function segmentLimits(env: NodeJS.ProcessEnv) {
+  const n = (name: string, d: number) => {
+    const v = Number(env[`SADDLESCOPE_SEGMENT_${name}`]);
+    return Number.isInteger(v) && v > 0 ? v : d;
+  };
+  return {
+    runs: n('RUNS', 20_000),
+    history: n('HISTORY', 250_000),
+    trials: n('TRIALS', 5_000),
+    ms: n('MS', 30_000),
+  };
+}
 
 /** What opening an out dir found and mended: for the log (none of it is silent). */
 export interface SinkNotes {

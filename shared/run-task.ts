@@ -19,8 +19,19 @@ import type { OptimizeTask, Task } from './study/task.js';
  * comparisons between optimizers are paired.
  */
 export function taskStreams(task: OptimizeTask) {
-  const key = [task.studySeed, canonicalJson(task.problem), task.seed] as const;
+  const key = [task.studySeed, problemText(task.problem), task.seed] as const;
   return { problem: new Stream('problem', ...key), init: new Stream('init', ...key) };
+}
+
+/** canonicalJson of a problem, once per problem object (the tasks of a block share theirs). */
+const problemTexts = new WeakMap<object, string>();
+function problemText(problem: OptimizeTask['problem']): string {
+  let text = problemTexts.get(problem);
+  if (text === undefined) {
+    text = canonicalJson(problem);
+    problemTexts.set(problem, text);
+  }
+  return text;
 }
 
 export function buildObjective(task: OptimizeTask, streams = taskStreams(task)): Objective {

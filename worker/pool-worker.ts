@@ -14,6 +14,11 @@ export default function run(task: Task): Result {
   return runTask(task, { worker });
 }
 
+/** Piscina entry point for a block of tasks (shared/study/block.ts): each run as it would be alone. */
+export function runBlock(tasks: Task[]): Result[] {
+  return tasks.map((t) => runTask(t, { worker }));
+}
+
 /** A task message as the NATS worker hands it to a thread (the bytes are a copy, transferred). */
 export interface TaskMessageJob {
   readonly data: Uint8Array;

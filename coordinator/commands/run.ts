@@ -58,7 +58,7 @@ export function registerRun(program: Command): void {
       resume: o.resume,
       log,
       signal: abort.signal,
-      transport: () => nats ?? new LocalTransport(o.threads, log),
+      transport: () => nats ?? new LocalTransport(o.threads, log, plan.spec.block),
     }).finally(() => nats?.close());
     log.info(`${r.ranNow} tasks run now; ${r.sink.size}/${r.total} rows in ${r.outDir}`);
     const stored = r.sink.results();

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import type { Piscina } from 'piscina';
+import { autoBlock } from '../../shared/study/block.js';
 import { isTfjsTask } from '../../shared/study/engine.js';
 import type { Result } from '../../shared/study/result.js';
 import type { OptimizeTask, Task } from '../../shared/study/task.js';
@@ -22,6 +23,8 @@ export class LocalTransport implements Transport {
   constructor(
     readonly threads = availableParallelism(),
     private readonly log?: Logger,
+    /** Tasks a thread takes at once (the spec's `block`); by default autoBlock's choice. */
+    private readonly block?: number,
   ) {
     this.pool = openTaskPool(threads);
   }
@@ -44,14 +47,28 @@ export class LocalTransport implements Transport {
         else return n.value;
       }
     };
+    // Tasks go to a thread in blocks (tiny ones: one message for many runs).
+    const nextBlock = (): Task[] | null => {
+      const first = nextF64();
+      if (first === null) return null;
+      const block = [first];
+      const size = this.block ?? autoBlock(first);
+      while (block.length < size) {
+        const t = nextF64();
+        if (t === null) break;
+        block.push(t);
+      }
+      return block;
+    };
     // Keep a bounded window in flight (2 per thread, 2 batches on the tfjs thread) so a
     // million-task plan is never queued at once.
     await this.pumpAll(
-      nextF64,
+      nextBlock,
       this.threads * 2,
-      (t) => this.pool.run(t) as Promise<Result>,
-      (r) => report([r]),
+      (b) => this.pool.run(b, { name: 'runBlock' }) as Promise<Result[]>,
+      report,
       signal,
+      (b) => b.length,
     );
     const batches = groupBatches(tfjsTasks, TFJS_BATCH);
     if (batches.length === 0) return;

@@ -12,11 +12,16 @@ export function angleDistance(a: number, b: number): number {
   return Math.abs(wrapAngle(a - b));
 }
 
+const QUARTER_NAMES: Readonly<Record<number, string>> = {
+  [-1]: '-pi/2',
+  0: '0',
+  1: 'pi/2',
+  2: 'pi',
+  [-2]: 'pi',
+};
+
 /** A readable name for a multiple of π/2 (the stationary angles of circle and torus). */
 export function angleName(theta: number): string {
   const q = Math.round(wrapAngle(theta) / (Math.PI / 2));
-  return (
-    ({ [-1]: '-pi/2', 0: '0', 1: 'pi/2', 2: 'pi', [-2]: 'pi' } as Record<number, string>)[q] ??
-    theta.toFixed(6)
-  );
+  return QUARTER_NAMES[q] ?? theta.toFixed(6);
 }

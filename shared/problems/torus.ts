@@ -99,6 +99,10 @@ export class Torus implements Objective {
    * Signs of the diagonal Hessian there: ∂₁₁L = ρ²(e² − 1) cos 2θ₁; ∂₂₂L = r cos θ₂ (r cos θ₂ − ρA).
    */
   stationaryPoints(): StationaryPoint[] {
+    // Every run of a study asks again (identify): the census depends on (R, r, e) only.
+    const key = `${this.R},${this.r},${this.e}`;
+    const known = CENSUS.get(key);
+    if (known) return known;
     const points: StationaryPoint[] = [];
     for (const t1 of [0, Math.PI / 2, Math.PI, -Math.PI / 2]) {
       for (const t2 of [0, Math.PI]) {
@@ -108,6 +112,8 @@ export class Torus implements Objective {
         points.push({ theta: [t1, t2], kind, name: `${kind}(${angleName(t1)},${angleName(t2)})` });
       }
     }
+    if (CENSUS.size > 1000) CENSUS.clear();
+    CENSUS.set(key, points);
     return points;
   }
 
@@ -120,6 +126,8 @@ export class Torus implements Objective {
     return null;
   }
 }
+
+const CENSUS = new Map<string, StationaryPoint[]>();
 
 export const torus: ProblemKind<typeof schema> = {
   kind: 'torus',

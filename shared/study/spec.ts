@@ -25,6 +25,8 @@ export const StudySpec = z
     seeds: z
       .union([z.number().int().min(1), z.array(z.number().int().min(0)).min(1).max(MAX_SEED_LIST)])
       .optional(),
+    /** Tasks a pool thread takes at once (default: 256 for two-angle problems, else 1): no id or bit changes. */
+    block: z.number().int().min(1).max(100_000).optional(),
     /** A random-Hessian study instead of optimizer runs. */
     trials: TrialsSpec.optional(),
     stop: StopSpec.prefault({}),

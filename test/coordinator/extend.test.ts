@@ -69,3 +69,18 @@ test('a plan that drops or changes done tasks is refused, naming what differs; n
   );
   t.deepEqual(readdirSync(join(out, 'runs')), before);
 });
+
+test('seed blocks: a study run 256 seeds a message has the rows of one seed a message, bit for bit', async (t) => {
+  const dir = tempDir();
+  const base = spec().replace('seeds: 30', 'seeds: 600');
+  const alone = join(dir, 'alone');
+  const blocks = join(dir, 'blocks');
+  const a = await runCli(['run', writeSpec(dir, `${base}block: 1\n`), '--out', alone, '--threads', '2']);
+  t.is(a.code, 0, a.stderr);
+  const b = await runCli(['run', writeSpec(dir, base), '--out', blocks, '--threads', '2']);
+  t.is(b.code, 0, b.stderr);
+  const rows = reproducibleRows(alone);
+  t.is(rows.length, 1200);
+  t.deepEqual(reproducibleRows(blocks), rows);
+  t.deepEqual(reproducibleRows(blocks, 'history'), reproducibleRows(alone, 'history'));
+});

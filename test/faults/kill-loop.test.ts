@@ -1,0 +1,60 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import test from 'ava';
+import { collect, runCli, startCli, tempDir, writeSpec } from '../helpers/cli.js';
+import { readTable, reproducibleRows } from '../helpers/rows.js';
+
+/** Segments every 40 runs, so kills land during segment writes as well as between them. */
+const OFTEN = { SADDLESCOPE_SEGMENT_RUNS: '40', SADDLESCOPE_SEGMENT_HISTORY: '400' };
+const SPEC = `name: kill-loop\nseed: 8\nproblem: { kind: torus }\noptimizers: [ { kind: newton }, { kind: bfgs } ]\nseeds: 1500\nstop: { maxIter: 60 }\nrecord: { historyStride: 1 }\nblock: 8\n`;
+
+/** A fixed sequence of delays (a small LCG): the test kills at the same moments every run. */
+function* delays(n: number): Generator<number> {
+  let x = 12345;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    yield 300 + (x % 1700);
+  }
+}
+
+test('a local study SIGKILLed at 20 moments then resumed: every task and history row once, as an uninterrupted run', async (t) => {
+  const dir = tempDir();
+  const spec = writeSpec(dir, SPEC);
+  const out = join(dir, 'killed');
+  let kills = 0;
+  for (const ms of delays(20)) {
+    const child = startCli(['run', spec, '--out', out, '--threads', '2'], OFTEN);
+    const done = collect(child);
+    await new Promise((r) => setTimeout(r, ms));
+    child.kill('SIGKILL');
+    const r = await done;
+    if (r.signal === 'SIGKILL') kills++;
+    else t.is(r.code, 0, r.stderr);
+  }
+  t.log(`${kills} of 20 runs killed before they finished`);
+  t.true(kills >= 10);
+  const last = await runCli(['run', spec, '--out', out, '--threads', '2'], OFTEN);
+  t.is(last.code, 0, last.stderr);
+  const whole = join(dir, 'whole');
+  const w = await runCli(['run', spec, '--out', whole, '--threads', '2']);
+  t.is(w.code, 0, w.stderr);
+  const rows = reproducibleRows(out);
+  t.is(rows.length, 3000);
+  t.is(new Set(rows.map((r) => r.task_id)).size, 3000);
+  t.deepEqual(rows, reproducibleRows(whole));
+  t.deepEqual(reproducibleRows(out, 'history'), reproducibleRows(whole, 'history'));
+  t.true(readdirSync(join(out, 'runs')).length > 20, 'many segments were committed');
+  t.false(
+    readdirSync(join(out, 'runs')).some((f) => f.startsWith('.')),
+    'no temporary left after the last run',
+  );
+  // DuckDB reads what apache-arrow reads (through the Parquet export).
+  t.is((await runCli(['export', out, '--format', 'parquet'])).code, 0);
+  const db = await (await DuckDBInstance.create(':memory:')).connect();
+  const n = await db.runAndReadAll(
+    `SELECT count(*)::INTEGER AS n, count(DISTINCT task_id)::INTEGER AS d FROM read_parquet('${join(out, 'export', 'history', '*.parquet')}')`,
+  );
+  const h = readTable(out, 'history').numRows;
+  t.deepEqual(n.getRowObjects()[0], { n: h, d: 3000 });
+});
