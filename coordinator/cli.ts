@@ -2,27 +2,35 @@
 import { Command, CommanderError } from 'commander';
 import { isInputError } from '../shared/study/errors.js';
 import { EXIT } from './commands/common.js';
+import { registerCompare } from './commands/compare.js';
 import { registerExport } from './commands/export.js';
+import { registerPlan } from './commands/plan.js';
 import { registerReplay } from './commands/replay.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
+import { registerSchema } from './commands/schema.js';
 import { registerStatus } from './commands/status.js';
 import { registerSummary } from './commands/summary.js';
 import { registerWorker } from './commands/worker.js';
+import { VERSION } from './versions.js';
 
 const program = new Command('saddlescope')
   .description('Seeded robustness studies of optimizers on nonlinear-discretization objectives')
+  .version(VERSION, '-V, --version', 'print the saddlescope version')
   .exitOverride();
 
 // One file per command in ./commands: each registers itself here.
 for (const register of [
   registerRun,
+  registerPlan,
   registerSummary,
+  registerCompare,
   registerReplay,
   registerExport,
   registerReport,
   registerWorker,
   registerStatus,
+  registerSchema,
 ])
   register(program);
 for (const c of program.commands) c.exitOverride();

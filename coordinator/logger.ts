@@ -5,7 +5,11 @@ export type LogFormat = 'text' | 'json';
 
 /** Logs go to stderr: plain lines by default, JSON (one object a line) with --log-format json. */
 export function makeLogger(format: LogFormat, level = process.env.SADDLESCOPE_LOG_LEVEL ?? 'info'): Logger {
-  if (format === 'json') return pino({ level, base: undefined }, pino.destination({ fd: 2, sync: true }));
+  if (format === 'json') {
+    const log = pino({ level, base: undefined }, pino.destination({ fd: 2, sync: true }));
+    jsonLoggers.add(log);
+    return log;
+  }
   return pino(
     { level, base: undefined },
     pretty({
@@ -17,3 +21,8 @@ export function makeLogger(format: LogFormat, level = process.env.SADDLESCOPE_LO
     }),
   );
 }
+
+const jsonLoggers = new WeakSet<Logger>();
+
+/** Whether a logger writes JSON lines (then numbers go in fields, not in the message). */
+export const isJsonLogger = (log: Logger): boolean => jsonLoggers.has(log);

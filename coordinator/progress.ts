@@ -1,22 +1,21 @@
 import cliProgress from 'cli-progress';
 import type { Logger } from 'pino';
 import type { AnyRow } from '../shared/study/result.js';
+import { isJsonLogger } from './logger.js';
+import { outcome } from './report/outcome.js';
 import type { TransportStats } from './transport/types.js';
 
-/** Counts by outcome so far: status, and class among converged runs. */
+/** Counts by outcome so far (report/outcome.ts: the names figures use); trials batches as such. */
 export class OutcomeCounts {
   readonly counts = new Map<string, number>();
 
   add(row: AnyRow): void {
-    const key =
-      'status' in row
-        ? row.status === 'converged'
-          ? (row.point_class ?? 'converged')
-          : row.status
-        : row.message
-          ? 'error'
-          : 'batches';
+    const key = 'status' in row ? outcome(row) : row.message ? 'error' : 'batches';
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  toJSON(): Record<string, number> {
+    return Object.fromEntries([...this.counts].sort((a, b) => b[1] - a[1]));
   }
 
   toString(): string {
@@ -27,9 +26,36 @@ export class OutcomeCounts {
   }
 }
 
+/** "1:02:03" or "02:03" from seconds, as tqdm writes durations. */
+export function duration(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  const t = Math.round(s);
+  const hms = [Math.floor(t / 3600), Math.floor(t / 60) % 60, t % 60];
+  const two = (n: number) => String(n).padStart(2, '0');
+  return hms[0] > 0 ? `${hms[0]}:${two(hms[1])}:${two(hms[2])}` : `${two(hms[1])}:${two(hms[2])}`;
+}
+
+/** The state of a run at one moment: what the bar and the log lines show. */
+export interface ProgressState {
+  readonly done: number;
+  readonly total: number;
+  readonly percent: number;
+  readonly elapsed_s: number;
+  /** Tasks finished per second in this process (rows found already done do not count). */
+  readonly rate: number;
+  /** Seconds left at that rate; null before the first result of this process. */
+  readonly eta_s: number | null;
+  readonly counts: Record<string, number>;
+  readonly in_flight: number;
+  readonly workers?: number;
+  readonly redeliveries?: number;
+}
+
 /**
- * Progress of a run: a bar on a TTY (done/total, rate, ETA, outcomes), otherwise a log line every
- * few seconds. `stats` supplies transport facts (tasks in flight, workers seen, redeliveries).
+ * Progress of a run, like tqdm: `37% |████░░| 370/1000 [00:12<00:20, 30.8/s] saddle 200 · …`.
+ * On a TTY a bar on stderr; otherwise a log line every few seconds, and with --log-format json
+ * the numbers as fields (done, total, percent, rate, eta_s, counts …). No ETA before the first
+ * result: there is no rate to tell it by.
  */
 export class Progress {
   private readonly outcomes = new OutcomeCounts();
@@ -51,10 +77,12 @@ export class Progress {
     this.bar = tty
       ? new cliProgress.SingleBar(
           {
-            format: '{bar} {value}/{total} | {rate}/s | ETA {eta_formatted} | {outcomes}{transport}',
+            // cli-progress fills `eta`, `duration` and `percentage` itself: ours have their own names.
+            format:
+              '{percent}% |{bar}| {value}/{total} [{elapsed_text}<{eta_text}, {rate}/s] {outcomes}{transport}',
             stream: process.stderr,
             hideCursor: true,
-            etaBuffer: 200,
+            barsize: 24,
           },
           cliProgress.Presets.shades_classic,
         )
@@ -62,22 +90,46 @@ export class Progress {
     this.bar?.start(total, already, this.payload());
   }
 
-  private rate(): number {
-    return (this.done - this.startDone) / Math.max(1e-3, (Date.now() - this.started) / 1000);
+  state(): ProgressState {
+    const elapsed = (Date.now() - this.started) / 1000;
+    const fresh = this.done - this.startDone;
+    const rate = fresh / Math.max(1e-3, elapsed);
+    const s = this.stats();
+    return {
+      done: this.done,
+      total: this.total,
+      percent: this.total ? Math.floor((100 * this.done) / this.total) : 100,
+      elapsed_s: Math.round(elapsed * 10) / 10,
+      rate: Math.round(rate * 100) / 100,
+      eta_s: fresh > 0 ? Math.round((this.total - this.done) / rate) : null,
+      counts: this.outcomes.toJSON(),
+      in_flight: s.inFlight,
+      ...(s.workers !== undefined ? { workers: s.workers } : {}),
+      ...(s.redeliveries ? { redeliveries: s.redeliveries } : {}),
+    };
   }
 
   private payload() {
-    const s = this.stats();
+    const st = this.state();
     const parts = [
-      s.workers !== undefined ? `workers ${s.workers}` : '',
-      `in flight ${s.inFlight}`,
-      s.redeliveries ? `redelivered ${s.redeliveries}` : '',
+      st.workers !== undefined ? `workers ${st.workers}` : '',
+      `in flight ${st.in_flight}`,
+      st.redeliveries ? `redelivered ${st.redeliveries}` : '',
     ];
     return {
-      rate: this.rate().toFixed(1),
+      percent: String(st.percent).padStart(3),
+      elapsed_text: duration(st.elapsed_s),
+      eta_text: st.eta_s === null ? '?' : duration(st.eta_s),
+      rate: st.rate < 10 ? st.rate.toFixed(2) : st.rate.toFixed(1),
       outcomes: this.outcomes.toString(),
       transport: ` | ${parts.filter(Boolean).join(', ')}`,
     };
+  }
+
+  /** One line of text with the same fields as the bar (for logs and the end of a run). */
+  line(): string {
+    const p = this.payload();
+    return `${p.percent.trim()}% ${this.done}/${this.total} [${p.elapsed_text}<${p.eta_text}, ${p.rate}/s] ${p.outcomes}${p.transport}`;
   }
 
   add(row: AnyRow): void {
@@ -90,9 +142,14 @@ export class Progress {
     const now = Date.now();
     if (now - this.lastLog > 5000 || this.done === this.total) {
       this.lastLog = now;
-      const p = this.payload();
-      this.log.info(`${this.done}/${this.total} tasks | ${p.rate}/s | ${p.outcomes}${p.transport}`);
+      if (isJsonLogger(this.log)) this.log.info({ progress: this.state() }, 'progress');
+      else this.log.info(this.line());
     }
+  }
+
+  /** Ends the bar's line, so that what is printed next starts on its own line. */
+  interrupt(): void {
+    if (this.bar) process.stderr.write('\n');
   }
 
   stop(): void {

@@ -35,10 +35,12 @@ export function plannedStudy(spec: StudySpec): PlannedStudy {
 }
 
 /** Reads, validates and plans a spec file; --seeds N replaces the spec's seeds by 0 … N−1. */
-export function planStudy(path: string, seeds?: number): PlannedStudy {
+export function planStudy(path: string, seeds?: number, overrides: readonly string[] = []): PlannedStudy {
+  // Command-line overrides (`stop.maxIter=50`), validated with the file: shared/study/overrides.ts.
   const spec = readSpecFile(
     path,
     seeds === undefined ? [] : [{ field: 'seeds', value: seeds, flag: '--seeds' }],
+    overrides,
   );
   return plannedStudy(spec);
 }
@@ -103,6 +105,9 @@ export async function runStudy(p: PlannedStudy, o: RunOptions): Promise<RunOutco
         {
           add: (r) => {
             if (sink.add(r)) progress.add(r.row);
+          },
+          addAll: (rs) => {
+            for (const r of sink.addAll(rs)) progress.add(r.row);
           },
           flush: () => sink.flush(),
         },

@@ -70,15 +70,15 @@ export class ResultSink {
       this.done = segmentsDoneSet(dir);
       this.seq = nextSegment(dir);
       const path = journalPath(dir);
-      const scan = Journal.scan<Result>(path);
+      const scan = Journal.scan<Result | Result[]>(path);
       this.journal = new Journal(path);
       // Results of an earlier session that never reached a segment: stored now, then the journal
       // (with any torn tail or damage it had) is emptied, so this session appends to a clean file.
-      for (const r of scan.records) if (this.store(r)) this.added--;
+      for (const r of scan.records.flat()) if (this.store(r)) this.added--;
       this.commit(true);
       this.notes = {
         recovered,
-        journalRecords: scan.records.length,
+        journalRecords: scan.records.flat().length,
         journalDamage: scan.damage,
         tornTail: scan.tornTail,
       };
@@ -127,6 +127,14 @@ export class ResultSink {
     if (!this.store(result)) return false;
     this.journal.append(result);
     return true;
+  }
+
+  /** Stores the new ones of several results (a block), journaled as one record; returns them. */
+  addAll(results: readonly Result[]): Result[] {
+    const fresh = results.filter((r) => this.store(r));
+    if (fresh.length === 1) this.journal.append(fresh[0]);
+    else if (fresh.length > 1) this.journal.append(fresh);
+    return fresh;
   }
 
   /** Hands every result added since the last flush to the OS; commits a segment when one is full. */

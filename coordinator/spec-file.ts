@@ -1,14 +1,20 @@
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { InputError } from '../shared/study/errors.js';
 import { MAX_SPEC_BYTES } from '../shared/study/limits.js';
-import { parseSpec, type SpecOverride, type StudySpec } from '../shared/study/spec.js';
+import { parseSpecWithOverrides } from '../shared/study/overrides.js';
+import type { SpecOverride, StudySpec } from '../shared/study/spec.js';
 
 /**
- * Reads and validates a study spec file. Its size is checked before it is read: a spec is a page
+ * Reads and validates a study spec file, with the flags that replace its fields (`--seeds`) and
+ * any `key=value` overrides (shared/study/overrides.ts). Its size is checked before it is read: a spec is a page
  * of YAML, and a file of megabytes is a mistake (a generated seed list) that would otherwise be
  * parsed, held in memory and copied into study.json.
  */
-export function readSpecFile(path: string, overrides: readonly SpecOverride[] = []): StudySpec {
+export function readSpecFile(
+  path: string,
+  flags: readonly SpecOverride[] = [],
+  overrides: readonly string[] = [],
+): StudySpec {
   let text: string;
   try {
     const fd = openSync(path, 'r');
@@ -28,5 +34,5 @@ export function readSpecFile(path: string, overrides: readonly SpecOverride[] = 
       `cannot read study spec ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
     );
   }
-  return parseSpec(text, path, overrides);
+  return parseSpecWithOverrides(text, path, overrides, flags);
 }

@@ -1,6 +1,11 @@
 import type { TrialsRow } from '../shared/study/result.js';
 import type { TrialBatchResult } from '../shared/trials/batch.js';
-import { type DefinitenessRow, definitenessTable, sumBatches } from '../shared/trials/stats.js';
+import {
+  type DefinitenessRow,
+  definitenessTable,
+  sumBatches,
+  type TrialTotals,
+} from '../shared/trials/stats.js';
 
 /** A `trials` row back in the shape shared/trials aggregates. */
 function asBatch(r: TrialsRow): TrialBatchResult {
@@ -33,7 +38,12 @@ function asBatch(r: TrialsRow): TrialBatchResult {
 }
 
 /** P(definite) per (ensemble, model, n), batches summed exactly (shared/trials/stats). Failed batches are left out. */
-export function summarizeTrials(rows: readonly TrialsRow[]): DefinitenessRow[] {
+export function summarizeTrials(rows: Iterable<TrialsRow>): DefinitenessRow[] {
+  return definitenessTable(trialTotals(rows));
+}
+
+/** The batches of each (ensemble, model, n) summed, with their index and eigenvalue histograms. */
+export function trialTotals(rows: Iterable<TrialsRow>): TrialTotals[] {
   const points = new Map<string, TrialBatchResult[]>();
   for (const r of rows) {
     if (r.message) continue;
@@ -42,7 +52,7 @@ export function summarizeTrials(rows: readonly TrialsRow[]): DefinitenessRow[] {
     if (g) g.push(asBatch(r));
     else points.set(k, [asBatch(r)]);
   }
-  return definitenessTable([...points.values()].map(sumBatches));
+  return [...points.values()].map(sumBatches);
 }
 
 const g = (x: number) => (x === 0 ? '0' : x < 1e-3 ? x.toExponential(2) : x.toFixed(4));

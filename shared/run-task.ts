@@ -47,7 +47,7 @@ export function buildObjective(task: OptimizeTask, streams = taskStreams(task)):
 export function taskStart(task: OptimizeTask): { f: Objective; x0: Float64Array } {
   const streams = taskStreams(task);
   const f = buildObjective(task, streams);
-  return { f, x0: f.initial(streams.init) };
+  return { f, x0: f.initial(streams.init, task.seed) };
 }
 
 export interface RunContext {
@@ -55,6 +55,12 @@ export interface RunContext {
   readonly worker: string;
   /** Record the history at every iterate regardless of the task's stride (replay). */
   readonly fullHistory?: boolean;
+  /**
+   * Leave empty the columns a row shares with its configuration (problem_params, optimizer_params,
+   * task): an out dir stores them once, in its variants table, so the local transport does not
+   * build and copy them a row at a time.
+   */
+  readonly lean?: boolean;
 }
 
 /**
@@ -149,8 +155,8 @@ export function baseRow(task: OptimizeTask, ctx: RunContext): RunRow {
     problem,
     optimizer,
     seed: task.seed,
-    problem_params: canonicalJson(problemParams),
-    optimizer_params: canonicalJson(optimizerParams),
+    problem_params: ctx.lean ? '' : canonicalJson(problemParams),
+    optimizer_params: ctx.lean ? '' : canonicalJson(optimizerParams),
     status: 'error',
     message: '',
     iterations: 0,
@@ -176,6 +182,6 @@ export function baseRow(task: OptimizeTask, ctx: RunContext): RunRow {
     backend: null,
     wall_ms: 0,
     worker: ctx.worker,
-    task: canonicalJson(task),
+    task: ctx.lean ? '' : canonicalJson(task),
   };
 }

@@ -16,7 +16,7 @@ export default function run(task: Task): Result {
 
 /** Piscina entry point for a block of tasks (shared/study/block.ts): each run as it would be alone. */
 export function runBlock(tasks: Task[]): Result[] {
-  return tasks.map((t) => runTask(t, { worker }));
+  return tasks.map((t) => runTask(t, { worker, lean: true }));
 }
 
 /** A task message as the NATS worker hands it to a thread (the bytes are a copy, transferred). */

@@ -7,6 +7,8 @@ import { planStudy, runStudy } from '../run-study.js';
 import { formatStudySummary, studySummary } from '../study-summary.js';
 import { LocalTransport } from '../transport/local.js';
 import { NatsTransport } from '../transport/nats.js';
+import type { Transport } from '../transport/types.js';
+import { recordInvocation } from '../versions.js';
 import { EXIT, logFormatOption, positiveInt, threadsFlag } from './common.js';
 
 interface RunFlags extends NatsFlags {
@@ -17,11 +19,18 @@ interface RunFlags extends NatsFlags {
   logFormat: LogFormat;
 }
 
+/** The command line that resumes this run: the same command (reruns skip tasks that have rows). */
+function resumeCommand(): string {
+  const quote = (a: string) => (/^[\w@%+=:,./[\]-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
+  return ['saddlescope', ...process.argv.slice(2)].map(quote).join(' ');
+}
+
 export function registerRun(program: Command): void {
   const cmd = program
     .command('run')
     .description('run a study (the tasks that have no row yet) and write its tables to the out dir')
     .argument('<study.yaml>', 'study spec')
+    .argument('[overrides...]', 'spec fields to set, key=value (stop.maxIter=50 optimizers[0].lambda=1e-2)')
     .option('--out <dir>', 'out dir (default: out/<study name>)')
     .option(
       '--threads <n>',
@@ -33,15 +42,28 @@ export function registerRun(program: Command): void {
     .option('--resume', 'require the out dir to hold this study already (reruns always resume)')
     .addOption(logFormatOption());
   // --nats URL: run through the cluster's workers instead of a local pool (README, "Running on a cluster").
-  addNatsOptions(cmd, false).action(async (specPath: string, o: RunFlags) => {
+  addNatsOptions(cmd, false).action(async (specPath: string, overrides: string[], o: RunFlags) => {
     const log = makeLogger(o.logFormat);
-    const plan = planStudy(specPath, o.seeds);
+    recordInvocation(overrides);
+    const plan = planStudy(specPath, o.seeds, overrides);
     const abort = new AbortController();
+    const resume = resumeCommand();
+    let transport: Transport | null = null;
+    let interrupts = 0;
     const stop = () => {
-      log.warn('interrupted: stopping after the tasks in flight; rerun the same command to resume');
+      // The progress bar holds the cursor's line: the message starts on a line of its own.
+      if (process.stderr.isTTY) process.stderr.write('\n');
+      if (++interrupts > 1) {
+        log.warn(`stopping at once: rows already in the journal are kept; resume with: ${resume}`);
+        process.exit(130);
+      }
+      const inFlight = transport?.stats().inFlight ?? 0;
+      log.warn(
+        `interrupted: stopping after the tasks in flight (${inFlight}) finish and their rows are written; Ctrl-C again to stop at once; resume with: ${resume}`,
+      );
       abort.abort();
     };
-    process.once('SIGINT', stop);
+    process.on('SIGINT', stop);
     process.once('SIGTERM', stop);
     // Connect before the out dir is touched: refused credentials write nothing (exit 2).
     const outDir = o.out ?? join('out', plan.spec.name);
@@ -58,7 +80,10 @@ export function registerRun(program: Command): void {
       resume: o.resume,
       log,
       signal: abort.signal,
-      transport: () => nats ?? new LocalTransport(o.threads, log, plan.spec.block),
+      transport: () => {
+        transport = nats ?? new LocalTransport(o.threads, log, plan.spec.block);
+        return transport;
+      },
     }).finally(() => nats?.close());
     log.info(`${r.ranNow} tasks run now; ${r.sink.size}/${r.total} rows in ${r.outDir}`);
     const stored = r.sink.results();
@@ -67,6 +92,10 @@ export function registerRun(program: Command): void {
         studySummary({ runs: stored.runs(), trials: stored.trials() }, (row) => plan.plan.rankOf(row.config)),
       ),
     );
-    if (!r.complete) process.exitCode = EXIT.failure;
+    if (!r.complete) {
+      // Last, so that it stays on screen below the summary.
+      log.warn(`incomplete: ${r.sink.size}/${r.total} tasks have rows; resume with: ${resume}`);
+      process.exitCode = EXIT.failure;
+    }
   });
 }

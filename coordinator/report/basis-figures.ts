@@ -1,8 +1,8 @@
 import type { BasisSample } from '../../shared/problems/objective.js';
 import type { RunRow } from '../../shared/study/result.js';
-import { groupBy, problemLabel, type ReportContext, settings } from './context.js';
+import { problemLabel, type ReportContext, settings } from './context.js';
 import type { Figure } from './figure.js';
-import { maxAbs, panelHeader, runTitle, sampledRepresentatives } from './representatives.js';
+import { maxAbs, panelHeader, problemRuns, runTitle, sampledRepresentatives } from './representatives.js';
 
 /** Runs drawn per optimizer: its most frequent outcomes, one run each. */
 const PER_OPTIMIZER = 3;
@@ -39,8 +39,8 @@ export interface BasisPoint {
  * still visible), and the exact curve and u both divided by max|exact|, so that u lies on the
  * exact curve when it fits and on zero at the trivial solution.
  */
-function runCurves(row: RunRow, s: BasisSample, exactName: string): BasisPoint[] {
-  const panel = runTitle(row);
+function runCurves(row: RunRow, label: string, s: BasisSample, exactName: string): BasisPoint[] {
+  const panel = runTitle(row, label);
   const point = (kind: string, curve: string, x: number, value: number) => ({
     task_id: row.task_id,
     panel,
@@ -70,21 +70,21 @@ function runCurves(row: RunRow, s: BasisSample, exactName: string): BasisPoint[]
  */
 export function basisFigures(ctx: ReportContext): Figure[] {
   const out: Figure[] = [];
-  for (const rows of groupBy(ctx.runs, (r) => `${r.problem} ${r.problem_params}`).values()) {
-    const shown = sampledRepresentatives(rows, PER_OPTIMIZER, 1);
+  for (const p of problemRuns(ctx).values()) {
+    const shown = sampledRepresentatives(p, PER_OPTIMIZER, 1);
     if (shown.length === 0) continue;
-    const pinn = rows[0].problem.startsWith('pinn');
+    const pinn = p.first.problem.startsWith('pinn');
     const exactName = pinn ? 'exact solution u*' : 'target f';
     const exactSym = pinn ? 'u*' : 'f';
-    const values = shown.flatMap(({ row, sample }) => runCurves(row, sample, exactName));
-    const panels = shown.map(({ row }) => runTitle(row));
+    const values = shown.flatMap(({ row, label, sample }) => runCurves(row, label, sample, exactName));
+    const panels = shown.map(({ row, label }) => runTitle(row, label));
     const width = Math.max(...shown.map(({ sample }) => sample.width));
     const curves = [exactName, U, ...Array.from({ length: width }, (_, k) => `φ${k + 1}`)];
-    const label = problemLabel(rows[0]);
+    const label = problemLabel(p.first);
     out.push({
       id: `basis-${out.length + 1}`,
       title: `Learned basis functions against the ${pinn ? 'exact solution' : 'target'}: ${label}`,
-      caption: `Basis functions φ_k learned by each optimizer, at the final parameters (thin coloured lines, each divided by its own max|φ_k| on the plot grid, so that basis functions shrunk towards zero at the trivial point stay visible), the ${exactName} (thick black) and the network's u = Σ c_k φ_k (dashed red), both divided by max|${exactSym}|: u lies on the black curve where the network fits and on zero at the trivial solution; the y axis is cut at ±${Y_LIMIT}. Panels: per optimizer, the first run in plan order of each of its ${PER_OPTIMIZER} most frequent outcomes (${shown.length} of ${rows.length} runs shown). Orth. is the paper's orthogonality metric, the mean over k of |⟨ψ̂_k, f̂⟩| (0: every basis ${pinn ? 'image under the operator' : 'function'} orthogonal to f). ${pinn ? 'For a PINN φ_k = d·h_k with d the boundary factor, and the ratio is ‖ℒu‖/‖f‖ with f the forcing, on the collocation points. ' : ''}Paper ${pinn ? 'Fig. 9' : 'Figs. 5, 7, 8'}. ${label}. ${settings(ctx, rows)}`,
+      caption: `Basis functions φ_k learned by each optimizer, at the final parameters (thin coloured lines, each divided by its own max|φ_k| on the plot grid, so that basis functions shrunk towards zero at the trivial point stay visible), the ${exactName} (thick black) and the network's u = Σ c_k φ_k (dashed red), both divided by max|${exactSym}|: u lies on the black curve where the network fits and on zero at the trivial solution; the y axis is cut at ±${Y_LIMIT}. Panels: per optimizer configuration, the run of smallest seed of each of its ${PER_OPTIMIZER} most frequent outcomes (${shown.length} of ${p.runs} runs shown). Orth. is the paper's orthogonality metric, the mean over k of |⟨ψ̂_k, f̂⟩| (0: every basis ${pinn ? 'image under the operator' : 'function'} orthogonal to f). ${pinn ? 'For a PINN φ_k = d·h_k with d the boundary factor, and the ratio is ‖ℒu‖/‖f‖ with f the forcing, on the collocation points. ' : ''}Paper ${pinn ? 'Fig. 9' : 'Figs. 5, 7, 8'}. ${label}. ${settings(ctx, p.runs, p.configs)}`,
       spec: {
         $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
         data: { values },

@@ -1,14 +1,30 @@
 import type { RunRow, TrialsRow } from '../../shared/study/result.js';
 import { OptimizeTask } from '../../shared/study/task.js';
 import type { StudyManifest } from '../out-dir.js';
+import type { Labels } from './labels.js';
 
-/** What every figure builder gets: the study, its rows and its history, in plan order. */
+export type HistoryRow = Record<string, unknown>;
+
+/**
+ * What every figure builder gets: the study, and its tables as re-iterable streams. A figure
+ * aggregates as rows go by (counts, bins, sketches, or a bounded sample of runs chosen by
+ * task id: sample.ts), never keeping every row. `labels` names configurations (labels.ts).
+ */
 export interface ReportContext {
   readonly manifest: StudyManifest;
-  readonly runs: readonly RunRow[];
-  readonly history: readonly Record<string, unknown>[];
-  readonly trials: readonly TrialsRow[];
+  runs(): Iterable<RunRow>;
+  /** History rows, each run's rows together and in iteration order (as the sink writes them). */
+  history(): Iterable<HistoryRow>;
+  trials(): Iterable<TrialsRow>;
+  readonly labels: Labels;
 }
+
+/** The key of a row's problem variant. */
+export const problemKey = (r: Pick<RunRow, 'problem' | 'problem_params'>) =>
+  `${r.problem} ${r.problem_params}`;
+/** The key of a row's optimizer configuration. */
+export const optimizerKey = (r: Pick<RunRow, 'optimizer' | 'optimizer_params'>) =>
+  `${r.optimizer} ${r.optimizer_params}`;
 
 /** "torus (R=2, e=1.5, r=1)" from a row's problem and its canonical params. */
 export function problemLabel(row: Pick<RunRow, 'problem' | 'problem_params'>): string {
@@ -20,21 +36,13 @@ export function problemLabel(row: Pick<RunRow, 'problem' | 'problem_params'>): s
 /** The task a run row was planned from (its canonical JSON, parsed). */
 export const taskOf = (r: RunRow): OptimizeTask => OptimizeTask.parse(JSON.parse(r.task));
 
-/** The settings sentence every caption ends with. */
-export function settings(ctx: ReportContext, rows: readonly RunRow[]): string {
+/** The settings sentence every caption ends with: `runs` runs of the configurations named. */
+export function settings(ctx: ReportContext, runs: number, configs: Iterable<string>): string {
   const stop = ctx.manifest.spec.stop;
-  const opts = [...new Map(rows.map((r) => [`${r.optimizer} ${r.optimizer_params}`, r])).keys()];
-  return `Study ${ctx.manifest.name} (seed ${ctx.manifest.spec.seed}), ${rows.length} runs; ${opts.join('; ')}; stop at ‖∇L‖ < ${stop.gradTol} or ${stop.maxIter} iterations.`;
+  return `Study ${ctx.manifest.name} (seed ${ctx.manifest.spec.seed}), ${runs} runs; ${[...new Set(configs)].join('; ')}; stop at ‖∇L‖ < ${stop.gradTol} or ${stop.maxIter} iterations.`;
 }
 
-/** The outcome of a run as one label: its status, or for a converged run its kind of point (trivial marked). */
-export function outcome(r: RunRow): string {
-  if (r.status !== 'converged') return r.status;
-  const cls = r.point_class ?? 'converged';
-  return r.trivial ? `trivial ${cls}` : cls;
-}
-
-export function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
+export function groupBy<T>(xs: Iterable<T>, key: (x: T) => string): Map<string, T[]> {
   const m = new Map<string, T[]>();
   for (const x of xs) {
     const k = key(x);

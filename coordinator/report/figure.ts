@@ -23,6 +23,25 @@ export const OPTIMIZER_COLOURS: Record<string, string> = {
   gd: '#8c564b',
 };
 
-export function optimizerScale(names: readonly string[]) {
-  return { domain: [...names], range: names.map((n) => OPTIMIZER_COLOURS[n] ?? '#7f7f7f') };
+/** Darker and lighter shades of a kind's colour for its second, third … configuration. */
+const SHADES = [0, -0.35, 0.35, -0.6, 0.6];
+
+function shade(hex: string, t: number): string {
+  const c = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
+  const m = c.map((v) => Math.round(t < 0 ? v * (1 + t) : v + (255 - v) * t));
+  return `#${m.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/**
+ * A colour scale over optimizer configurations: each kind keeps its colour (newton red, bfgs
+ * green …), its further configurations in darker and lighter shades, the same in every figure.
+ */
+export function configScale(configs: ReadonlyArray<{ readonly label: string; readonly kind: string }>) {
+  const seen = new Map<string, number>();
+  const range = configs.map((c) => {
+    const j = seen.get(c.kind) ?? 0;
+    seen.set(c.kind, j + 1);
+    return shade(OPTIMIZER_COLOURS[c.kind] ?? '#7f7f7f', SHADES[j % SHADES.length]);
+  });
+  return { domain: configs.map((c) => c.label), range };
 }

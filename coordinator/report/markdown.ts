@@ -4,6 +4,7 @@ import type { StudyManifest } from '../out-dir.js';
 import type { StudySummary } from '../study-summary.js';
 import type { GroupSummary } from '../summary.js';
 import type { Figure } from './figure.js';
+import { FIT_TOL } from './outcome.js';
 
 const pct = (g: GroupSummary, k: keyof GroupSummary['point_class']) => formatProportion(g.point_class[k]);
 
@@ -51,13 +52,13 @@ function trialsTable(rows: readonly DefinitenessRow[]): string[] {
 /** One row per (problem, optimizer) with counts and 95% Wilson intervals. */
 function optimizerTable(groups: readonly GroupSummary[]): string[] {
   return [
-    'Counts with fraction and 95% Wilson interval. Status fractions are of all runs; point kinds and the trivial solution of converged runs.',
+    `Counts with fraction and 95% Wilson interval. Status and fitted fractions are of all runs; point kinds and the trivial solution of converged runs. Fitted: stopped at the iteration cap with |‖u‖/‖f‖ − 1| ≤ ${FIT_TOL}.`,
     '',
-    '| problem | optimizer | runs | converged | minimum | saddle | maximum | degenerate | trivial |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| problem | optimizer | runs | converged | minimum | saddle | maximum | degenerate | trivial | fitted |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...groups.map(
       (g) =>
-        `| ${g.problem} \`${g.problem_params}\` | ${g.optimizer} \`${g.optimizer_params}\` | ${g.runs} | ${formatProportion(g.status.converged)} | ${pct(g, 'minimum')} | ${pct(g, 'saddle')} | ${pct(g, 'maximum')} | ${pct(g, 'degenerate')} | ${g.trivial ? formatProportion(g.trivial) : '—'} |`,
+        `| ${g.problem_label} \`${g.problem_params}\` | ${g.optimizer_label} \`${g.optimizer_params}\` | ${g.runs} | ${formatProportion(g.status.converged)} | ${pct(g, 'minimum')} | ${pct(g, 'saddle')} | ${pct(g, 'maximum')} | ${pct(g, 'degenerate')} | ${g.trivial ? formatProportion(g.trivial) : '—'} | ${formatProportion(g.fitted)} |`,
     ),
     '',
   ];

@@ -1,10 +1,11 @@
 import type { BasisSample } from '../../shared/problems/objective.js';
-import type { RunRow } from '../../shared/study/result.js';
-import { groupBy, problemLabel, type ReportContext, settings } from './context.js';
+import { problemLabel, type ReportContext, settings } from './context.js';
 import type { Figure } from './figure.js';
 import {
   maxAbs,
+  type ProblemRuns,
   panelHeader,
+  problemRuns,
   ratioName,
   runName,
   runTitle,
@@ -95,24 +96,26 @@ function plotRatio(s: BasisSample): number {
 }
 
 /** The solution u of each optimizer's representative run beside the exact solution (paper Fig. 11). */
-function solutionMap(ctx: ReportContext, rows: readonly RunRow[], shown: SampledRun[], id: number): Figure {
+function solutionMap(ctx: ReportContext, p: ProblemRuns, shown: SampledRun[], id: number): Figure {
   const first = shown[0];
   const values = [
     ...cells(first.sample, '', EXACT, (i) => first.sample.exact[i]),
-    ...shown.flatMap(({ row, sample }) => cells(sample, row.task_id, runTitle(row), (i) => sample.u[i])),
+    ...shown.flatMap(({ row, label, sample }) =>
+      cells(sample, row.task_id, runTitle(row, label), (i) => sample.u[i]),
+    ),
   ];
-  const panels = [EXACT, ...shown.map(({ row }) => runTitle(row))];
+  const panels = [EXACT, ...shown.map(({ row, label }) => runTitle(row, label))];
   const ratios = shown
     .map(
-      ({ row, sample }) =>
-        `${runName(row)}: ${ratioName(row.problem)} = ${short(row.output_norm_ratio)}, ‖u‖/‖u*‖ on the plot grid = ${short(plotRatio(sample))}`,
+      ({ row, label, sample }) =>
+        `${runName(row, label)}: ${ratioName(row.problem)} = ${short(row.output_norm_ratio)}, ‖u‖/‖u*‖ on the plot grid = ${short(plotRatio(sample))}`,
     )
     .join('; ');
-  const label = problemLabel(rows[0]);
+  const label = problemLabel(p.first);
   return {
     id: `solution-map-${id}`,
     title: `Solutions against the exact solution: ${label}`,
-    caption: `The network's solution u = Σ c_k φ_k at the final parameters on the ${Math.sqrt(first.sample.grid.length / 2)}² plot grid, for the first run in plan order of each optimizer's most frequent outcome, beside the exact solution u*, on one shared colour scale (paper Fig. 11). ${ratios}. ${shown.length} of ${rows.length} runs shown. ${label}. ${settings(ctx, rows)}`,
+    caption: `The network's solution u = Σ c_k φ_k at the final parameters on the ${Math.sqrt(first.sample.grid.length / 2)}² plot grid, for the run of smallest seed of each optimizer configuration's most frequent outcome, beside the exact solution u*, on one shared colour scale (paper Fig. 11). ${ratios}. ${shown.length} of ${p.runs} runs shown. ${label}. ${settings(ctx, p.runs, p.configs)}`,
     // At most four maps a row: with every optimizer the row would be 4,000 px wide.
     spec: heatmaps(values, panels, 'u', Math.min(panels.length, 4)),
   };
@@ -122,8 +125,8 @@ function solutionMap(ctx: ReportContext, rows: readonly RunRow[], shown: Sampled
  * The first basis functions of the first run that ended at the trivial solution (else of the first
  * run shown), each divided by its max|φ_k| so that shrunk functions keep their shape (Fig. 11).
  */
-function basisMap(ctx: ReportContext, rows: readonly RunRow[], shown: SampledRun[], id: number): Figure {
-  const { row, sample } = shown.find((s) => s.row.trivial) ?? shown[0];
+function basisMap(ctx: ReportContext, p: ProblemRuns, shown: SampledRun[], id: number): Figure {
+  const { row, label: config, sample } = shown.find((s) => s.row.trivial) ?? shown[0];
   const w = sample.width;
   const k = Math.min(BASIS_SHOWN, w);
   const panels = Array.from({ length: k }, (_, j) => `φ${j + 1} / max|φ${j + 1}|`);
@@ -132,11 +135,11 @@ function basisMap(ctx: ReportContext, rows: readonly RunRow[], shown: SampledRun
     const scale = maxAbs(sample.basis, j, w) || 1;
     return cells(sample, row.task_id, panel, (i) => sample.basis[i * w + j] / scale);
   });
-  const label = problemLabel(rows[0]);
+  const label = problemLabel(p.first);
   return {
     id: `basis-map-${id}`,
-    title: `Basis functions learned by ${row.optimizer}: ${label}`,
-    caption: `The first ${k} of ${w} basis functions φ_k = d·h_k (d the boundary factor) of ${runName(row)}, each divided by its own max|φ_k| on the plot grid so that basis functions shrunk towards zero at the trivial point keep their shape; the run is the first shown that ended at the trivial solution, if any. At a trivial saddle their images under the operator are orthogonal to the forcing (paper Fig. 11). ${label}. ${settings(ctx, rows)}`,
+    title: `Basis functions learned by ${config}: ${label}`,
+    caption: `The first ${k} of ${w} basis functions φ_k = d·h_k (d the boundary factor) of ${runName(row, config)}, each divided by its own max|φ_k| on the plot grid so that basis functions shrunk towards zero at the trivial point keep their shape; the run is the first shown that ended at the trivial solution, if any. At a trivial saddle their images under the operator are orthogonal to the forcing (paper Fig. 11). ${label}. ${settings(ctx, p.runs, p.configs)}`,
     spec: heatmaps(values, panels, 'φ_k / max|φ_k|', 3),
   };
 }
@@ -145,11 +148,11 @@ function basisMap(ctx: ReportContext, rows: readonly RunRow[], shown: SampledRun
 export function solutionMapFigures(ctx: ReportContext): Figure[] {
   const out: Figure[] = [];
   let id = 0;
-  for (const rows of groupBy(ctx.runs, (r) => `${r.problem} ${r.problem_params}`).values()) {
-    const shown = sampledRepresentatives(rows, 1, 2);
+  for (const p of problemRuns(ctx).values()) {
+    const shown = sampledRepresentatives(p, 1, 2);
     if (shown.length === 0) continue;
     id++;
-    out.push(solutionMap(ctx, rows, shown, id), basisMap(ctx, rows, shown, id));
+    out.push(solutionMap(ctx, p, shown, id), basisMap(ctx, p, shown, id));
   }
   return out;
 }

@@ -1,127 +1,198 @@
-import type { RunRow } from '../../shared/study/result.js';
-import { groupBy, problemLabel, type ReportContext, settings } from './context.js';
-import { type Figure, HEIGHT, optimizerScale, WIDTH } from './figure.js';
+import { problemKey, problemLabel, type ReportContext, settings } from './context.js';
+import type { Figure } from './figure.js';
+import { OUTCOME_ORDER, outcome, outcomeScale } from './outcome.js';
+import { getOr } from './sample.js';
+
+/** Bins per decade of |λ|. */
+const PER_DECADE = 4;
+
+/** One bar of a spectrum panel: eigenvalues of one sign, one outcome, in one |λ| bin [10^lo, 10^hi). */
+export interface SpectrumBin {
+  readonly optimizer: string;
+  readonly outcome: string;
+  readonly sign: 1 | -1;
+  /** log10|λ| at the bin's edges. */
+  readonly lo: number;
+  readonly hi: number;
+  /** Signed-log coordinates of the edges on the figure's axis (x0 < x1). */
+  readonly x0: number;
+  readonly x1: number;
+  readonly count: number;
+  /** The bar's extent when the outcomes of one bin are stacked (in OUTCOME_ORDER). */
+  readonly y0: number;
+  readonly y1: number;
+}
+
+/** Eigenvalues within the zero tolerance, per configuration and outcome (drawn apart from the rest). */
+export interface NearZero {
+  readonly optimizer: string;
+  readonly outcome: string;
+  readonly count: number;
+}
+
+interface Pool {
+  readonly first: { problem: string; problem_params: string };
+  runs: number;
+  readonly configs: Set<string>;
+  /** `optimizer\0outcome\0sign\0bin` → count. */
+  readonly bins: Map<string, number>;
+  readonly zero: Map<string, number>;
+  eigenvalues: number;
+}
 
 /**
- * Hessian eigenvalues at convergence (paper Fig. 6), pooled over converged runs per optimizer.
- * Eigenvalues span many orders of magnitude around zero, so they are binned on the symmetric-log
- * scale asinh(λ / τ) with τ the median |λ|·10⁻³ of the pool; the x axis is labelled in λ.
+ * Hessian eigenvalues at the final point, as the paper's Fig. 6: per optimizer configuration (one
+ * row each) and outcome (colour), the eigenvalues of each sign binned by log10|λ| on one
+ * signed-log-magnitude axis (negative left, positive right), and, beside it on its own scale,
+ * how many were zero within the zero tolerance: usually most of them, so they would otherwise
+ * flatten every other bar. A run's zero eigenvalues are its n_zero smallest in |λ|.
  */
 export function spectrumFigures(ctx: ReportContext): Figure[] {
-  const out: Figure[] = [];
-  for (const rows of groupBy(ctx.runs, (r) => `${r.problem} ${r.problem_params}`).values()) {
-    const withEig = rows.filter(
-      (r): r is RunRow & { eigenvalues: Float64Array } => r.status === 'converged' && r.eigenvalues !== null,
-    );
-    if (withEig.length === 0) continue;
-    const optimizers = [...new Set(withEig.map((r) => r.optimizer))];
-    const values = withEig.flatMap((r) =>
-      Array.from(r.eigenvalues, (l) => ({ optimizer: r.optimizer, lambda: l })),
-    );
-    const zero = withEig.reduce((s, r) => s + (r.n_zero ?? 0), 0);
-    const pos = withEig.reduce((s, r) => s + (r.n_positive ?? 0), 0);
-    const neg = withEig.reduce((s, r) => s + (r.n_negative ?? 0), 0);
-    const label = problemLabel(rows[0]);
-    out.push({
-      id: `spectrum-${out.length + 1}`,
-      title: `Hessian eigenvalues at convergence: ${label}`,
-      caption: `Eigenvalues of the exact Hessian at the final point of ${withEig.length} converged runs (${values.length} eigenvalues: ${pos} positive, ${neg} negative, ${zero} zero within zeroTol·max|λ|), on a symmetric log scale. Both signs at one point make it a saddle (paper Fig. 6). ${label}. ${settings(ctx, rows)}`,
-      spec: {
-        $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-        width: WIDTH,
-        height: HEIGHT,
-        data: { values },
-        mark: { type: 'bar', opacity: 0.7 },
-        encoding: {
-          x: {
-            field: 'lambda',
-            type: 'quantitative',
-            bin: { maxbins: 80 },
-            scale: { type: 'symlog' },
-            title: 'eigenvalue λ (symlog)',
-          },
-          y: { aggregate: 'count', type: 'quantitative', title: 'count', stack: null },
-          color: { field: 'optimizer', type: 'nominal', scale: optimizerScale(optimizers) },
-        },
-      },
-    });
+  const pools = new Map<string, Pool>();
+  for (const r of ctx.runs()) {
+    if (r.eigenvalues === null || r.eigenvalues.length === 0) continue;
+    const p = getOr(pools, problemKey(r), () => ({
+      first: r,
+      runs: 0,
+      configs: new Set<string>(),
+      bins: new Map<string, number>(),
+      zero: new Map<string, number>(),
+      eigenvalues: 0,
+    }));
+    const opt = ctx.labels.optimizer(r);
+    const o = outcome(r);
+    p.runs++;
+    p.configs.add(`${r.optimizer} ${r.optimizer_params}`);
+    p.eigenvalues += r.eigenvalues.length;
+    const byMagnitude = Array.from(r.eigenvalues).sort((a, b) => Math.abs(a) - Math.abs(b));
+    const nz = Math.min(r.n_zero ?? 0, byMagnitude.length);
+    const zk = `${opt}\0${o}`;
+    if (nz > 0) p.zero.set(zk, (p.zero.get(zk) ?? 0) + nz);
+    for (const l of byMagnitude.slice(nz)) {
+      if (!(l !== 0 && Number.isFinite(l))) continue;
+      const b = Math.floor(Math.log10(Math.abs(l)) * PER_DECADE);
+      const k = `${opt}\0${o}\0${Math.sign(l)}\0${b}`;
+      p.bins.set(k, (p.bins.get(k) ?? 0) + 1);
+    }
   }
+  const out: Figure[] = [];
+  for (const p of pools.values()) out.push(spectrumFigure(ctx, p, out.length + 1));
   return out;
 }
 
-/** Median traces over iterations of the diagnostics the paper tracks, per optimizer (paper Figs. 5, 7–10). */
-export function traceFigures(ctx: ReportContext): Figure[] {
-  if (ctx.history.length === 0) return [];
-  const runsById = new Map(ctx.runs.map((r) => [r.task_id, r]));
-  const out: Figure[] = [];
-  const byProblem = groupBy(ctx.history, (h) => {
-    const r = runsById.get(h.task_id as string);
-    return r ? `${r.problem} ${r.problem_params}` : '';
+function spectrumFigure(ctx: ReportContext, p: Pool, id: number): Figure {
+  const raw = [...p.bins].map(([k, count]) => {
+    const [optimizer, o, sign, b] = k.split('\0');
+    return { optimizer, outcome: o, sign: Number(sign) as 1 | -1, b: Number(b), count };
   });
-  for (const [key, hist] of byProblem) {
-    const metrics = [
-      'loss',
-      'grad_norm',
-      'grad_norm_inner',
-      'grad_norm_outer',
-      'orthogonality',
-      'output_norm_ratio',
-    ].filter((m) => hist.some((h) => Number.isFinite(h[m] as number)));
-    if (!key || metrics.length === 0) continue;
-    const rows = ctx.runs.filter((r) => `${r.problem} ${r.problem_params}` === key);
-    const optimizers = [...new Set(rows.map((r) => r.optimizer))];
-    const long = hist.flatMap((h) => {
-      const r = runsById.get(h.task_id as string)!;
-      return metrics
-        .filter((m) => Number.isFinite(h[m] as number) && (h[m] as number) > 0)
-        .map((m) => ({
-          optimizer: r.optimizer,
-          metric: m,
-          iteration: h.iteration as number,
-          value: h[m] as number,
-        }));
+  // The axis: a magnitude 10^d sits at ±(d − offset); the smallest populated bin starts at ±0.5.
+  const minBin = raw.length ? Math.min(...raw.map((x) => x.b)) : 0;
+  const maxBin = raw.length ? Math.max(...raw.map((x) => x.b)) : 0;
+  const offset = minBin / PER_DECADE - 0.5;
+  const rank = (o: string) => {
+    const i = OUTCOME_ORDER.indexOf(o as never);
+    return i < 0 ? OUTCOME_ORDER.length : i;
+  };
+  raw.sort((a, b) => a.b - b.b || a.sign - b.sign || rank(a.outcome) - rank(b.outcome));
+  const stacked = new Map<string, number>();
+  const bins: SpectrumBin[] = raw.map((x) => {
+    const lo = x.b / PER_DECADE;
+    const hi = (x.b + 1) / PER_DECADE;
+    const [a, c] = [x.sign * (lo - offset), x.sign * (hi - offset)];
+    const at = `${x.optimizer}\0${x.sign}\0${x.b}`;
+    const y0 = stacked.get(at) ?? 0;
+    stacked.set(at, y0 + x.count);
+    return { ...x, lo, hi, x0: Math.min(a, c), x1: Math.max(a, c), y0, y1: y0 + x.count };
+  });
+  const zeroAt = new Map<string, number>();
+  const zero: NearZero[] = [...p.zero]
+    .map(([k, count]) => {
+      const [optimizer, o] = k.split('\0');
+      return { optimizer, outcome: o, count };
+    })
+    .sort((a, b) => rank(a.outcome) - rank(b.outcome))
+    .map((z) => {
+      const y0 = zeroAt.get(z.optimizer) ?? 0;
+      zeroAt.set(z.optimizer, y0 + z.count);
+      return { ...z, y0, y1: y0 + z.count };
     });
-    const label = problemLabel(rows[0]);
-    out.push({
-      id: `traces-${out.length + 1}`,
-      title: `Diagnostics over iterations: ${label}`,
-      caption: `Median over runs (line) and interquartile range (band) of each diagnostic at every recorded iteration: loss, ‖∇L‖, inner and outer gradient norms, orthogonality and ‖u‖/‖f‖ where defined (log scale; zeros omitted). ${label}. ${settings(ctx, rows)}`,
-      spec: {
-        $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-        data: { values: long },
-        facet: { field: 'metric', type: 'nominal', sort: metrics, title: null },
-        columns: 3,
-        resolve: { scale: { y: 'independent' } },
-        spec: {
-          width: 260,
-          height: 180,
-          encoding: {
-            // symlog: Newton's 20 steps and ADAM's thousands both readable on one axis.
-            x: { field: 'iteration', type: 'quantitative', scale: { type: 'symlog' } },
-            color: { field: 'optimizer', type: 'nominal', scale: optimizerScale(optimizers) },
+  const decades: number[] = [];
+  for (let d = Math.ceil(minBin / PER_DECADE); d <= Math.ceil((maxBin + 1) / PER_DECADE); d++)
+    decades.push(d);
+  const step = Math.max(1, Math.ceil(decades.length / 5));
+  const ticks = decades.filter((d) => d % step === 0).map((d) => d - offset);
+  const reach = (maxBin + 1) / PER_DECADE - offset;
+  const configs = ctx.labels.optimizers
+    .map((c) => c.label)
+    .filter((l) => bins.some((b) => b.optimizer === l) || zero.some((z) => z.optimizer === l));
+  const colour = {
+    field: 'outcome',
+    type: 'nominal' as const,
+    title: 'outcome',
+    scale: outcomeScale([...bins.map((b) => b.outcome), ...zero.map((z) => z.outcome)]),
+  };
+  const nonzero = bins.reduce((s, b) => s + b.count, 0);
+  const zeros = zero.reduce((s, z) => s + z.count, 0);
+  const rows = configs.map((opt) => ({
+    hconcat: [
+      // Zero eigenvalues on their own scale, beside the rest; no panel where none was zero.
+      {
+        width: 440,
+        height: 110,
+        title: { text: opt, anchor: 'start' as const, fontSize: 12 },
+        data: { values: bins.filter((b) => b.optimizer === opt) },
+        mark: { type: 'rect' as const },
+        encoding: {
+          x: {
+            field: 'x0',
+            type: 'quantitative' as const,
+            scale: { domain: [-reach, reach], nice: false },
+            title: 'eigenvalue λ (negative ← | → positive; log |λ|)',
+            axis: {
+              values: [...ticks.map((t) => -t), ...ticks],
+              labelExpr: `(datum.value < 0 ? '−' : '') + '1e' + round(abs(datum.value) + ${offset})`,
+            },
           },
-          layer: [
+          x2: { field: 'x1' },
+          y: { field: 'y0', type: 'quantitative' as const, title: 'eigenvalues' },
+          y2: { field: 'y1' },
+          color: colour,
+        },
+      },
+      ...(zeros === 0
+        ? []
+        : [
             {
-              mark: { type: 'errorband', extent: 'iqr', opacity: 0.25 },
+              width: 60,
+              height: 110,
+              title: { text: '≈ 0', fontSize: 12 },
+              data: { values: zero.filter((z) => z.optimizer === opt) },
+              mark: { type: 'rect' as const },
               encoding: {
+                x: { value: 15 },
+                x2: { value: 45 },
                 y: {
-                  field: 'value',
-                  type: 'quantitative',
-                  scale: { type: 'log' },
+                  field: 'y0',
+                  type: 'quantitative' as const,
                   title: null,
-                  // A log axis over many decades otherwise draws a grid line at every 2…9 × 10ᵏ.
-                  axis: { tickCount: 6, grid: true, format: '.0e' },
+                  axis: { format: 'd', tickMinStep: 1 },
                 },
+                y2: { field: 'y1' },
+                color: colour,
               },
             },
-            {
-              mark: { type: 'line' },
-              encoding: { y: { aggregate: 'median', field: 'value', type: 'quantitative' } },
-            },
-          ],
-        },
-      } as never,
-    });
-  }
-  return out;
+          ]),
+    ],
+  }));
+  const label = problemLabel(p.first);
+  return {
+    id: `spectrum-${id}`,
+    title: `Hessian eigenvalues at the final point: ${label}`,
+    caption: `Eigenvalues of the exact Hessian at the final point of ${p.runs} runs (${p.eigenvalues} eigenvalues: ${nonzero} nonzero, binned at ${PER_DECADE} bins per decade of |λ| on a signed log axis, negative to the left; ${zeros} zero within zeroTol·max|λ|, counted in the narrow panel on its own scale, shown where any was), one row per optimizer configuration, coloured by the run's outcome. Both signs at one point make it a saddle; the many zeros are the flat directions (paper Fig. 6). ${label}. ${settings(ctx, p.runs, p.configs)}`,
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      vconcat: rows,
+      resolve: { scale: { color: 'shared' } },
+    } as never,
+  };
 }

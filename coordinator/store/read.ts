@@ -36,7 +36,10 @@ export function segmentsDoneSet(dir: string): DoneSet {
 export function journalResults(dir: string, done: DoneSet): Result[] {
   const path = journalPath(dir);
   if (!existsSync(path) || statSync(path).size === 0) return [];
-  return Journal.read<Result>(path).filter((r) => done.add(r.row.config, unitOfRow(r.row)));
+  // A record is one result, or the results of a block.
+  return Journal.read<Result | Result[]>(path)
+    .flat()
+    .filter((r) => done.add(r.row.config, unitOfRow(r.row)));
 }
 
 function cell(v: unknown): unknown {
@@ -94,13 +97,14 @@ export class StoredResults {
   *runs(o: ReadOptions = {}): Generator<RunRow> {
     for (const b of tableBatches(this.dir, 'runs'))
       for (const r of batchRows(b)) yield this.join<RunRow>(r, o);
-    for (const r of this.pendingJournal()) if (r.kind === 'run') yield r.row;
+    for (const r of this.pendingJournal()) if (r.kind === 'run') yield this.join<RunRow>(r.row as never, o);
   }
 
   *trials(o: ReadOptions = {}): Generator<TrialsRow> {
     for (const b of tableBatches(this.dir, 'trials'))
       for (const r of batchRows(b)) yield this.join<TrialsRow>(r, o);
-    for (const r of this.pendingJournal()) if (r.kind === 'trials') yield r.row;
+    for (const r of this.pendingJournal())
+      if (r.kind === 'trials') yield this.join<TrialsRow>(r.row as never, o);
   }
 
   *history(): Generator<HistoryRow> {

@@ -32,7 +32,8 @@ export class LocalTransport implements Transport {
   async run(tasks: Iterable<Task>, results: ResultReceiver, signal?: AbortSignal): Promise<void> {
     // Each result is journaled as it comes (a kill loses only the tasks in flight).
     const report = (rs: readonly Result[]) => {
-      for (const r of rs) results.add(r);
+      if (results.addAll) results.addAll(rs);
+      else for (const r of rs) results.add(r);
       results.flush();
     };
     // f64 tasks are taken from the (lazy) plan as pool slots free up; tfjs tasks met on the way

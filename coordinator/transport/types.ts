@@ -16,6 +16,8 @@ export interface TransportStats {
  */
 export interface ResultReceiver {
   add(r: Result): void;
+  /** Several results at once (a block): one journal record. */
+  addAll?(rs: readonly Result[]): void;
   flush(): void;
 }
 

@@ -32,7 +32,20 @@ export function wilson(count: number, total: number, z = Z95): Proportion {
   };
 }
 
+/**
+ * "count (fraction [lo, hi])" with at least `digits` decimals, more where needed so that no value
+ * strictly inside (0, 1) prints as 0 or 1 and a non-degenerate interval never prints as [x, x]:
+ * 20000 of 20000 reads `[0.9998, 1.000]`, not `[1.000, 1.000]`.
+ */
 export function formatProportion(p: Proportion, digits = 3): string {
   if (p.total === 0) return '—';
-  return `${p.count} (${p.fraction.toFixed(digits)} [${p.lo.toFixed(digits)}, ${p.hi.toFixed(digits)}])`;
+  let d = digits;
+  const misleading = (x: number) =>
+    x > 0 && x < 1 && (Number(x.toFixed(d)) === 0 || Number(x.toFixed(d)) === 1);
+  while (
+    d < 12 &&
+    ([p.fraction, p.lo, p.hi].some(misleading) || (p.lo < p.hi && p.lo.toFixed(d) === p.hi.toFixed(d)))
+  )
+    d++;
+  return `${p.count} (${p.fraction.toFixed(d)} [${p.lo.toFixed(d)}, ${p.hi.toFixed(d)}])`;
 }

@@ -36,7 +36,7 @@ export interface Objective {
   evaluate(x: Float64Array): Evaluation;
   evaluate2(x: Float64Array): SecondOrderEvaluation;
   /** Initial parameters drawn from `rng` (the task's init stream). */
-  initial(rng: Stream): Float64Array;
+  initial(rng: Stream, seed?: number): Float64Array;
   /** Diagnostics at x; NaN fields where the objective has no such notion. */
   diagnostics(x: Float64Array): Diagnostics;
   /**

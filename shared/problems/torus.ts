@@ -12,6 +12,11 @@ const schema = z.strictObject({
   r: z.number().positive().default(1),
   /** Eccentricity: ratio of the major to the minor axis of the ellipsoidal axis. */
   e: z.number().positive().default(1.5),
+  /**
+   * Start on a regular G × G grid of angles instead of at random: seed s starts at the centre of
+   * cell (s mod G, ⌊s / G⌋) of [−π, π]², so seeds 0 … G² − 1 tile it (a basin-of-attraction image).
+   */
+  initGrid: z.number().int().min(1).max(100_000).optional(),
 });
 
 export type StationaryKind = 'minimum' | 'maximum' | 'saddle';
@@ -40,6 +45,7 @@ export class Torus implements Objective {
     private readonly R: number,
     private readonly r: number,
     private readonly e: number,
+    private readonly initGrid?: number,
   ) {}
 
   value(x: Float64Array): number {
@@ -81,7 +87,12 @@ export class Torus implements Objective {
   }
 
   /** The paper's initialization: each angle uniform in [−π, π]. */
-  initial(rng: Stream): Float64Array {
+  initial(rng: Stream, seed = 0): Float64Array {
+    const g = this.initGrid;
+    if (g) {
+      const cell = (k: number) => -Math.PI + ((k + 0.5) * 2 * Math.PI) / g;
+      return Float64Array.of(cell(seed % g), cell(Math.floor(seed / g) % g));
+    }
     return Float64Array.of(rng.uniformIn(-Math.PI, Math.PI), rng.uniformIn(-Math.PI, Math.PI));
   }
 
@@ -133,5 +144,5 @@ export const torus: ProblemKind<typeof schema> = {
   kind: 'torus',
   schema,
   size: () => ({ n: 2 }),
-  create: (p) => new Torus(p.R, p.r, p.e),
+  create: (p) => new Torus(p.R, p.r, p.e, p.initGrid),
 };

@@ -131,3 +131,19 @@ test.serial('an out dir under a file (ENOTDIR) is one line naming the path', asy
   t.is(r.code, 1, r.stderr);
   t.regex(r.stderr, /^saddlescope: ENOTDIR: not a directory, mkdir '.*file\/out'\n$/);
 });
+
+test.serial('validate shows the estimated time and memory of a task, and the total', async (t) => {
+  const dir = tempDir();
+  const p = writeSpec(
+    dir,
+    'name: est\nseed: 1\nproblem: { kind: mlp-regression, width: 10 }\nsweep: { width: [5, 20] }\noptimizers: [{ kind: newton }, { kind: adam }]\nseeds: 3\n',
+  );
+  const r = await runCli(['validate', p]);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /estimates:\n {2}plan: 12 tasks \(2 problem variants × 3 seeds × 2 optimizers\)\n/);
+  t.regex(
+    r.stdout,
+    /problem × optimizers\[0\] \(newton\) \[n = 480, N = 100, width = 20\]: per task ≈ .*, ≈ .*B\n/,
+  );
+  t.regex(r.stdout, /total: at most ≈ .* of one thread/);
+});
