@@ -8,7 +8,7 @@ import { journalResults, segmentsDoneSet } from './store/read.js';
 import { readVariants } from './store/variants.js';
 import { versions } from './versions.js';
 
-/** The files of an out dir (DESIGN.md, "Results"): segment folders for the tables. */
+/** The files of an out dir (README, "Results"): segment folders for the tables. */
 export const outFiles = (dir: string) => ({
   study: join(dir, 'study.json'),
   runs: join(dir, 'runs'),

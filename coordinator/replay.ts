@@ -28,13 +28,8 @@ function sameBits(a: unknown, b: unknown): boolean {
 
 /** A tfjs task rerun alone on this machine's tfjs backend (loaded only when a tfjs row is replayed). */
 async function replayTfjs(task: OptimizeTask) {
-  const [{ loadTfjs }, { runTfjsBatch }] = await Promise.all([
-    import('../worker/engines/tfjs/backend.js'),
-    import('../worker/engines/tfjs/run-batch.js'),
-  ]);
-  const backend = await loadTfjs();
-  const [result] = runTfjsBatch([task], backend, { worker: 'replay', fullHistory: true });
-  return { result, backend: backend.name };
+  const { replayTfjsTask } = await import('../worker/tfjs-replay.js');
+  return replayTfjsTask(task);
 }
 
 /**

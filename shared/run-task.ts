@@ -8,9 +8,11 @@ import type { Objective } from './problems/objective.js';
 import { Stream } from './rng/stream.js';
 import { runTrialsTask } from './run-trials.js';
 import { canonicalJson } from './study/canonical.js';
+import { emptyRow } from './study/columns.js';
 import { configOf } from './study/plan.js';
 import { problemKind } from './study/problem-spec.js';
 import type { HistoryColumns, Result, RunRow } from './study/result.js';
+import { RUN_COLUMNS } from './study/runs-columns.js';
 import type { OptimizeTask, Task } from './study/task.js';
 
 /**
@@ -41,8 +43,8 @@ export function buildObjective(task: OptimizeTask, streams = taskStreams(task)):
 
 /**
  * A task's objective and initial point, from one pair of its streams. Each stream is a SHA-256 of
- * its key (rng/stream.ts): on a near-no-op task (a circle, one iteration) building them twice had
- * cost a quarter of runTask's time (45.6 against 33.2 µs a task).
+ * its key (rng/stream.ts), a cost that shows on near-no-op tasks (a circle, one iteration): build
+ * them once.
  */
 export function taskStart(task: OptimizeTask): { f: Objective; x0: Float64Array } {
   const streams = taskStreams(task);
@@ -141,6 +143,8 @@ export function finalColumns(
   };
 }
 
+const EMPTY_RUN = emptyRow(RUN_COLUMNS);
+
 /** A row with every column that describes the task filled, as an error until the run fills the rest. */
 export function baseRow(task: OptimizeTask, ctx: RunContext): RunRow {
   const { kind: problem, ...problemParams } = task.problem;
@@ -149,6 +153,7 @@ export function baseRow(task: OptimizeTask, ctx: RunContext): RunRow {
   const optimizer =
     task.optimizer.kind === 'warm-start' ? `${task.optimizer.first.kind}→${task.optimizer.next.kind}` : kind;
   return {
+    ...EMPTY_RUN,
     task_id: task.id,
     config: configOf(task),
     study: task.study,
@@ -157,30 +162,6 @@ export function baseRow(task: OptimizeTask, ctx: RunContext): RunRow {
     seed: task.seed,
     problem_params: ctx.lean ? '' : canonicalJson(problemParams),
     optimizer_params: ctx.lean ? '' : canonicalJson(optimizerParams),
-    status: 'error',
-    message: '',
-    iterations: 0,
-    loss: Number.NaN,
-    grad_norm: Number.NaN,
-    grad_norm_inner: null,
-    grad_norm_outer: null,
-    output_norm_ratio: null,
-    orthogonality: null,
-    point_class: null,
-    stationary_point: null,
-    n_positive: null,
-    n_negative: null,
-    n_zero: null,
-    eig_min: null,
-    eig_max: null,
-    condition_number: null,
-    trivial: null,
-    initial_params: null,
-    final_params: null,
-    eigenvalues: null,
-    engine: 'f64',
-    backend: null,
-    wall_ms: 0,
     worker: ctx.worker,
     task: ctx.lean ? '' : canonicalJson(task),
   };

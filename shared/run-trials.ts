@@ -1,14 +1,18 @@
 import { canonicalJson } from './study/canonical.js';
+import { emptyRow } from './study/columns.js';
 import { configOf } from './study/plan.js';
 import type { TrialsResult, TrialsRow } from './study/result.js';
 import type { TrialsTask } from './study/task.js';
+import { TRIAL_COLUMNS } from './study/trials-columns.js';
 import { runTrialBatch } from './trials/batch.js';
 
-/** A `hessian-trials` task: one batch through shared/trials, as a `trials` row. Never throws. */
-export function runTrialsTask(task: TrialsTask, ctx: { worker: string }): TrialsResult {
-  const t0 = performance.now();
+const EMPTY_TRIALS = emptyRow(TRIAL_COLUMNS);
+
+/** A row with every column that describes the batch filled, its counts zero until the batch runs. */
+export function trialsBaseRow(task: TrialsTask, worker: string): TrialsRow {
   const p = task.params;
-  const row: TrialsRow = {
+  return {
+    ...EMPTY_TRIALS,
     task_id: task.id,
     config: configOf(task),
     study: task.study,
@@ -18,22 +22,17 @@ export function runTrialsTask(task: TrialsTask, ctx: { worker: string }): Trials
     n: p.n,
     first_trial: p.firstTrial,
     trials: p.trials,
-    key: '',
     singular_tol: p.singularTol,
-    positive_definite: 0,
-    negative_definite: 0,
-    indefinite: 0,
-    singular: 0,
-    message: '',
-    index_histogram: null,
-    eig_hist_edges: null,
-    eig_hist_counts: null,
-    eig_hist_below: null,
-    eig_hist_above: null,
-    wall_ms: 0,
-    worker: ctx.worker,
+    worker,
     task: canonicalJson(task),
   };
+}
+
+/** A `hessian-trials` task: one batch through shared/trials, as a `trials` row. Never throws. */
+export function runTrialsTask(task: TrialsTask, ctx: { worker: string }): TrialsResult {
+  const t0 = performance.now();
+  const p = task.params;
+  const row = trialsBaseRow(task, ctx.worker);
   // The batch's streams derive from the study seed and the point; the trial range selects the matrices.
   let r: ReturnType<typeof runTrialBatch>;
   try {

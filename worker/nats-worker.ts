@@ -2,13 +2,13 @@ import { hostname } from 'node:os';
 import { errors, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { Piscina } from 'piscina';
-import { connectNats, type ResolvedConnection } from '../coordinator/nats/connection.js';
-import { TASKS_STREAM, TFJS_WORKERS_CONSUMER, WORKERS_CONSUMER } from '../coordinator/nats/names.js';
-import { backoffMs, publishUntilStored } from '../coordinator/nats/publish.js';
-import { RESULTS_HEADER, type ResultItem, resultMessage } from '../coordinator/nats/result-batch.js';
-import { ensureInfrastructure } from '../coordinator/nats/setup.js';
-import { StreamPublisher } from '../coordinator/nats/stream-publisher.js';
 import { HealthServer } from './health.js';
+import { connectNats, type ResolvedConnection } from './nats/connection.js';
+import { TASKS_STREAM, TFJS_WORKERS_CONSUMER, WORKERS_CONSUMER } from './nats/names.js';
+import { backoffMs, publishUntilStored } from './nats/publish.js';
+import { RESULTS_HEADER, type ResultItem, resultMessage } from './nats/result-batch.js';
+import { ensureInfrastructure, streamCreated } from './nats/setup.js';
+import { StreamPublisher } from './nats/stream-publisher.js';
 import type { TaskMessageJob } from './pool-worker.js';
 import { announce, PRESENCE_EVERY_MS } from './presence.js';
 import { ResultBatcher } from './result-batcher.js';
@@ -28,10 +28,9 @@ const FETCH_EXPIRES_MS = 10_000;
 const MAX_PULLS = 4;
 /**
  * Results computed within this long of each other go to the server as one message
- * (result-batcher.ts); their tasks are acked that much later, and nothing else waits on it. On
- * the no-op throughput benchmark (1 worker × 2 threads, scratch runs of 6 studies), 5 ms used
- * 15–30% less CPU a task than 2 ms in two of three alternating pairs, and 10 ms little less
- * than 5 ms.
+ * (result-batcher.ts); their tasks are acked that much later, and nothing else waits on it. The
+ * window is a measured constant (the no-op throughput benchmark, test/bench/nats.bench.ts): a
+ * shorter one cost more CPU a task, a longer one gained little.
  */
 const RESULT_WINDOW_MS = 5;
 
@@ -85,6 +84,7 @@ export class NatsWorker {
   private running = 0;
   private results!: ResultBatcher<ResultItem & { readonly m: TaskDelivery }>;
   private pullFailures = 0;
+  private tasksCreated: string | null | undefined;
   private readonly inFlight = new Map<TaskDelivery, Promise<void>>();
   private retryTimer: NodeJS.Timeout | null = null;
   private presenceTimer: NodeJS.Timeout | null = null;
@@ -133,6 +133,7 @@ export class NatsWorker {
     if (this.closing) return void (await this.nc.close());
     void this.watchConnection();
     const infra = await ensureInfrastructure(this.nc, log);
+    this.tasksCreated = await streamCreated(infra.jsm, TASKS_STREAM);
     this.ackWaitMs = (infra.workers.config.ack_wait ?? 30e9) / 1e6;
     this.maxDeliver = infra.workers.config.max_deliver ?? -1;
     this.publisher = new StreamPublisher(this.nc);
@@ -194,9 +195,25 @@ export class NatsWorker {
         log.info('reconnected to NATS');
         // What the server held of the last pull request is unknown now: ask again.
         this.puller?.reset();
+        this.checkStore().catch((e: Error) => this.o.log.warn(`checking the server's streams: ${e.message}`));
         this.pump();
       } else if (s.type === 'ldm') log.warn('NATS server entering lame-duck mode');
     }
+  }
+
+  /**
+   * After a reconnect: recreates what the server lacks (nothing, unless it lost its store) and
+   * compares the tasks stream's creation with the one pulled from: a new stream means the server
+   * lost its store, and the deliveries in flight must not be acked on it (task-puller.ts).
+   */
+  private async checkStore(): Promise<void> {
+    const created = await streamCreated((await ensureInfrastructure(this.nc, this.o.log)).jsm, TASKS_STREAM);
+    if (created === undefined || created === this.tasksCreated) return;
+    this.tasksCreated = created;
+    this.puller.forgetDeliveries();
+    this.o.log.warn(
+      `the server lost its store (the tasks stream was recreated): ${this.running} task(s) in flight will not be acked on it`,
+    );
   }
 
   /** Requests as many tasks as there are free slots (see the class comment). */

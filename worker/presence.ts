@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { PRESENCE_SUBJECT } from '../coordinator/nats/names.js';
+import { PRESENCE_SUBJECT } from './nats/names.js';
 
 /** How often a worker says it is alive (the coordinator counts workers seen within 15 s). */
 export const PRESENCE_EVERY_MS = 5000;

@@ -1,4 +1,4 @@
-import type { ResultItem } from '../coordinator/nats/result-batch.js';
+import type { ResultItem } from './nats/result-batch.js';
 
 /** Results one message holds at most (its header lists them all). */
 const MAX_ITEMS = 64;
@@ -18,9 +18,9 @@ interface Batch<T> {
  * Gathers the results a worker computes within `windowMs` of each other, per study, into one
  * message of the results stream (result-batch.ts), and resolves each result's promise once the
  * server has stored that message. A worker's tasks stay unacked until then, so this only delays
- * acks, never loses a result. On the no-op throughput benchmark a result had cost more in the
- * messages it made (a publish, its store, a PubAck, a delivery to the coordinator) than anything
- * the worker or coordinator did with it; test/bench/nats.bench.ts measures the batched path.
+ * acks, never loses a result. A result sent on its own costs more in the messages it makes (a
+ * publish, its store, a PubAck, a delivery to the coordinator) than anything the worker or
+ * coordinator does with it; test/bench/nats.bench.ts measures the batched path.
  */
 export class ResultBatcher<T extends ResultItem> {
   private readonly open = new Map<string, Batch<T>>();

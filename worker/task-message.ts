@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { MALFORMED_TASK, parseSubject, resultMsgId } from '../coordinator/nats/names.js';
 import { encodeFailureMessage } from '../shared/study/wire.js';
+import { MALFORMED_TASK, parseSubject, resultMsgId } from './nats/names.js';
 import { type TaskOutcome, taskOfMessage } from './task-bytes.js';
 import type { TaskDelivery } from './task-puller.js';
 

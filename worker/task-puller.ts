@@ -1,3 +1,5 @@
+// The status parser of nats.js's own consumers, whose predicates name the statuses of a pull
+// request; @nats-io/jetstream exports it only under /internal (v3.4, and nats.js's main branch).
 import { JetStreamStatus } from '@nats-io/jetstream/internal';
 import {
   createInbox,
@@ -29,8 +31,8 @@ const TERM = Uint8Array.of(43, 84, 69, 82, 77); // +TERM
  * An ack waits at most this long to go out with the worker's next pull request, in one write.
  * It is sent only after the task's result is stored, and nothing waits on it but the work
  * queue's deletion of the task (a worker killed before sending it runs the task again at worst,
- * and the coordinator drops the duplicate). An ack sent on its own had been a socket write of the
- * worker and a read of nats-server per task on the no-op throughput benchmark.
+ * and the coordinator drops the duplicate). An ack sent on its own is a socket write of the worker
+ * and a read of nats-server per task (test/bench/nats.bench.ts).
  */
 const ACK_DELAY_MS = 5;
 
@@ -46,6 +48,8 @@ class PulledMessage implements TaskDelivery {
   constructor(
     private readonly msg: Msg,
     private readonly deferAck: (m: Msg) => void,
+    /** The delivery came from a store the server has since lost: its acks would hit other tasks. */
+    private readonly stale: () => boolean,
   ) {}
 
   get subject(): string {
@@ -74,7 +78,7 @@ class PulledMessage implements TaskDelivery {
 
   /** Sends an ack unless a final one went already; `final` makes this one final. */
   private reply(final: boolean, send: () => void): void {
-    if (this.acked) return;
+    if (this.acked || this.stale()) return;
     this.acked = final;
     send();
   }
@@ -105,14 +109,13 @@ export interface PullerHooks {
  * What it has asked for and not yet received is always known (`requested`), and the worker asks
  * only for slots free and not already asked for, so that is never more than its free slots.
  * Several requests may be outstanding: a slot that frees while another's request is on its way
- * asks at once rather than after that request is filled (one request at a time had left a slot
+ * asks at once rather than after that request is filled (one request at a time would leave a slot
  * idle for a round trip through the server; test/bench/nats.bench.ts).
  *
  * Why not `consumer.fetch()` per pull: each fetch subscribes a new inbox, builds an iterator and
- * timers, and unsubscribes when done. The worker pulls once per task on the no-op throughput
- * benchmark; a scratch protocol-only run on loopback (8,000 tasks) measured worker CPU of
- * 0.28–0.32 ms a task with fetch() against 0.18–0.21 ms with one inbox, nats-server CPU of
- * 0.22–0.23 against 0.17–0.21 ms, and 2,100–2,500 against 2,700–3,250 tasks/s.
+ * timers, and unsubscribes when done; the worker pulls once per task, so on the no-op throughput
+ * benchmark (test/bench/nats.bench.ts) that is a visible share of the worker's and the server's
+ * CPU a task, and of the tasks per second.
  * test/cluster/task-puller.test.ts checks it against consumer.fetch().
  *
  * A request ends when it has delivered all it asked for, on a status the server sends to its
@@ -129,6 +132,8 @@ export class TaskPuller {
   /** The outstanding requests by id, oldest first (a Map keeps insertion order). */
   private readonly open = new Map<string, { asked: number; got: number; deadline: number }>();
   private next = 0;
+  /** Bumped by forgetDeliveries: deliveries of an older generation send no acks. */
+  private generation = 0;
   private watchdog: NodeJS.Timeout | null = null;
   private acks: Msg[] = [];
   private ackTimer: NodeJS.Timeout | null = null;
@@ -183,6 +188,19 @@ export class TaskPuller {
     this.hooks.ended(null);
   }
 
+  /**
+   * The server lost the store these deliveries came from (restarted on an empty volume): an ack
+   * names a stream sequence, which on the new stream is another task's, so none of them (nor any
+   * ack still waiting to go) is sent. Their results are still stored, and the republished tasks
+   * run again; the coordinator drops the duplicates.
+   */
+  forgetDeliveries(): void {
+    this.generation++;
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = null;
+    this.acks = [];
+  }
+
   /** Sends the acks waiting to go with the next pull request. */
   flushAcks(): void {
     if (this.ackTimer) clearTimeout(this.ackTimer);
@@ -208,18 +226,20 @@ export class TaskPuller {
 
   private receive(m: Msg): void {
     if (m.subject.startsWith(this.inbox)) {
-      const status = new JetStreamStatus(m);
-      if (status.code === 0 || status.code === 100) return; // heartbeats: none are asked for
-      // 408: it expired (idle); any other status (409 exceeded max waiting, consumer deleted, …) refused it.
+      const status = JetStreamStatus.maybeParseStatus(m);
+      // Heartbeats and flow control: none are asked for.
+      if (!status || status.isIdleHeartbeat() || status.isFlowControlRequest()) return;
+      // Expired (idle); any other status (exceeded max waiting, consumer deleted, …) refused it.
       this.end(
         m.subject.slice(this.inbox.length + 1),
-        status.code === 408 ? null : `${status.code} ${status.description}`,
+        status.isRequestTimeout() ? null : `${status.code} ${status.description}`,
       );
       return;
     }
     const oldest = this.open.entries().next();
     const filled = !oldest.done && ++oldest.value[1].got >= oldest.value[1].asked;
-    this.hooks.delivered(new PulledMessage(m, this.deferAck));
+    const born = this.generation;
+    this.hooks.delivered(new PulledMessage(m, this.deferAck, () => born !== this.generation));
     if (filled) this.end(oldest.value[0], null);
   }
 

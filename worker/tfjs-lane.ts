@@ -1,10 +1,10 @@
 import { type Consumer, type ConsumerMessages, type JsMsg, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import { TASKS_STREAM, TFJS_SUBJECT_PREFIX, TFJS_WORKERS_CONSUMER } from '../coordinator/nats/names.js';
-import { backoffMs } from '../coordinator/nats/publish.js';
 import { isTfjsTask } from '../shared/study/engine.js';
 import { encodeResultMessage } from '../shared/study/wire.js';
+import { TASKS_STREAM, TFJS_SUBJECT_PREFIX, TFJS_WORKERS_CONSUMER } from './nats/names.js';
+import { backoffMs } from './nats/publish.js';
 import { type TaskOutcome, taskOfMessage } from './task-bytes.js';
 import type { Where } from './task-message.js';
 import type { TaskDelivery } from './task-puller.js';

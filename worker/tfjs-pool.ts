@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { Piscina } from 'piscina';
 import type { Result } from '../shared/study/result.js';
 import type { OptimizeTask } from '../shared/study/task.js';
+import { groupBatches } from './engines/tfjs/run-batch.js';
 
 export const TFJS_THREAD = new URL('./tfjs-thread.js', import.meta.url).href;
 
@@ -11,6 +12,11 @@ export const TFJS_THREAD = new URL('./tfjs-thread.js', import.meta.url).href;
  * runs does not hold many tasks' acks at once.
  */
 export const TFJS_BATCH = 64;
+
+/** tfjs tasks in the batches the tfjs thread runs: one problem, optimizer and stop rule each. */
+export function tfjsBatches(tasks: readonly OptimizeTask[]): OptimizeTask[][] {
+  return groupBatches(tasks, TFJS_BATCH);
+}
 
 /**
  * The single tfjs thread of a process (tfjs-node's native addon must not be loaded by several

@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { addNatsOptions, type NatsFlags, resolveConnection } from '../../worker/nats/connection.js';
 import { type LogFormat, makeLogger } from '../logger.js';
-import { addNatsOptions, type NatsFlags, resolveConnection } from '../nats/connection.js';
 import { planStudy, runStudy } from '../run-study.js';
 import { formatStudySummary, studySummary } from '../study-summary.js';
 import { LocalTransport } from '../transport/local.js';

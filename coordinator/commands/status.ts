@@ -1,9 +1,14 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { Command } from 'commander';
+import {
+  addNatsOptions,
+  connectNats,
+  type NatsFlags,
+  resolveConnection,
+} from '../../worker/nats/connection.js';
+import { STUDIES_BUCKET, TASKS_STREAM, WORKERS_CONSUMER } from '../../worker/nats/names.js';
+import { openStudies } from '../../worker/nats/setup.js';
 import { type LogFormat, makeLogger } from '../logger.js';
-import { addNatsOptions, connectNats, type NatsFlags, resolveConnection } from '../nats/connection.js';
-import { STUDIES_BUCKET, TASKS_STREAM, WORKERS_CONSUMER } from '../nats/names.js';
-import { openStudies } from '../nats/setup.js';
 import { StudyRegistry, type StudyStatus } from '../nats/studies.js';
 import { logFormatOption } from './common.js';
 

@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { type Command, Option } from 'commander';
 import { InputError } from '../../shared/study/errors.js';
+import { addNatsOptions, type NatsFlags, resolveConnection } from '../../worker/nats/connection.js';
 import { NatsWorker } from '../../worker/nats-worker.js';
 import { type LogFormat, makeLogger } from '../logger.js';
-import { addNatsOptions, type NatsFlags, resolveConnection } from '../nats/connection.js';
 import { logFormatOption, threadsFlag } from './common.js';
 
 interface WorkerFlags extends NatsFlags {

@@ -1,7 +1,7 @@
 import type { KV } from '@nats-io/kv';
 import { z } from 'zod';
+import { manifestKey, statusKey } from '../../worker/nats/names.js';
 import type { StudyManifest } from '../out-dir.js';
-import { manifestKey, statusKey } from './names.js';
 
 /**
  * A study's status in the studies bucket (`<key>.status`), written by its coordinator every few
@@ -24,6 +24,38 @@ export const StudyStatus = z.object({
   updated: z.string(),
 });
 export type StudyStatus = z.output<typeof StudyStatus>;
+
+/**
+ * The status of a study a coordinator takes up (state `running`), from its previous one: a study
+ * run again after it completed gets a new epoch, so fresh message ids for its tasks. `warning`
+ * says when another coordinator updated it within 10 s: two coordinators split its results.
+ */
+export function startingStatus(
+  prev: StudyStatus | null,
+  s: Pick<StudyStatus, 'key' | 'name' | 'planHash' | 'total' | 'out' | 'coordinator'> & { todo: number },
+): { status: StudyStatus; warning: string | null } {
+  const ago = prev ? Date.now() - Date.parse(prev.updated) : Number.POSITIVE_INFINITY;
+  const warning =
+    prev?.state === 'running' && prev.coordinator !== s.coordinator && ago < 10_000
+      ? `study ${s.key} was updated ${Math.round(ago / 1000)} s ago by coordinator ${prev.coordinator} (${prev.out}): two coordinators of one study split its results`
+      : null;
+  const epoch = (prev?.epoch ?? 1) + (prev?.state === 'complete' && s.todo > 0 ? 1 : 0);
+  const now = new Date().toISOString();
+  const { todo, ...named } = s;
+  return {
+    status: {
+      ...named,
+      state: 'running',
+      epoch,
+      done: s.total - todo,
+      errors: prev?.epoch === epoch ? prev.errors : 0,
+      workers: 0,
+      started: now,
+      updated: now,
+    },
+    warning,
+  };
+}
 
 /** The studies bucket: `<key>.manifest` (the out dir's study.json) and `<key>.status`. */
 export class StudyRegistry {

@@ -15,7 +15,7 @@ import {
   studyResults,
   studyTasks,
   TASKS_STREAM,
-} from './names.js';
+} from '../../worker/nats/names.js';
 
 const SECOND_NS = 1_000_000_000;
 

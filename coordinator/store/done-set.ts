@@ -4,7 +4,7 @@ const CHUNK_BITS = 1 << 16;
 /**
  * Which units (seeds, or trial batches) of each configuration have a row: one bit a unit, in
  * chunks allocated on first use, so 10⁷ done seeds of one configuration take 1.25 MB and a sparse
- * list of large seeds stays small. This is all a resume needs to know (DESIGN.md, "Scale").
+ * list of large seeds stays small. This is all a resume needs to know.
  */
 export class DoneSet {
   private readonly configs = new Map<string, Map<number, Uint32Array>>();

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { type RecordBatch, RecordBatchReader, type Table, tableToIPC } from 'apache-arrow';
 import { withPath } from '../files.js';
 
-/** The tables of an out dir, each a folder of segments (DESIGN.md, "Results"). */
+/** The tables of an out dir, each a folder of segments (README, "Results"). */
 export type TableName = 'runs' | 'history' | 'trials';
 
 const PART = /^part-(\d{8})\.arrow$/;

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { baseRow } from '../../shared/run-task.js';
 import { canonicalJson } from '../../shared/study/canonical.js';
+import type { Column } from '../../shared/study/columns.js';
 import type { StudyPlan } from '../../shared/study/plan.js';
 import type { Task } from '../../shared/study/task.js';
 import { tableFromRows, writeArrowFile } from '../tables/arrow-io.js';
-import type { Column } from '../tables/columns.js';
 
 /** One configuration of an out dir: what its rows share, stored once instead of in every row. */
 export interface Variant {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { type Data, makeData, RecordBatch, Struct, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import type { Column } from '../../shared/study/columns.js';
 import { atomicWrite } from '../files.js';
 import { columnData } from './column-data.js';
-import { arrowSchema, type Column } from './columns.js';
+import { arrowSchema } from './columns.js';
 
 type Row = Record<string, unknown>;
 

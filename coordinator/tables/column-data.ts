@@ -1,16 +1,16 @@
 import { Buffer } from 'node:buffer';
 import { Bool, type Data, Float64, Int32, type List, makeData, Utf8 } from 'apache-arrow';
-import { arrowType, type Column } from './columns.js';
+import type { Column } from '../../shared/study/columns.js';
+import { arrowType } from './columns.js';
 
 type Row = Record<string, unknown>;
 
 /**
  * One column of row objects as Arrow data, its buffers written directly: values, a validity bitmap
  * (bit i set when cell i is not null, least significant bit first) and, for utf8 and f64[], the
- * offsets. apache-arrow's builders (`vectorFromArray`) took 65–94 ms for the runs table of 4,000
- * runs and 125–165 ms for their 41,600 history rows, and about 0.25 s for the runs at the end of a
- * 4,000-task CLI study (a --cpu-prof of the coordinator, its code not yet warm); these buffers take
- * 15–20 and 17–32 ms (test/bench/tables.bench.ts, four runs: 3.3–5.5× and 5.2–8.1×).
+ * offsets. apache-arrow's builders (`vectorFromArray`) are several times slower on the runs and
+ * history tables, a cost paid at the end of every study; test/bench/tables.bench.ts prints the
+ * ratio against them.
  * test/coordinator/column-data.test.ts checks them cell by cell against the builders.
  */
 export function columnData(col: Column, rows: readonly Row[]): Data {

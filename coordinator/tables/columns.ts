@@ -1,16 +1,8 @@
 import { Bool, type DataType, Field, Float64, Int32, List, Schema, Utf8 } from 'apache-arrow';
+import type { Column, ColumnType } from '../../shared/study/columns.js';
 
-export type ColumnType = 'utf8' | 'f64' | 'i32' | 'bool' | 'f64[]';
-
-/** A documented column: README.md's column tables are checked against these in a test. */
-export interface Column {
-  readonly name: string;
-  readonly type: ColumnType;
-  readonly nullable: boolean;
-  readonly doc: string;
-}
-
-function arrowType(t: ColumnType): DataType {
+/** The Arrow side of a table schema (shared/study/columns.ts): the type of a column. */
+export function arrowType(t: ColumnType): DataType {
   switch (t) {
     case 'utf8':
       return new Utf8();
@@ -32,5 +24,3 @@ export function arrowField(c: Column): Field {
 export function arrowSchema(columns: readonly Column[]): Schema {
   return new Schema(columns.map(arrowField));
 }
-
-export { arrowType };

@@ -5,9 +5,8 @@ import { autoBlock } from '../../shared/study/block.js';
 import { isTfjsTask } from '../../shared/study/engine.js';
 import type { Result } from '../../shared/study/result.js';
 import type { OptimizeTask, Task } from '../../shared/study/task.js';
-import { groupBatches } from '../../worker/engines/tfjs/run-batch.js';
 import { openTaskPool } from '../../worker/task-pool.js';
-import { TFJS_BATCH, TfjsPool } from '../../worker/tfjs-pool.js';
+import { TfjsPool, tfjsBatches } from '../../worker/tfjs-pool.js';
 import type { ResultReceiver, Transport, TransportStats } from './types.js';
 
 /**
@@ -71,7 +70,7 @@ export class LocalTransport implements Transport {
       signal,
       (b) => b.length,
     );
-    const batches = groupBatches(tfjsTasks, TFJS_BATCH);
+    const batches = tfjsBatches(tfjsTasks);
     if (batches.length === 0) return;
     this.tfjs ??= new TfjsPool(this.log);
     let b = 0;

@@ -1,8 +1,11 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import {
+  type Consumer,
   type ConsumerInfo,
   type ConsumerMessages,
+  JetStreamApiCodes,
+  JetStreamApiError,
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
@@ -10,10 +13,8 @@ import {
 } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import { taskEngine } from '../../shared/study/engine.js';
 import type { Task } from '../../shared/study/task.js';
-import { encodeTask } from '../../shared/study/wire.js';
-import { connectNats, type ResolvedConnection } from '../nats/connection.js';
+import { connectNats, type ResolvedConnection } from '../../worker/nats/connection.js';
 import {
   coordinatorConsumer,
   PRESENCE_SUBJECT,
@@ -22,24 +23,19 @@ import {
   studyResults,
   TASKS_STREAM,
   TFJS_WORKERS_CONSUMER,
-  taskMsgId,
-  taskSubject,
   WORKERS_CONSUMER,
-} from '../nats/names.js';
-import { publishUntilStored } from '../nats/publish.js';
-import { resultsOf } from '../nats/result-batch.js';
-import { ensureInfrastructure } from '../nats/setup.js';
-import { StreamPublisher } from '../nats/stream-publisher.js';
-import { StudyRegistry, type StudyStatus } from '../nats/studies.js';
+} from '../../worker/nats/names.js';
+import { ensureInfrastructure } from '../../worker/nats/setup.js';
+import { StreamPublisher } from '../../worker/nats/stream-publisher.js';
+import { takeResults } from '../nats/result-intake.js';
+import { StudyRegistry, type StudyStatus, startingStatus } from '../nats/studies.js';
 import { catchUp, queuedTasks, resultsConsumer } from '../nats/study-streams.js';
-import { taskResult } from '../nats/task-result.js';
+import { publishTasks, type TaskPublishing } from '../nats/task-publisher.js';
 import { readManifest, type StudyManifest } from '../out-dir.js';
 import type { PlannedStudy } from '../run-study.js';
 import { TaskRetries } from './task-retries.js';
 import type { ResultReceiver, Transport, TransportStats } from './types.js';
 
-/** Tasks published and not yet acknowledged by the server at once. */
-const PUBLISH_WINDOW = 512;
 /**
  * Results are journaled and acked at most this long after they arrive. Nothing waits on those
  * acks (a worker acks its task once the result is stored), and a kill loses only results not
@@ -94,11 +90,13 @@ export class NatsTransport implements Transport {
   private ticks = 0;
   /** Results read from the results stream (a message may hold several). */
   private resultsRead = 0;
+  /** Reports that a task's message was not this coordinator's: how often each was published again. */
   private retries = new TaskRetries(5);
   /** Set once the tasks are being published: a task published again goes out at once. */
   private publishing = false;
-  private epoch = 1;
-  private publishFailed: (e: unknown) => void = () => undefined;
+  /** The study being run: what rebuilding it on a server that lost its store needs. */
+  private live: LiveStudy | null = null;
+  private rebuilding = false;
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -142,38 +140,21 @@ export class NatsTransport implements Transport {
     const outDir = resolve(this.o.outDir);
     const manifest = readManifest(this.o.outDir);
     this.pending = new Map(tasks.map((t) => [t.id, t]));
-    const total = plan.plan.size;
-    const prev = await this.registry.status(key);
-    const me = `${hostname()}:${process.pid}`;
-    if (
-      prev?.state === 'running' &&
-      prev.coordinator !== me &&
-      Date.now() - Date.parse(prev.updated) < 10_000
-    )
-      log.warn(
-        `study ${key} was updated ${Math.round((Date.now() - Date.parse(prev.updated)) / 1000)} s ago by coordinator ${prev.coordinator} (${prev.out}): two coordinators of one study split its results`,
-      );
-    // A study run again after it completed gets a new epoch: fresh message ids for its tasks.
-    const epoch = (prev?.epoch ?? 1) + (prev?.state === 'complete' && tasks.length > 0 ? 1 : 0);
-    this.epoch = epoch;
-    const maxDeliver = this.workersInfo?.config.max_deliver ?? -1;
-    this.retries = new TaskRetries(maxDeliver > 0 ? maxDeliver : 5);
-    const now = new Date().toISOString();
-    this.status = {
+    const started = startingStatus(await this.registry.status(key), {
       key,
       name: plan.spec.name,
       planHash: plan.planHash,
-      state: 'running',
-      epoch,
-      total,
-      done: total - tasks.length,
-      errors: prev?.epoch === epoch ? prev.errors : 0,
-      workers: 0,
+      total: plan.plan.size,
+      todo: tasks.length,
       out: outDir,
-      coordinator: me,
-      started: now,
-      updated: now,
-    };
+      coordinator: `${hostname()}:${process.pid}`,
+    });
+    if (started.warning) log.warn(started.warning);
+    this.status = started.status;
+    const epoch = started.status.epoch;
+    const maxDeliver = this.workersInfo?.config.max_deliver ?? -1;
+    this.retries = new TaskRetries(maxDeliver > 0 ? maxDeliver : 5);
+    this.publishing = false;
     await this.registry.putManifest(key, manifest);
     await this.registry.putStatus(this.status);
     this.presence = this.nc.subscribe(PRESENCE_SUBJECT, {
@@ -196,7 +177,6 @@ export class NatsTransport implements Transport {
       fail = rej;
     });
     finished.catch(() => undefined); // awaited below; a failure before then must not go unhandled
-    this.publishFailed = (e) => fail(e);
     const settleLater = () => {
       this.settleTimer = null;
       try {
@@ -224,6 +204,18 @@ export class NatsTransport implements Transport {
       if (!this.closed) fail(new Error(`NATS connection closed${e ? `: ${e.message}` : ''}`));
     });
 
+    const publishing: TaskPublishing = {
+      publisher: this.publisher,
+      log,
+      key,
+      epoch,
+      wanted: (t) => this.pending.has(t.id),
+      // A task published again takes a fresh message id: its first may be a junk message's.
+      msgIdSuffix: (t) => (this.retries.retries(t.id) > 0 ? `.retry-${this.retries.retries(t.id)}` : ''),
+      abandoned: () => signal?.aborted === true || this.closed,
+    };
+    const consumerName = coordinatorConsumer(key, this.outIdentity(manifest));
+    this.live = { manifest, consumerName, publishing, handle, fail };
     try {
       const consumer = await resultsConsumer(this.js, this.jsm, key, this.outIdentity(manifest));
       await catchUp(consumer, handle);
@@ -234,15 +226,13 @@ export class NatsTransport implements Transport {
         `study ${key} (epoch ${epoch}): ${readBack} stored result(s) read back, ${queued.size} task(s) already queued, publishing ${toPublish.length}`,
       );
       this.publishing = true;
-      this.results = await consumer.consume({ max_messages: 256 });
-      void (async () => {
-        for await (const m of this.results!) handle(m);
-      })().catch(fail);
-      await Promise.race([this.publishAll(key, epoch, toPublish, signal), finished]);
+      await this.consume(consumer, this.live);
+      await Promise.race([publishTasks(publishing, toPublish), finished]);
       await finished;
     } catch (e) {
       failure = e;
     } finally {
+      this.live = null;
       signal?.removeEventListener('abort', onAbort);
       try {
         this.settle(results);
@@ -271,89 +261,75 @@ export class NatsTransport implements Transport {
     }
   }
 
-  /**
-   * Stores the results a message holds (journaled at the next settle); returns whether any was a
-   * new row. A result of a task that has its row already, or not of ours, is only acked with the
-   * batch. A message whose results cannot be told apart is logged, and each task it names gets an
-   * error row: its worker has acked them, so no other result of theirs may come.
-   */
+  /** Stores the results a message holds (result-intake.ts); returns whether any was a new row. */
   private take(m: JsMsg, results: ResultReceiver): boolean {
-    const read = resultsOf(m.subject, m.data, m.headers);
-    let parts: readonly { taskId: string; data: Uint8Array | { unreadable: string } }[];
-    if ('error' in read) {
-      this.o.log.error(`unreadable result message on ${m.subject}: ${read.error}`);
-      parts = read.tasks.map((taskId) => ({ taskId, data: { unreadable: read.error } }));
-    } else {
-      this.resultsRead += read.items.length;
-      parts = read.items;
-    }
-    let fresh = false;
-    for (const it of parts) fresh = this.takeOne(m.subject, it.taskId, it.data, results) || fresh;
+    const { fresh, read } = takeResults(m, {
+      pending: this.pending,
+      results,
+      log: this.o.log,
+      heard: (worker) => this.workersSeen.set(worker, Date.now()),
+      retry: (task, why) => {
+        if (this.retries.judge(task.id, why.notice, why.unreadable) !== 'retry') return false;
+        // Not the outcome of the message this coordinator published (task-retries.ts): run it again.
+        this.o.log.warn(
+          `task ${task.id}: ${(why.unreadable ?? why.notice ?? '').replace(/\n\s*/g, '; ')}; not its row: published again (${this.retries.retries(task.id)} of ${this.retries.limit - 1})`,
+        );
+        const live = this.live;
+        if (this.publishing && live) void publishTasks(live.publishing, [task]).catch(live.fail);
+        return true;
+      },
+      counted: (failed) => {
+        if (!this.status) return;
+        this.status.done++;
+        if (failed) this.status.errors++;
+      },
+    });
+    this.resultsRead += read;
     return fresh;
   }
 
-  /** A task's result from its bytes (or why there are none): a new row unless it has one. */
-  private takeOne(
-    subject: string,
-    taskId: string,
-    data: Uint8Array | { readonly unreadable: string },
-    results: ResultReceiver,
-  ): boolean {
-    const task = this.pending.get(taskId);
-    if (!task) return false;
-    const { result, worker, unreadable, notice } = taskResult(task, data);
-    if (worker) this.workersSeen.set(worker, Date.now());
-    if (unreadable)
-      this.o.log.error(`unreadable result of ${taskId} on ${subject}: ${unreadable.replace(/\n\s*/g, '; ')}`);
-    if (this.retries.judge(taskId, notice, unreadable) === 'retry') {
-      // Not the outcome of the message this coordinator published (task-retries.ts): run it again.
-      this.o.log.warn(
-        `task ${taskId}: ${(unreadable ?? notice ?? '').replace(/\n\s*/g, '; ')}; not its row: published again (${this.retries.retries(taskId)} of ${this.retries.limit - 1})`,
+  /** Takes results from the study's consumer as they come, until stopped. */
+  private async consume(consumer: Consumer, live: LiveStudy): Promise<void> {
+    const messages = await consumer.consume({ max_messages: 256 });
+    this.results = messages;
+    void (async () => {
+      for await (const m of messages) live.handle(m);
+    })().catch((e) => {
+      if (this.results === messages) live.fail(e);
+    });
+  }
+
+  /**
+   * The server answered, without this study's streams or results consumer: it lost its store
+   * (restarted on an empty volume), and every queued task with it. Recreates the streams, the
+   * consumers and the studies bucket, reads results from the new stream and publishes every task
+   * without a row again; any result that still comes from the old queue is a duplicate, dropped.
+   */
+  private async rebuild(live: LiveStudy): Promise<void> {
+    if (this.rebuilding) return;
+    this.rebuilding = true;
+    const { log } = this.o;
+    try {
+      log.error(
+        `the NATS server has lost study ${this.key}'s streams or consumer (restarted with an empty store?): recreating them and publishing the ${this.pending.size} task(s) without a row again`,
       );
-      if (this.publishing) void this.publishTask(this.key, this.epoch, task).catch(this.publishFailed);
-      return false;
+      const infra = await ensureInfrastructure(this.nc, log);
+      this.jsm = infra.jsm;
+      this.registry = new StudyRegistry(infra.studies);
+      await this.registry.putManifest(this.key, live.manifest);
+      this.results?.stop();
+      this.results = null;
+      // An ack names a consumer sequence of the lost stream: on the new one it would ack others.
+      this.unacked = null;
+      const manifestIdentity = this.outIdentity(live.manifest);
+      await this.consume(await resultsConsumer(this.js, this.jsm, this.key, manifestIdentity), live);
+      await publishTasks(live.publishing, [...this.pending.values()]);
+      log.info(`study ${this.key} rebuilt on the server: ${this.pending.size} task(s) to go`);
+    } catch (e) {
+      log.warn(`rebuilding study ${this.key} on the server: ${(e as Error).message}; trying again`);
+    } finally {
+      this.rebuilding = false;
     }
-    results.add(result);
-    this.pending.delete(task.id);
-    if (this.status) {
-      this.status.done++;
-      const failed = result.kind === 'run' ? result.row.status === 'error' : result.row.message !== '';
-      if (failed) this.status.errors++;
-    }
-    return true;
-  }
-
-  private async publishAll(key: string, epoch: number, tasks: readonly Task[], signal?: AbortSignal) {
-    const inflight = new Set<Promise<void>>();
-    let error: unknown = null;
-    for (const task of tasks) {
-      if (signal?.aborted || error) break;
-      if (!this.pending.has(task.id)) continue;
-      const p: Promise<void> = this.publishTask(key, epoch, task, signal)
-        .catch((e) => {
-          error ??= e;
-        })
-        .finally(() => inflight.delete(p));
-      inflight.add(p);
-      if (inflight.size >= PUBLISH_WINDOW) await Promise.race(inflight);
-    }
-    await Promise.all(inflight);
-    if (error) throw error;
-  }
-
-  private publishTask(key: string, epoch: number, task: Task, signal?: AbortSignal): Promise<void> {
-    // A task published again takes a fresh message id: its first one may be a junk message's.
-    const retry = this.retries.retries(task.id);
-    return publishUntilStored(
-      this.publisher,
-      taskSubject(key, task.id, taskEngine(task)),
-      encodeTask(task),
-      `${taskMsgId(key, epoch, task.id)}${retry > 0 ? `.retry-${retry}` : ''}`,
-      {
-        abandoned: () => signal?.aborted === true || this.closed,
-        retrying: (e) => this.o.log.warn(`publishing task ${task.id}: ${e.message}; retrying`),
-      },
-    );
   }
 
   /** Every second: the workers' consumer for the progress bar; every 2 s: the study's status. */
@@ -363,13 +339,16 @@ export class NatsTransport implements Transport {
     try {
       this.workersInfo = await this.jsm.consumers.info(TASKS_STREAM, WORKERS_CONSUMER);
       this.tfjsInfo = await this.jsm.consumers.info(TASKS_STREAM, TFJS_WORKERS_CONSUMER);
+      if (this.live) await this.jsm.consumers.info(RESULTS_STREAM, this.live.consumerName);
       if (this.status && this.ticks++ % 2 === 0) {
         this.status.workers = this.liveWorkers();
         this.status.updated = new Date().toISOString();
         await this.registry.putStatus(this.status);
       }
-    } catch {
-      // the server is away: the next tick tries again
+    } catch (e) {
+      // A missing stream or consumer: the server lost its store. Anything else: it is away, and
+      // the next tick tries again.
+      if (this.live && storeLost(e)) void this.rebuild(this.live);
     } finally {
       this.ticking = false;
     }
@@ -420,4 +399,19 @@ export class NatsTransport implements Transport {
     this.publisher?.close();
     await this.nc.drain().catch(() => this.nc.close());
   }
+}
+
+interface LiveStudy {
+  readonly manifest: StudyManifest;
+  readonly consumerName: string;
+  readonly publishing: TaskPublishing;
+  readonly handle: (m: JsMsg) => void;
+  readonly fail: (e: unknown) => void;
+}
+
+function storeLost(e: unknown): boolean {
+  return (
+    e instanceof JetStreamApiError &&
+    (e.code === JetStreamApiCodes.StreamNotFound || e.code === JetStreamApiCodes.ConsumerNotFound)
+  );
 }

@@ -1,4 +1,4 @@
-import { MALFORMED_TASK } from '../nats/names.js';
+import { MALFORMED_TASK } from '../../worker/nats/names.js';
 
 /**
  * Which reports of failure a coordinator may take as a task's row.

@@ -22,7 +22,7 @@ export interface ResultReceiver {
 }
 
 /**
- * The only thing that differs between a laptop and a cluster (DESIGN.md): it takes the tasks that
+ * The only thing that differs between a laptop and a cluster: it takes the tasks that
  * still need a row (a lazy stream: a transport takes them as it has room) and hands `results` one or more results per task (at-least-once; the sink
  * dedups), flushing them as it goes. It resolves when every task has had a result, and stops early
  * when `signal` aborts.

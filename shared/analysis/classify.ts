@@ -1,6 +1,7 @@
 import { eigSym } from '../linalg/eig.js';
 
-export type PointClass = 'minimum' | 'maximum' | 'saddle' | 'degenerate';
+export const POINT_CLASSES = ['minimum', 'maximum', 'saddle', 'degenerate'] as const;
+export type PointClass = (typeof POINT_CLASSES)[number];
 
 export interface Spectrum {
   readonly pointClass: PointClass;
@@ -16,7 +17,7 @@ export interface Spectrum {
 }
 
 /**
- * The second-derivative test from the Hessian's eigenvalues (numerics-notes.txt, "Saddle point").
+ * The second-derivative test from the Hessian's eigenvalues (the saddle point test).
  * An eigenvalue counts as zero when |λ| ≤ relTol · max|λ|: exact zeros are never seen in float64,
  * and at the trivial saddles most eigenvalues are tiny but nonzero (paper Fig. 6).
  * Both signs ⇒ saddle (whatever the zeros); one sign and no zeros ⇒ minimum / maximum;

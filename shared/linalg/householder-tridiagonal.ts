@@ -49,7 +49,7 @@ export function tridiagonalize(
   keepReflectors: boolean,
   opts: { simd?: boolean } = {},
 ): Tridiagonal {
-  // The kernel is not slower even at n = 4 (measured: 16 against 19 µs), so it is used at every size.
+  // The kernel is not slower even at the smallest sizes (test/bench/linalg.bench.ts), so it is used at every size.
   const kernel = (opts.simd ?? true) ? tridiagonalSimd : null;
   // With the kernel, the working matrix and the vectors live in its memory (one block, reserved
   // before any view is taken).

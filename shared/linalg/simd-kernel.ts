@@ -14,7 +14,7 @@
  * gemm computes C += A B for m4 (a multiple of 4) rows, `strips` column strips and inner size p.
  */
 
-import { codeBuffer, instantiateKernels, moduleWithOneFunction, op, u32 } from './wasm-bytes.js';
+import { codeBuffer, instantiateKernels, moduleWithOneFunction, op, u32 } from '../wasm/bytes.js';
 
 /** The module: imports env.mem, exports gemm(m4, strips, p, a, b, bStride, c, cStride) in bytes. */
 function moduleBytes(): Uint8Array {

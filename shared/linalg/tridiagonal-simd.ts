@@ -13,7 +13,7 @@
  * even and odd columns apart, then together. The diagonal blocks and the last rows stay in
  * JavaScript.
  */
-import { codeBuffer, instantiateKernels, moduleWithOneFunction, op } from './wasm-bytes.js';
+import { codeBuffer, instantiateKernels, moduleWithOneFunction, op } from '../wasm/bytes.js';
 
 function moduleBytes(): Uint8Array {
   // Params (i32): n, from, rEnd, and byte addresses of m, pv, pw, v, y.

@@ -10,13 +10,6 @@ export function norm2(a: Float64Array): number {
   return Math.sqrt(dot(a, a));
 }
 
-/** Euclidean norm of a[from..to). */
-export function norm2Range(a: Float64Array, from: number, to: number): number {
-  let s = 0;
-  for (let i = from; i < to; i++) s += a[i] * a[i];
-  return Math.sqrt(s);
-}
-
 /** out = x + alpha·d (out may alias x). */
 export function addScaled(
   x: Float64Array,

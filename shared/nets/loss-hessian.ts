@@ -13,8 +13,8 @@ import type { LossPass } from './loss-gradient.js';
  * ψ_k's inner parameters). J_in are forward-mode Jacobians, sparse by layer: a unit's pre-activation
  * depends densely on the P_l parameters of earlier layers but on its own layer only through its
  * row of W_l and its bias. Each block is one GEMM over all K = N·C (point, channel) pairs, through
- * the SIMD kernel: per-point rank-C updates ran at ~0.2 GFlop/s and took 63 ms at n = 480
- * (measured; test/bench/nets.bench.ts), the GEMMs run at ~9.
+ * the SIMD kernel: per-point rank-C updates are far slower than these GEMMs at the sizes studied
+ * (test/bench/nets.bench.ts prints the rates).
  *
  * Layouts (row-major): JA, the Jacobian of layer l's input jets, is F × (K·P) with element
  * [j][(i·C + c)·P + q]; JZd = W_l · JA is w × (K·P); Ã, the local Jacobian of z_{l,u} in

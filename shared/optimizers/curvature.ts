@@ -1,12 +1,9 @@
 import { eigSym } from '../linalg/eig.js';
 import { ldlt } from '../linalg/ldlt.js';
 
-/**
- * Curvature models for second-order steps: each turns (H, g) into the direction d that solves
- * M(H) d = g. Newton and saddle-free Newton differ only in M, so they compose one step rule
- * (`secondOrder`) with one of these instead of forking.
- */
-export type CurvatureModel = (hessian: Float64Array, n: number, gradient: Float64Array) => Float64Array;
+// Curvature models of second-order steps: each turns (H, g) into the direction d that solves
+// M(H) d = g. Newton and saddle-free Newton differ only in M, so they compose one step rule
+// (second-order.ts) with one of these instead of forking.
 
 /**
  * Levenberg–Marquardt damping (paper Eq. 9): M = H + λI, solved by a symmetric-indefinite LDLᵀ,

@@ -1,4 +1,4 @@
-import { dot, norm2 } from '../linalg/vector.js';
+import { addScaled, dot, matVec, norm2 } from '../linalg/vector.js';
 import type { SecondOrderState } from './second-order.js';
 import type { Optimizer, OptimizerState } from './types.js';
 
@@ -51,7 +51,7 @@ export function adam(p: { lr: number; beta1: number; beta2: number; eps: number 
 }
 
 /**
- * Gradient descent with the curvature step (numerics-notes.txt: the step that minimizes the local
+ * Gradient descent with the curvature step (the step that minimizes the local
  * quadratic along −g): η = gᵀg / gᵀHg where gᵀHg > 0; along negative or zero curvature the quadratic
  * has no minimum, so a fixed step is taken instead.
  */
@@ -66,15 +66,9 @@ export function gradientDescent(p: { step: number }): Optimizer<SecondOrderState
     step(f, s) {
       const n = f.dim;
       const g = s.gradient;
-      let gHg = 0;
-      for (let i = 0; i < n; i++) {
-        let hi = 0;
-        for (let j = 0; j < n; j++) hi += s.hessian[i * n + j] * g[j];
-        gHg += g[i] * hi;
-      }
+      const gHg = dot(g, matVec(s.hessian, n, g));
       const eta = gHg > 0 ? dot(g, g) / gHg : p.step;
-      const x = new Float64Array(n);
-      for (let i = 0; i < n; i++) x[i] = s.x[i] - eta * g[i];
+      const x = addScaled(s.x, -eta, g);
       const e = f.evaluate2(x);
       return { x, value: e.value, gradient: e.gradient, hessian: e.hessian, stepNorm: eta * norm2(g) };
     },
@@ -94,8 +88,7 @@ export function fixedStepDescent(p: { step: number }): Optimizer {
       return { x, value: e.value, gradient: e.gradient, stepNorm: 0 };
     },
     step(f, s) {
-      const x = new Float64Array(f.dim);
-      for (let i = 0; i < f.dim; i++) x[i] = s.x[i] - p.step * s.gradient[i];
+      const x = addScaled(s.x, -p.step, s.gradient);
       const e = f.evaluate(x);
       return { x, value: e.value, gradient: e.gradient, stepNorm: p.step * norm2(s.gradient) };
     },

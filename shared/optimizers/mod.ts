@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Engine } from '../study/engine-name.js';
 import { adam, fixedStepDescent, gradientDescent } from './first-order.js';
 import { bfgs, lbfgs } from './quasi-newton.js';
 import { newton, saddleFreeNewton } from './second-order.js';
@@ -7,13 +8,6 @@ import { warmStart } from './warm-start.js';
 
 export { minimize, type RunStatus, type Solution, type StopRule } from './minimize.js';
 export type { Optimizer, OptimizerState } from './types.js';
-
-/**
- * The compute engine of a first-order run (shared/study/engine.ts). Optional and without a default,
- * so a spec without it keeps its task ids.
- */
-export const Engine = z.enum(['f64', 'tfjs']);
-export type Engine = z.output<typeof Engine>;
 
 /**
  * Optimizer specs as they appear in a study. Defaults are ours (the paper's numeric settings did
@@ -44,7 +38,7 @@ const BASE_OPTIMIZERS = [
     beta1: z.number().min(0).lt(1).default(0.9),
     beta2: z.number().min(0).lt(1).default(0.999),
     eps: z.number().positive().default(1e-8),
-    /** f64 (absent: the default) or tfjs (batched float32, network problems; shared/study/engine.ts). */
+    /** f64 (absent: the default) or tfjs (batched float32, network problems; shared/study/engine-name.ts). */
     engine: Engine.optional(),
   }),
   z.strictObject({

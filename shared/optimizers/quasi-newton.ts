@@ -1,4 +1,4 @@
-import { dot, norm2 } from '../linalg/vector.js';
+import { dot, matVec, norm2 } from '../linalg/vector.js';
 import type { Objective } from '../problems/objective.js';
 import { strongWolfe, type WolfePoint } from './line-search.js';
 import type { Optimizer, OptimizerState } from './types.js';
@@ -39,12 +39,9 @@ export function bfgs(): Optimizer<BfgsState> {
     step(f, s) {
       const n = f.dim;
       const hm = s.inverseHessian;
-      const p = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        let v = 0;
-        for (let j = 0; j < n; j++) v -= hm[i * n + j] * s.gradient[j];
-        p[i] = v;
-      }
+      // p = −H g (negating the sum is exact: the same bits as subtracting each term).
+      const p = matVec(hm, n, s.gradient);
+      for (let i = 0; i < n; i++) p[i] = -p[i];
       const w = strongWolfe(f, s.x, s.value, s.gradient, p);
       const { s: sv, y, ys } = secantPair(s, w);
       let h = hm;
@@ -56,12 +53,7 @@ export function bfgs(): Optimizer<BfgsState> {
           const scale = ys / dot(y, y);
           for (let i = 0; i < n; i++) h[i * n + i] = scale;
         }
-        const hy = new Float64Array(n);
-        for (let i = 0; i < n; i++) {
-          let v = 0;
-          for (let j = 0; j < n; j++) v += h[i * n + j] * y[j];
-          hy[i] = v;
-        }
+        const hy = matVec(h, n, y);
         const rho = 1 / ys;
         const c = rho * rho * dot(y, hy) + rho;
         // H⁺ = (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ = H − ρ (s (Hy)ᵀ + (Hy) sᵀ) + (ρ² yᵀHy + ρ) s sᵀ.

@@ -1,7 +1,7 @@
 import type { Objective } from '../problems/objective.js';
 
 /**
- * An optimizer is a pure pair over a readonly state (optax's init/update, STYLE.md):
+ * An optimizer is a pure pair over a readonly state (optax's init/update):
  * `init` evaluates what it needs at x₀; `step` returns the next state and never mutates its input.
  * The driver (`minimize`) owns stopping, non-finite checks and recording.
  */

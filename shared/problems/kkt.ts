@@ -18,7 +18,7 @@ export interface ImplicitSurface {
  * min f(x) = ½‖x − y‖² subject to g(x) = 0, posed as the Lagrangian ℒ(x, μ) = f(x) + μ g(x) on
  * z = (x, μ) ∈ ℝᵈ⁺¹. Its gradient is the KKT residual (∇f + μ∇g, g) and its Hessian the KKT matrix
  * [[I + μ∇²g, ∇g], [∇gᵀ, 0]], so the `newton` optimizer on this objective is Newton on the KKT system
- * (numerics-notes.txt, "Constrained Optimization"). ℒ is never a minimum in z (the KKT matrix is
+ * (Nocedal & Wright, ch. 12 and §18.1). ℒ is never a minimum in z (the KKT matrix is
  * indefinite), so the kind of point is read from `reducedHessian`: ∇²ₓₓℒ projected on the tangent
  * space null(∇gᵀ).
  */

@@ -15,10 +15,10 @@
  *   order in which a bordered (row-by-row) factorization needs entries, so an early exit after k rows
  *   has drawn the same first k(k+1)/2 variates as a full factorization of the same trial.
  *
- * Why not one Threefry call per entry (a stream addressed by (trial, entry))? Measured here, a normal
- * that way costs 30–60 ns (Threefry ~12–20 ns, and its words must be moved through memory), a gamma
- * ~100 ns; seeded xoshiro128** gives a normal in ~6 ns. The tridiagonal GOE model needs ~n normals and
- * n gammas per trial and is held to ≥ 1,000× numpy's dense eigvalsh, a budget of ~25 ns per variate.
+ * Why not one Threefry call per entry (a stream addressed by (trial, entry))? A normal that way costs
+ * several times what one from seeded xoshiro128** does (Threefry's 20 rounds, and its words moved
+ * through memory), and a gamma more; the tridiagonal GOE model needs ~n normals and n gammas per
+ * trial and is held to ≥ 1,000× numpy's dense eigvalsh (test/bench/trials.bench.ts).
  *
  * Normals: the 256-layer ziggurat (Marsaglia & Tsang, J. Stat. Softw. 5(8), 2000) with the layer
  * index and the abscissa taken from disjoint bits (Doornik, "An improved ziggurat method", 2005):
@@ -27,10 +27,8 @@
  * fdlibm port (ieee754::exp/log), not the platform libm, so the values do not depend on the machine.
  *
  * Files: threefry.ts (the seeding), ziggurat.ts (the normal's tables), trial-stream.ts (the stream
- * and its single-variate methods), tridiagonal-goe.ts (the hand-inlined kernels of the tridiagonal
- * GOE model). This file is their public face.
+ * and its single-variate methods). This file is their public face. The hand-inlined kernels of the
+ * tridiagonal GOE model, which read the stream's state directly, are shared/trials/tridiagonal-goe*.ts.
  */
 export { type CounterKey, counterKey, threefry2x32, threefryOut } from './threefry.js';
 export { TrialStream } from './trial-stream.js';
-export { tridiagonalGoeSturm } from './tridiagonal-goe.js';
-export { tridiagonalGoeSturmWasm } from './tridiagonal-goe-wasm.js';

@@ -1,5 +1,4 @@
 import { type CounterKey, threefryLanes as lanes, threefry2x32 } from './threefry.js';
-import { fillTridiagonalGoe } from './tridiagonal-goe.js';
 import { R, zigguratTables } from './ziggurat.js';
 
 const TWO_M52 = 2 ** -52;
@@ -9,14 +8,16 @@ const { X, F } = zigguratTables();
  * The random stream of one trial: xoshiro128** seeded by Threefry-2×32-20 of the batch key and the
  * trial index. One object serves a whole batch (`reset` per trial), so a trial allocates nothing.
  *
- * The fill kernels keep the generator's state in local variables (measured: 1.4 ns per 32-bit output,
- * against 3.8 ns through the state array) and inline the ziggurat's fast path; the rare slow paths
+ * The fill kernels keep the generator's state in local variables (V8 keeps them in registers; through
+ * the state array every output is loads and stores) and inline the ziggurat's fast path; the rare slow paths
  * go through the state array. Every kernel consumes the stream exactly as the single-variate methods
  * `normal()`, `uniform()` and `gamma()` do, so any mix of them yields the same variates (tested).
  */
 export class TrialStream {
-  /** xoshiro128** state, four uint32 words (as int32 bits). */
-  /** Read and written directly by the fill kernels (tridiagonal-goe.ts), which keep it in locals. */
+  /**
+   * xoshiro128** state, four uint32 words (as int32 bits). The fill kernels
+   * (shared/trials/tridiagonal-goe.ts) read and write it directly, keeping it in locals.
+   */
   readonly s = new Int32Array(4);
 
   constructor(
@@ -153,7 +154,7 @@ export class TrialStream {
       const k = w & 255;
       const x = ((w >>> 12) * 4294967296 + lo) * TWO_M52 * X[k];
       if (x < X[k + 1]) {
-        // Branch-free sign (bit 8 → ±1): a 50/50 branch here costs ~4 ns per normal in mispredictions.
+        // Branch-free sign (bit 8 → ±1): a 50/50 branch here is mispredicted half the time.
         out[i] = scale * (1 - ((w >>> 7) & 2)) * x;
       } else {
         st[0] = s0;
@@ -171,19 +172,5 @@ export class TrialStream {
     st[1] = s1;
     st[2] = s2;
     st[3] = s3;
-  }
-
-  /**
-   * Rows [from, to) of the Dumitriu–Edelman tridiagonal model of the GOE (A + Aᵀ)/2, A iid N(0, 1),
-   * in its canonical order: for k = from…to−1, the diagonal diag[k] ~ N(0, 1), then (for k < n − 1)
-   * offSq[k] = b_k² ~ Gamma((n − 1 − k)/2, 1), the square of the off-diagonal b_k = χ_{n−1−k}/√2.
-   * (Dumitriu & Edelman, "Matrix models for beta ensembles", J. Math. Phys. 43, 2002, β = 1: their
-   * (1/√2)·tridiag(N(0, 2); χ_{n−1}, …, χ_1). Householder's first step on (A + Aᵀ)/2 shows the scaling:
-   * H₁₁ ~ N(0, 1), and the norm of the rest of column 1, n − 1 iid N(0, ½), is χ_{n−1}/√2.) Only b_k²
-   * enters the Sturm recurrence, so the square root is never taken. Same variates as
-   * `normal()`, `gamma((n − 1 − k)/2)` in that order.
-   */
-  fillTridiagonalGoe(diag: Float64Array, offSq: Float64Array, from: number, to: number, n: number): void {
-    fillTridiagonalGoe(this, diag, offSq, from, to, n);
   }
 }

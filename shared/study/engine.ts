@@ -1,17 +1,12 @@
-import type { Engine, OptimizerSpec } from '../optimizers/mod.js';
+import type { OptimizerSpec } from '../optimizers/mod.js';
+import type { Engine } from './engine-name.js';
 import type { OptimizeTask, Task } from './task.js';
 
 /**
- * Compute engines of an optimizer run (README, "Engines"):
- * - `f64`: the exact float64 path (shared/run-task.ts); the default, and the only one for
- *   second-order optimizers.
- * - `tfjs`: batched float32 first-order training in @tensorflow/tfjs (worker/engines/tfjs), for
- *   ADAM and fixed-step gradient descent on network problems.
- * A spec without `engine` means f64 and writes nothing into the task, so task ids of studies
- * written before engines existed do not change; `engine: f64` written out is dropped when the study
- * is expanded (`withoutDefaultEngine`), so it names the same tasks as leaving it out.
+ * What each engine (engine-name.ts) may run, and which a task names. `engine: f64` written out is
+ * dropped when the study is expanded (`withoutDefaultEngine`), so it names the same tasks as leaving
+ * it out.
  */
-export type { Engine };
 
 /** Problems the tfjs engine can build (the MLP objectives of shared/problems/network.ts). */
 export const TFJS_PROBLEMS: readonly string[] = ['mlp-regression', 'pinn-1d', 'pinn-2d'];

@@ -1,10 +1,8 @@
 import type { OptimizerSpec } from '../optimizers/mod.js';
 import { withoutDefaultEngine } from './engine.js';
 import { describeIssue, InputError } from './errors.js';
-import { StudyPlan } from './plan.js';
 import { ProblemSpec, problemKind } from './problem-spec.js';
 import type { StudySpec } from './spec.js';
-import type { Task } from './task.js';
 
 /** The problem variants of a study: its problem(s), crossed with the sweep. */
 export function problemVariants(spec: StudySpec): ProblemSpec[] {
@@ -30,14 +28,4 @@ export function problemVariants(spec: StudySpec): ProblemSpec[] {
 /** The optimizers of a study as its tasks carry them (the default engine dropped). */
 export function optimizerConfigs(spec: StudySpec): OptimizerSpec[] {
   return (spec.optimizers ?? []).map(withoutDefaultEngine);
-}
-
-/** Every task of a study, in plan order (shared/study/plan.ts). Materializes the plan: for tests and small studies. */
-export function expandStudy(spec: StudySpec): Task[] {
-  return [...new StudyPlan(spec).tasks()];
-}
-
-/** The plan hash of a spec (StudyPlan.hash). */
-export function planHash(spec: StudySpec): string {
-  return new StudyPlan(spec).hash;
 }

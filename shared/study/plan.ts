@@ -2,10 +2,8 @@ import { canonicalJson, contentHash, textHash } from './canonical.js';
 import { optimizerConfigs, problemVariants } from './expand.js';
 import { SeedSet } from './seed-set.js';
 import type { StudySpec } from './spec.js';
-import { type OptimizeTask, TASK_ID_CHARS, type Task, type TrialsTask, taskId } from './task.js';
-
-/** Hex digits of a configuration's hash (the `config` column). */
-export const CONFIG_CHARS = 12;
+import { type OptimizeTask, type Task, type TrialsTask, taskId } from './task.js';
+import { CONFIG_CHARS, TASK_ID_CHARS } from './task-id.js';
 
 /**
  * One configuration of a study: what every task of it shares (problem variant × optimizer, or a
@@ -27,7 +25,7 @@ export interface PlanSlot {
 }
 
 /**
- * A study's tasks, computed from their index (DESIGN.md, "Scale"): planning 10⁸ tasks costs
+ * A study's tasks, computed from their index: planning 10⁸ tasks costs
  * nothing up front. Optimizer studies are ordered variant, seed, optimizer (seed-major within a
  * variant, so a partial run has every optimizer at every seed it reached); trials studies point,
  * batch. Duplicate variants, optimizers or seeds collapse.
@@ -196,4 +194,14 @@ function unique<T>(items: readonly T[]): T[] {
     seen.add(k);
     return true;
   });
+}
+
+/** Every task of a study, in plan order (StudyPlan). Materializes the plan: for tests and small studies. */
+export function expandStudy(spec: StudySpec): Task[] {
+  return [...new StudyPlan(spec).tasks()];
+}
+
+/** The plan hash of a spec (StudyPlan.hash). */
+export function planHash(spec: StudySpec): string {
+  return new StudyPlan(spec).hash;
 }

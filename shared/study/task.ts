@@ -4,17 +4,18 @@ import { HessianTrialsParams } from '../trials/schema.js';
 import { contentHash } from './canonical.js';
 import { ProblemSpec } from './problem-spec.js';
 import { RecordSpec, StopSpec } from './settings.js';
+import { CONFIG_ID, TASK_ID, TASK_ID_CHARS } from './task-id.js';
 
 /**
  * One optimizer run: everything needed to reproduce it. The id is a hash of all of it but the id
  * and the study's name, so the same run planned twice (or resumed) has the same id.
  */
 /** A configuration's hash (shared/study/plan.ts): names the task's group, not part of its id. */
-const Config = z.string().regex(/^[0-9a-f]{12}$/);
+const Config = z.string().regex(CONFIG_ID);
 
 export const OptimizeTask = z.strictObject({
   kind: z.literal('optimize'),
-  id: z.string().regex(/^[0-9a-f]{20}$/),
+  id: z.string().regex(TASK_ID),
   study: z.string(),
   config: Config.optional(),
   studySeed: z.number().int().min(0),
@@ -29,7 +30,7 @@ export type OptimizeTask = z.output<typeof OptimizeTask>;
 /** One batch of random-Hessian trials (shared/trials): params as runTrialBatch takes them. */
 export const TrialsTask = z.strictObject({
   kind: z.literal('hessian-trials'),
-  id: z.string().regex(/^[0-9a-f]{20}$/),
+  id: z.string().regex(TASK_ID),
   study: z.string(),
   config: Config.optional(),
   studySeed: z.number().int().min(0),
@@ -39,8 +40,6 @@ export type TrialsTask = z.output<typeof TrialsTask>;
 
 export const Task = z.discriminatedUnion('kind', [OptimizeTask, TrialsTask]);
 export type Task = z.output<typeof Task>;
-
-export const TASK_ID_CHARS = 20;
 
 /** What a task's id hashes: all of it but its id, its study's name and its configuration's hash. */
 export type TaskContent = Task extends infer T

@@ -1,8 +1,12 @@
 import { Buffer } from 'node:buffer';
 import { z } from 'zod';
+import type { Column, RowOf } from './columns.js';
 import { describeIssue } from './errors.js';
-import type { HistoryColumns, Result, RunRow, TrialsRow } from './result.js';
+import type { HistoryColumns, Result } from './result.js';
+import { HISTORY_COLUMNS, RUN_COLUMNS } from './runs-columns.js';
 import { Task, taskContent, taskId } from './task.js';
+import { TASK_ID } from './task-id.js';
+import { TRIAL_COLUMNS } from './trials-columns.js';
 
 /**
  * The bytes that cross the network between a coordinator and its workers (README, "Running on a
@@ -137,108 +141,60 @@ function encodeRecord(o: object): Record<string, unknown> {
 
 const int = z.number().int();
 
-/** A received `runs` row. Column types as in README, "Results"; strict: an unknown field is refused. */
-export const RunRowWire = z.strictObject({
-  task_id: z.string().regex(/^[0-9a-f]{20}$/),
-  config: z.string().regex(/^[0-9a-f]{12}$/),
-  study: z.string(),
-  problem: z.string(),
-  optimizer: z.string(),
-  seed: int,
-  problem_params: z.string(),
-  optimizer_params: z.string(),
-  status: z.enum(['converged', 'max_iter', 'diverged', 'error']),
-  message: z.string(),
-  iterations: int,
-  loss: F64,
-  grad_norm: F64,
-  grad_norm_inner: F64.nullable(),
-  grad_norm_outer: F64.nullable(),
-  output_norm_ratio: F64.nullable(),
-  orthogonality: F64.nullable(),
-  point_class: z.enum(['minimum', 'maximum', 'saddle', 'degenerate']).nullable(),
-  stationary_point: z.string().nullable(),
-  n_positive: int.nullable(),
-  n_negative: int.nullable(),
-  n_zero: int.nullable(),
-  eig_min: F64.nullable(),
-  eig_max: F64.nullable(),
-  condition_number: F64.nullable(),
-  trivial: z.boolean().nullable(),
-  initial_params: F64Array.nullable(),
-  final_params: F64Array.nullable(),
-  eigenvalues: F64Array.nullable(),
-  engine: z.string(),
-  backend: z.string().nullable(),
-  wall_ms: F64,
-  worker: z.string(),
-  task: z.string(),
-});
+/** What one cell of `c` is on the wire: its type, values, pattern and nullability checked. */
+function cellWire(c: Column): z.ZodType {
+  const cell = (): z.ZodType => {
+    switch (c.type) {
+      case 'utf8':
+        if (c.values) return z.enum(c.values as [string, ...string[]]);
+        return c.pattern ? z.string().regex(c.pattern) : z.string();
+      case 'i32':
+        return int;
+      case 'f64':
+        return c.integer ? int : F64;
+      case 'bool':
+        return z.boolean();
+      case 'f64[]':
+        return F64Array;
+    }
+  };
+  return c.nullable ? cell().nullable() : cell();
+}
 
+/** A received row of a table, strict: an unknown or missing column is refused. */
+function rowWire<Cs extends readonly Column[]>(columns: Cs) {
+  return z.strictObject(
+    Object.fromEntries(columns.map((c) => [c.name, cellWire(c)])),
+  ) as unknown as z.ZodType<RowOf<Cs>, unknown>;
+}
+
+/** A received `runs` row (shared/study/runs-columns.ts). */
+export const RunRowWire = rowWire(RUN_COLUMNS);
+
+/** A received history, column-wise: every column as long as `iteration`. */
 export const HistoryWire = z
-  .strictObject({
-    iteration: I32Array,
-    loss: F64Array,
-    grad_norm: F64Array,
-    grad_norm_inner: F64Array,
-    grad_norm_outer: F64Array,
-    orthogonality: F64Array,
-    output_norm_ratio: F64Array,
-    step_norm: F64Array,
-  })
+  .strictObject(
+    Object.fromEntries(
+      HISTORY_COLUMNS.filter((c) => c.name !== 'task_id').map((c) => [
+        c.name,
+        c.type === 'i32' ? I32Array : F64Array,
+      ]),
+    ),
+  )
   .superRefine((h, ctx) => {
-    const n = h.iteration.length;
-    for (const [k, v] of Object.entries(h))
+    const n = (h.iteration as Int32Array).length;
+    for (const [k, v] of Object.entries(h) as [string, ArrayLike<number>][])
       if (v.length !== n)
         ctx.addIssue({ code: 'custom', path: [k], message: `has ${v.length} values, iteration has ${n}` });
-  });
+  }) as unknown as z.ZodType<HistoryColumns, unknown>;
 
-/** A received `trials` row (README, "Results"). */
-export const TrialsRowWire = z.strictObject({
-  task_id: z.string().regex(/^[0-9a-f]{20}$/),
-  config: z.string().regex(/^[0-9a-f]{12}$/),
-  study: z.string(),
-  ensemble: z.enum(['paper', 'goe']),
-  model: z.enum(['dense', 'tridiagonal']),
-  method: z.enum(['census', 'index']),
-  n: int,
-  first_trial: int,
-  trials: int,
-  key: z.string(),
-  singular_tol: F64,
-  positive_definite: int,
-  negative_definite: int,
-  indefinite: int,
-  singular: int,
-  message: z.string(),
-  index_histogram: F64Array.nullable(),
-  eig_hist_edges: F64Array.nullable(),
-  eig_hist_counts: F64Array.nullable(),
-  eig_hist_below: F64.nullable(),
-  eig_hist_above: F64.nullable(),
-  wall_ms: F64,
-  worker: z.string(),
-  task: z.string(),
-});
+/** A received `trials` row (shared/study/trials-columns.ts). */
+export const TrialsRowWire = rowWire(TRIAL_COLUMNS);
 
 export const ResultWire = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('run'), row: RunRowWire, history: HistoryWire.nullable() }),
   z.strictObject({ kind: z.literal('trials'), row: TrialsRowWire }),
 ]);
-
-// Compile-time check that the schemas produce exactly the shared types: a column added to a row
-// type must be added here too (and a column here must exist there).
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const typesMatch: [
-  Same<keyof z.output<typeof RunRowWire>, keyof RunRow>,
-  z.output<typeof RunRowWire> extends RunRow ? true : false,
-  Same<keyof z.output<typeof HistoryWire>, keyof HistoryColumns>,
-  z.output<typeof HistoryWire> extends HistoryColumns ? true : false,
-  Same<keyof z.output<typeof TrialsRowWire>, keyof TrialsRow>,
-  z.output<typeof TrialsRowWire> extends TrialsRow ? true : false,
-  z.output<typeof ResultWire> extends Result ? true : false,
-] = [true, true, true, true, true, true, true];
-void typesMatch;
 
 /**
  * What a worker sends back for a task. `worker` names the worker process (host:pid), which the
@@ -257,7 +213,7 @@ export const WorkerMessage = z.discriminatedUnion('kind', [
     v: z.literal(WIRE_VERSION),
     kind: z.literal('failure'),
     worker: z.string(),
-    task_id: z.string().regex(/^[0-9a-f]{20}$/),
+    task_id: z.string().regex(TASK_ID),
     message: z.string(),
   }),
 ]);

@@ -1,7 +1,9 @@
-import { type TrialStream, tridiagonalGoeSturm, tridiagonalGoeSturmWasm } from '../rng/counter.js';
+import type { TrialStream } from '../rng/counter.js';
 import { eliminationSimd } from './elimination-simd.js';
 import { drawRow, drawUpper, type Ensemble } from './ensemble.js';
 import { denseInertia, type Inertia, PIVMIN } from './inertia.js';
+import { fillTridiagonalGoe, tridiagonalGoeSturm } from './tridiagonal-goe.js';
+import { tridiagonalGoeSturmWasm } from './tridiagonal-goe-wasm.js';
 
 /**
  * One trial's verdict. `singular` (within the tolerance): some eigenvalue is zero and the others are
@@ -163,7 +165,7 @@ export function tridiagonalCensus(
   for (let k = 0; k < n; k++) {
     if (k === drawn) {
       const to = Math.min(n, drawn + chunk);
-      stream.fillTridiagonalGoe(diag, offSq, drawn, to, n);
+      fillTridiagonalGoe(stream, diag, offSq, drawn, to, n);
       drawn = to;
       chunk *= 2;
     }

@@ -1,6 +1,6 @@
 /**
  * The rank-1 and rank-2 updates of the Bunch–Kaufman inertia kernel (inertia.ts) in WebAssembly
- * SIMD (f64x2), emitted as bytes with shared/linalg/wasm-bytes.ts like the eigensolver's kernels.
+ * SIMD (f64x2), emitted as bytes with shared/wasm/bytes.ts like the eigensolver's kernels.
  * For each group of four trailing rows i … i+3 (i = from, from + 4, … while i + 4 ≤ rEnd) and every
  * column j in [i + 4, n), two columns at a time:
  *
@@ -21,7 +21,7 @@ import {
   type KernelMemory,
   moduleWithOneFunction,
   op,
-} from '../linalg/wasm-bytes.js';
+} from '../wasm/bytes.js';
 
 function moduleBytes(rank: 1 | 2): Uint8Array {
   // Params (i32): n, from, rEnd, and byte addresses of the matrix a, rows u and v, multipliers f, g.

@@ -1,4 +1,5 @@
 import { type CounterKey, counterKey, type TrialStream } from '../rng/counter.js';
+import { fillTridiagonalGoe } from './tridiagonal-goe.js';
 
 /**
  * The random-"Hessian" ensembles of paper §4 (Eq. 13) and the GOE.
@@ -86,7 +87,7 @@ export function drawDense(
  * left alone), from the start of the stream: row i of the lower triangle is column i of the upper
  * one, which is all the inertia kernel reads. Rows are drawn `block` at a time into `rows`
  * (block × n scratch) and written out together, so each cache line of `a` is touched once per
- * block rather than once per entry (2.3 → 0.9 ms per matrix at n = 480). Its own function, not a
+ * block rather than once per entry (test/bench/trials.bench.ts). Its own function, not a
  * loop in the caller: V8 compiled the caller's loop on-stack and deoptimized that code at the
  * not-yet-run call after it on every trial (--trace-deopt: "insufficient type feedback for call").
  */
@@ -109,7 +110,7 @@ export function drawUpper(
 }
 
 /**
- * The trial's tridiagonal GOE model (Dumitriu–Edelman; see `TrialStream.fillTridiagonalGoe`):
+ * The trial's tridiagonal GOE model (Dumitriu–Edelman; see `fillTridiagonalGoe`):
  * diag (length n) and offSq (length n − 1, squared off-diagonals). From the start of the stream.
  */
 export function drawTridiagonal(
@@ -118,6 +119,6 @@ export function drawTridiagonal(
   diag: Float64Array = new Float64Array(n),
   offSq: Float64Array = new Float64Array(Math.max(n - 1, 1)),
 ): { diag: Float64Array; offSq: Float64Array } {
-  stream.fillTridiagonalGoe(diag, offSq, 0, n, n);
+  fillTridiagonalGoe(stream, diag, offSq, 0, n, n);
   return { diag, offSq };
 }

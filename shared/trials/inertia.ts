@@ -11,8 +11,8 @@ import { eliminationSimd } from './elimination-simd.js';
  * permutation. On random matrices most pivots are 2×2, so most of the n³/6 multiply-adds are rank-2
  * updates (one pass over the trailing rows per two eliminations).
  * Why not shared/linalg's general `ldlt`: it copies the matrix, swaps full rows and columns and keeps
- * L for solves; this kernel is ~3× faster on inertia alone (n = 480: 12.4 against 37 ms, same run;
- * the benchmark's notes repeat the comparison), which the index histogram needs against numpy.
+ * L for solves; this kernel is several times faster on inertia alone (test/bench/trials.bench.ts
+ * compares them), which the index histogram needs against numpy.
  *
  * Tridiagonal: the Sturm count, i.e. LDLᵀ of T − σI without pivoting, whose inertia count is
  * backward stable (Kahan 1966; Demmel, Applied Numerical Linear Algebra, §5.3.4).
@@ -128,8 +128,7 @@ function pivotClass(d: number, cut: number): number {
  * needed) from A′ = A − u uᵀ/d, u = row k. If that pivot is a 1×1 (after an interchange, applied
  * to the un-updated rows and to u alike, which commutes with the pending update), writes the updated
  * row k + 1 into `a` and returns true: the caller then eliminates both pivots in one rank-2 pass,
- * which halves the trailing matrix's loads and stores on the 1×1 steps (n = 480, best of 30 on
- * one loaded machine: paper 14.4 → 12.8 ms, goe 13.4 → 11.9 ms). A 2×2 pivot at k + 1 returns
+ * which halves the trailing matrix's loads and stores on the 1×1 steps. A 2×2 pivot at k + 1 returns
  * false, and the caller eliminates pivot k alone and decides k + 1 again the ordinary way. `r` is scratch of length n.
  */
 function lookahead(a: Float64Array, n: number, k: number, d: number, r: Float64Array): boolean {

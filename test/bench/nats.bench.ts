@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
-import { resolveConnection } from '../../coordinator/nats/connection.js';
 import { type PlannedStudy, planStudy, runStudy } from '../../coordinator/run-study.js';
 import { LocalTransport } from '../../coordinator/transport/local.js';
 import { NatsTransport } from '../../coordinator/transport/nats.js';
 import type { Transport } from '../../coordinator/transport/types.js';
 import { runTask } from '../../shared/run-task.js';
+import { resolveConnection } from '../../worker/nats/connection.js';
 import { tempDir } from '../helpers/cli.js';
 import { killAll, NatsServer, startWorker, type WorkerProcess } from '../helpers/nats-server.js';
 import { type BenchReport, type BenchRow, median } from './harness.js';

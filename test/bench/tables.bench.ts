@@ -1,9 +1,9 @@
 import { planStudy } from '../../coordinator/run-study.js';
 import { historyRowsOf } from '../../coordinator/sink.js';
 import { tableFromRows } from '../../coordinator/tables/arrow-io.js';
-import type { Column } from '../../coordinator/tables/columns.js';
-import { HISTORY_COLUMNS, RUN_COLUMNS } from '../../coordinator/tables/runs-columns.js';
 import { runTask } from '../../shared/run-task.js';
+import type { Column } from '../../shared/study/columns.js';
+import { HISTORY_COLUMNS, RUN_COLUMNS } from '../../shared/study/runs-columns.js';
 import { tableByBuilders } from '../helpers/arrow-builders.js';
 import { tempDir, writeSpec } from '../helpers/cli.js';
 import { type BenchReport, type BenchRow, timeMs } from './harness.js';

@@ -6,7 +6,7 @@
  * Each figure is the median of REPS runs (after one warm-up) of STEPS steps per seed.
  */
 import { runTask } from '../../shared/run-task.js';
-import { expandStudy } from '../../shared/study/expand.js';
+import { expandStudy } from '../../shared/study/plan.js';
 import { parseSpec } from '../../shared/study/spec.js';
 import type { OptimizeTask } from '../../shared/study/task.js';
 import { loadTfjs } from '../../worker/engines/tfjs/backend.js';

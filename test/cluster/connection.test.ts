@@ -1,14 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
-import { type NatsFlags, redactServers, resolveConnection } from '../../coordinator/nats/connection.js';
-import { failureResult } from '../../coordinator/nats/failure-row.js';
-import { parseSubject, studyKey, taskSubject } from '../../coordinator/nats/names.js';
+import { failureResult } from '../../shared/failure-row.js';
 import { runTask } from '../../shared/run-task.js';
 import { isInputError } from '../../shared/study/errors.js';
-import { expandStudy } from '../../shared/study/expand.js';
+import { expandStudy } from '../../shared/study/plan.js';
 import { TASK_COLUMNS } from '../../shared/study/result.js';
 import { parseSpec } from '../../shared/study/spec.js';
+import { type NatsFlags, redactServers, resolveConnection } from '../../worker/nats/connection.js';
+import { parseSubject, studyKey, taskSubject } from '../../worker/nats/names.js';
 import { tempDir } from '../helpers/cli.js';
 
 /** Connection flags (no server needed), names on the server, and failure rows. */

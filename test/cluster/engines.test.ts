@@ -15,7 +15,7 @@ import {
   TFJS_TASKS_SUBJECTS,
   TFJS_WORKERS_CONSUMER,
   WORKERS_CONSUMER,
-} from '../../coordinator/nats/names.js';
+} from '../../worker/nats/names.js';
 import { collect, startCli, tempDir } from '../helpers/cli.js';
 import { serverPerFile, startWorker } from '../helpers/nats-server.js';
 import { readTable } from '../helpers/rows.js';

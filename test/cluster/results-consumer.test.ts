@@ -1,14 +1,9 @@
 import { AckPolicy, type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import test from 'ava';
 import pino from 'pino';
-import {
-  coordinatorConsumer,
-  RESULTS_STREAM,
-  resultSubject,
-  studyResults,
-} from '../../coordinator/nats/names.js';
-import { ensureInfrastructure } from '../../coordinator/nats/setup.js';
 import { catchUp, resultsConsumer } from '../../coordinator/nats/study-streams.js';
+import { coordinatorConsumer, RESULTS_STREAM, resultSubject, studyResults } from '../../worker/nats/names.js';
+import { ensureInfrastructure } from '../../worker/nats/setup.js';
 import { serverPerFile, withConnection } from '../helpers/nats-server.js';
 
 /**

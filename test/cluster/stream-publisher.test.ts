@@ -1,8 +1,8 @@
 import { DiscardPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import test from 'ava';
-import { isTransient } from '../../coordinator/nats/publish.js';
-import { StreamPublisher } from '../../coordinator/nats/stream-publisher.js';
+import { isTransient } from '../../worker/nats/publish.js';
+import { StreamPublisher } from '../../worker/nats/stream-publisher.js';
 import { serverPerFile, withConnection } from '../helpers/nats-server.js';
 
 /**

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import test from 'ava';
-import { TASKS_STREAM, WORKERS_CONSUMER } from '../../coordinator/nats/names.js';
+import { TASKS_STREAM, WORKERS_CONSUMER } from '../../worker/nats/names.js';
 import { runCli, tempDir, writeSpec } from '../helpers/cli.js';
 import { serverPerFile, startWorker, withConnection } from '../helpers/nats-server.js';
 import { readTable } from '../helpers/rows.js';

@@ -2,8 +2,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { arrowSchema } from '../../coordinator/tables/columns.js';
-import { HISTORY_COLUMNS } from '../../coordinator/tables/runs-columns.js';
 import { STORED_RUN_COLUMNS } from '../../coordinator/tables/stored-columns.js';
+import { HISTORY_COLUMNS } from '../../shared/study/runs-columns.js';
 import { collect, runCli, startCli, tempDir, writeSpec } from '../helpers/cli.js';
 import { readTable, reproducibleRows } from '../helpers/rows.js';
 

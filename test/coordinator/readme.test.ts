@@ -1,7 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
-import { HISTORY_COLUMNS, RUN_COLUMNS } from '../../coordinator/tables/runs-columns.js';
+import { markdownTable } from '../../shared/study/columns.js';
+import { HISTORY_COLUMNS, RUN_COLUMNS } from '../../shared/study/runs-columns.js';
+import { TRIAL_COLUMNS } from '../../shared/study/trials-columns.js';
 import { REPO } from '../helpers/cli.js';
 
 const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
@@ -14,6 +16,18 @@ test('README documents every column of the runs, history and trials tables with 
     const section = readme.slice(readme.indexOf(`#### \`${table}\``));
     for (const c of cols)
       t.true(section.includes(`| \`${c.name}\` | ${c.type} |`), `${table}.${c.name} is not documented`);
+  }
+});
+
+test('README’s column tables are the tables’ schemas, row for row (shared/study/*-columns.ts)', (t) => {
+  for (const [table, cols] of [
+    ['runs', RUN_COLUMNS],
+    ['history', HISTORY_COLUMNS],
+    ['trials', TRIAL_COLUMNS],
+  ] as const) {
+    const section = readme.slice(readme.indexOf(`#### \`${table}\``));
+    const want = markdownTable(cols);
+    t.true(section.includes(`\n\n${want}\n`), `README's ${table} table is not:\n${want}`);
   }
 });
 

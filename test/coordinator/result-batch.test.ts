@@ -1,16 +1,16 @@
 import { headers } from '@nats-io/transport-node';
 import test from 'ava';
-import { resultMsgId, resultSubject } from '../../coordinator/nats/names.js';
+import { resultMsgId, resultSubject } from '../../worker/nats/names.js';
 import {
   RESULTS_HEADER,
   type ResultItem,
   type ResultsOf,
   resultMessage,
   resultsOf,
-} from '../../coordinator/nats/result-batch.js';
+} from '../../worker/nats/result-batch.js';
 
 /**
- * Results several to a message of the results stream (coordinator/nats/result-batch.ts): what a
+ * Results several to a message of the results stream (worker/nats/result-batch.ts): what a
  * worker publishes, and the results the coordinator reads back out of it.
  */
 

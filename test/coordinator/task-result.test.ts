@@ -1,11 +1,11 @@
 import test from 'ava';
-import { taskResult } from '../../coordinator/nats/task-result.js';
 import { planStudy } from '../../coordinator/run-study.js';
 import { runTask } from '../../shared/run-task.js';
 import { encodeFailureMessage, encodeResultMessage } from '../../shared/study/wire.js';
+import { taskResult } from '../../worker/nats/task-result.js';
 import { tempDir, writeSpec } from '../helpers/cli.js';
 
-/** A task's Result from the bytes a worker sent for it (coordinator/nats/task-result.ts). */
+/** A task's Result from the bytes a worker sent for it (worker/nats/task-result.ts). */
 
 const [task, other] = planStudy(
   writeSpec(tempDir(), [

@@ -7,8 +7,8 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { parse as parseYaml } from 'yaml';
-import { TASKS_STREAM, TFJS_WORKERS_CONSUMER, WORKERS_CONSUMER } from '../../coordinator/nats/names.js';
 import { parseSpec } from '../../shared/study/spec.js';
+import { TASKS_STREAM, TFJS_WORKERS_CONSUMER, WORKERS_CONSUMER } from '../../worker/nats/names.js';
 import { tempDir } from '../helpers/cli.js';
 import { type K8sObject, kustomize, loadYaml, parseImage } from '../helpers/kustomize.js';
 import {

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import test from 'ava';
+import { planStudy } from '../../coordinator/run-study.js';
+import { TaskRetries } from '../../coordinator/transport/task-retries.js';
 import {
   MALFORMED_TASK,
   resultSubject,
@@ -9,9 +11,7 @@ import {
   studyResults,
   taskMsgId,
   taskSubject,
-} from '../../coordinator/nats/names.js';
-import { planStudy } from '../../coordinator/run-study.js';
-import { TaskRetries } from '../../coordinator/transport/task-retries.js';
+} from '../../worker/nats/names.js';
 import { runCli, tempDir, writeSpec } from '../helpers/cli.js';
 import { serverPerFile, startTracked, startWorker } from '../helpers/nats-server.js';
 import { readTable, reproducibleRows } from '../helpers/rows.js';

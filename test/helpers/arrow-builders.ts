@@ -1,6 +1,7 @@
 import { type Data, makeData, vectorFromArray } from 'apache-arrow';
 import { tableOf } from '../../coordinator/tables/arrow-io.js';
-import { arrowType, type Column } from '../../coordinator/tables/columns.js';
+import { arrowType } from '../../coordinator/tables/columns.js';
+import type { Column } from '../../shared/study/columns.js';
 
 type Row = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { taskEngine } from '../../shared/study/engine.js';
 import { isInputError } from '../../shared/study/errors.js';
-import { expandStudy, planHash } from '../../shared/study/expand.js';
+import { expandStudy, planHash } from '../../shared/study/plan.js';
 import { parseSpec } from '../../shared/study/spec.js';
 import type { OptimizeTask } from '../../shared/study/task.js';
 

@@ -1,14 +1,11 @@
 import test from 'ava';
-import {
-  counterKey,
-  TrialStream,
-  tridiagonalGoeSturm,
-  tridiagonalGoeSturmWasm,
-} from '../../shared/rng/counter.js';
+import { counterKey, TrialStream } from '../../shared/rng/counter.js';
 import { denseIndex, tridiagonalIndex, Workspace } from '../../shared/trials/census.js';
 import { eliminationSimd } from '../../shared/trials/elimination-simd.js';
 import { drawDense, drawTridiagonal, drawUpper, type Ensemble } from '../../shared/trials/ensemble.js';
 import { denseInertia, PIVMIN, tridiagonalInertia } from '../../shared/trials/inertia.js';
+import { tridiagonalGoeSturm } from '../../shared/trials/tridiagonal-goe.js';
+import { tridiagonalGoeSturmWasm } from '../../shared/trials/tridiagonal-goe-wasm.js';
 
 // The hand-written fast paths against the simple code they replace: the WebAssembly SIMD rank-1 and
 // rank-2 updates against the scalar loops (bit for bit: same inertia and the same factored upper

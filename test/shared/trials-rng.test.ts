@@ -1,6 +1,7 @@
 import test from 'ava';
 import { counterKey, TrialStream, threefry2x32, threefryOut } from '../../shared/rng/counter.js';
 import { normalQuantile } from '../../shared/trials/special.js';
+import { fillTridiagonalGoe } from '../../shared/trials/tridiagonal-goe.js';
 
 // Random123's kat_vectors for threefry2x32 with 20 rounds: counter, key → output.
 const KAT: Array<[[number, number], [number, number], [number, number]]> = [
@@ -69,7 +70,7 @@ test('fill kernels draw exactly the variates of the single-variate methods, in t
     const offSq = new Float64Array(n);
     for (let trial = 0; trial < 40; trial++) {
       s.reset(trial);
-      s.fillTridiagonalGoe(diag, offSq, 0, n, n);
+      fillTridiagonalGoe(s, diag, offSq, 0, n, n);
       s.reset(trial);
       for (let k = 0; k < n; k++) {
         t.is(diag[k], s.normal());
@@ -79,7 +80,7 @@ test('fill kernels draw exactly the variates of the single-variate methods, in t
       const d2 = new Float64Array(n);
       const o2 = new Float64Array(n);
       s.reset(trial);
-      for (let k = 0; k < n; k += 3) s.fillTridiagonalGoe(d2, o2, k, Math.min(n, k + 3), n);
+      for (let k = 0; k < n; k += 3) fillTridiagonalGoe(s, d2, o2, k, Math.min(n, k + 3), n);
       t.deepEqual(d2, diag);
       t.deepEqual(o2, offSq);
     }

@@ -179,7 +179,7 @@ test('dense and tridiagonal GOE have the same index law (chi-square homogeneity,
 test('dense and tridiagonal GOE have the same eigenvalue law: E tr H² = n(n+1)/2, E λmax agree', (t) => {
   // n = 8, 4,000 trials each. tr H² and λmax are compared between the models by a two-sample z test
   // (5 SE), and E tr H² also with its exact value; Var tr H² = n(n+1) for both (derivation in
-  // TrialStream.fillTridiagonalGoe's comment: same χ² laws entry by entry).
+  // fillTridiagonalGoe's comment (shared/trials/tridiagonal-goe.ts): same χ² laws entry by entry).
   const n = 8;
   const T = 4000;
   const dense = new TrialStream(counterKey('eig-law', 'dense'));

@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { ResultItem } from '../../coordinator/nats/result-batch.js';
+import type { ResultItem } from '../../worker/nats/result-batch.js';
 import { ResultBatcher } from '../../worker/result-batcher.js';
 
 /** A worker's results gathered into messages (worker/result-batcher.ts), sent through a recorder. */

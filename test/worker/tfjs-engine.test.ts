@@ -6,7 +6,7 @@
  */
 import test from 'ava';
 import { runTask } from '../../shared/run-task.js';
-import { expandStudy } from '../../shared/study/expand.js';
+import { expandStudy } from '../../shared/study/plan.js';
 import { type RunRow, TASK_COLUMNS } from '../../shared/study/result.js';
 import { parseSpec } from '../../shared/study/spec.js';
 import type { OptimizeTask } from '../../shared/study/task.js';

@@ -1,6 +1,12 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ParamLayout } from '../../../shared/nets/layout.js';
-import type { RunStatus, StopRule } from '../../../shared/optimizers/minimize.js';
+import {
+  blowUp,
+  divergedMessage,
+  type RunStatus,
+  type StopRule,
+  stopBefore,
+} from '../../../shared/optimizers/minimize.js';
 import type { TfModule } from './backend.js';
 import { disposeBatch, losses, type NetworkBatch, selectSeeds } from './network-model.js';
 
@@ -56,17 +62,13 @@ export function blockShapes(layout: ParamLayout): number[][] {
 }
 
 /**
- * The blow-up test of shared/optimizers/minimize.ts on one seed's stats, with the same messages.
- * Finiteness of g and x is read from ‖g‖² and Σ|x|, which are NaN or ∞ if any entry is (they can
- * also overflow float32 for |entries| ≳ 1e19, far past any `blowup` limit in practice).
+ * The blow-up test of shared/optimizers/minimize.ts on one seed's stats. Finiteness of g and x is
+ * read from ‖g‖² and Σ|x|, which are NaN or ∞ if any entry is (they can also overflow float32 for
+ * |entries| ≳ 1e19, far past any `blowup` limit in practice).
  */
 function blownUp(st: Float32Array, i: number, limit: number): string | null {
   const [value, g2, xSum, xMax] = st.subarray(i * STATS, i * STATS + 4);
-  if (!Number.isFinite(value) || !Number.isFinite(g2) || !Number.isFinite(xSum))
-    return 'non-finite value, gradient or parameters';
-  if (Math.abs(value) > limit) return `|loss| exceeded ${limit}`;
-  if (xMax > limit) return `|parameter| exceeded ${limit}`;
-  return null;
+  return blowUp(value, Number.isFinite(g2) && Number.isFinite(xSum), xMax, limit);
 }
 
 /**
@@ -222,7 +224,7 @@ export function trainBatch(
   const atStart = new Map<number, Omit<SeedOutcome, 'x'>>();
   seeds.forEach((_, i) => {
     const why = blownUp(state.stats, i, stop.blowup);
-    if (why) atStart.set(i, { status: 'diverged', message: `at the initial point: ${why}`, iterations: 0 });
+    if (why) atStart.set(i, { status: 'diverged', message: divergedMessage(0, why), iterations: 0 });
   });
   state = end(state, atStart, state);
   for (let k = 0; seeds.length > 0; k++) {
@@ -237,9 +239,8 @@ export function trainBatch(
     }
     const stopped = new Map<number, Omit<SeedOutcome, 'x'>>();
     seeds.forEach((_, i) => {
-      if (Math.sqrt(state.stats[i * STATS + 1]) < stop.gradTol)
-        stopped.set(i, { status: 'converged', message: '', iterations: k });
-      else if (k >= stop.maxIter) stopped.set(i, { status: 'max_iter', message: '', iterations: k });
+      const done = stopBefore(k, Math.sqrt(state.stats[i * STATS + 1]), stop);
+      if (done) stopped.set(i, { status: done, message: '', iterations: k });
     });
     state = end(state, stopped, state);
     if (seeds.length === 0) break;
@@ -247,7 +248,8 @@ export function trainBatch(
     const diverged = new Map<number, Omit<SeedOutcome, 'x'>>();
     seeds.forEach((_, i) => {
       const why = blownUp(next.stats, i, stop.blowup);
-      if (why) diverged.set(i, { status: 'diverged', message: `step ${k + 1}: ${why}`, iterations: k + 1 });
+      if (why)
+        diverged.set(i, { status: 'diverged', message: divergedMessage(k + 1, why), iterations: k + 1 });
     });
     // A diverged seed keeps the point before the step: read it from the old state.
     const rest = end(state, diverged, next);

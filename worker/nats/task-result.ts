@@ -1,7 +1,7 @@
+import { failureResult } from '../../shared/failure-row.js';
 import type { Result } from '../../shared/study/result.js';
 import type { Task } from '../../shared/study/task.js';
 import { decodeWorkerMessage, type WorkerMessage } from '../../shared/study/wire.js';
-import { failureResult } from './failure-row.js';
 
 export interface TaskResult {
   readonly result: Result;

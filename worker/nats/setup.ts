@@ -3,6 +3,8 @@ import {
   type ConsumerInfo,
   DeliverPolicy,
   DiscardPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
   type JetStreamManager,
   jetstreamManager,
   RetentionPolicy,
@@ -203,4 +205,19 @@ export function openStudies(nc: NatsConnection, create = true): Promise<KV> {
         description: 'saddlescope studies',
       })
     : kvm.open(STUDIES_BUCKET);
+}
+
+/**
+ * When a stream was created: null when it does not exist, undefined when the server did not say
+ * (it is away). A stream created anew, or gone, means the server lost its store.
+ */
+export async function streamCreated(
+  jsm: JetStreamManager,
+  stream: string,
+): Promise<string | null | undefined> {
+  try {
+    return (await jsm.streams.info(stream)).created;
+  } catch (e) {
+    return e instanceof JetStreamApiError && e.code === JetStreamApiCodes.StreamNotFound ? null : undefined;
+  }
 }

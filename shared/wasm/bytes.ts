@@ -1,6 +1,8 @@
 /**
- * Helpers to emit small WebAssembly modules as bytes (simd-kernel.ts, tridiagonal-simd.ts): LEB128
- * integers, names, sections, and the slice of the WebAssembly API the kernels use.
+ * Helpers to emit small WebAssembly modules as bytes, for the kernels of shared/linalg
+ * (simd-kernel.ts, tridiagonal-simd.ts) and shared/trials (elimination-simd.ts,
+ * tridiagonal-goe-wasm.ts): LEB128 integers, names, sections, instruction encodings, and the slice
+ * of the WebAssembly API the kernels use.
  */
 
 export const SIMD = 0xfd;
@@ -40,6 +42,11 @@ export interface WasmApi {
   Memory: new (d: { initial: number }) => { readonly buffer: ArrayBuffer; grow(pages: number): number };
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
+}
+
+/** This runtime's WebAssembly, or undefined where there is none (callers use their scalar paths). */
+export function wasmApi(): WasmApi | undefined {
+  return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 }
 
 /** A module with one exported function `fn` of `params` i32 parameters and no result, importing env.mem. */
@@ -133,7 +140,7 @@ export function codeBuffer(): {
 export function instantiateKernels(
   modules: ReadonlyArray<{ readonly bytes: Uint8Array; readonly fn: string }>,
 ): { readonly memory: KernelMemory; readonly fns: Array<(...args: number[]) => void> } | null {
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  const wasm = wasmApi();
   if (!wasm || !modules.every((m) => wasm.validate(m.bytes))) return null;
   const memory = new wasm.Memory({ initial: 16 });
   const fns = modules.map(

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Engine } from '../../shared/study/engine.js';
+import type { Engine } from '../../shared/study/engine-name.js';
+import { TASK_ID_SOURCE } from '../../shared/study/task-id.js';
 
 /**
  * Every name saddlescope uses on a NATS server (README, "Running on a cluster"). The stream and the
@@ -53,9 +54,13 @@ export const resultMsgId = (taskMsgIdOrSubject: string) => `${taskMsgIdOrSubject
  */
 export const MALFORMED_TASK = 'malformed task message';
 
+const SUBJECT = new RegExp(
+  `^saddlescope\\.(?:tasks|tasks-tfjs|results)\\.([A-Za-z0-9_-]+)\\.(${TASK_ID_SOURCE})$`,
+);
+
 /** The study key and task id of a task or result subject, or null when it is not one of ours. */
 export function parseSubject(subject: string): { key: string; taskId: string } | null {
-  const m = /^saddlescope\.(?:tasks|tasks-tfjs|results)\.([A-Za-z0-9_-]+)\.([0-9a-f]{20})$/.exec(subject);
+  const m = SUBJECT.exec(subject);
   return m ? { key: m[1], taskId: m[2] } : null;
 }
 

@@ -1,6 +1,6 @@
 /**
  * `tridiagonalGoeSturm` (tridiagonal-goe.ts) as a WebAssembly function, emitted as bytes with
- * shared/linalg/wasm-bytes.ts: the same xoshiro128** outputs, ziggurat (fast path and wedges),
+ * shared/wasm/bytes.ts: the same xoshiro128** outputs, ziggurat (fast path and wedges),
  * Marsaglia–Tsang gammas and two Sturm chains, operation for operation (no fused multiply-add in
  * wasm, every constant the same double), so the same counts and the same stream position (tested).
  * Math.exp (wedges) and Math.log (the gamma's log test) are imported, so they are the very functions
@@ -9,18 +9,19 @@
  *
  * Why: V8's optimized code for the JavaScript kernel ran ~500 instructions per row (valgrind,
  * n = 480: ~240k per trial) in spills, map and bounds checks around the ~200 operations of the
- * algorithm; this one ~325 (156k per trial). Same run, n = 480 index batches: JavaScript (drawing,
- * then the Sturm pass, as before) 18.5 µs per trial, this kernel 10.5 µs. The trials bench holds the
- * tridiagonal index to ≥ 1,000× numpy's dense eigvalsh.
+ * algorithm; this one ~325 (156k per trial), and it draws and counts in one pass. The trials bench
+ * (test/bench/trials.bench.ts) holds the tridiagonal index to ≥ 1,000× numpy's dense eigvalsh and
+ * prints this kernel against the JavaScript one.
  *
  * Memory (bytes): [0, 16) the generator's state s0…s3; [16, 24) the two counts; then the
  * ziggurat's X[0…256] and F[0…256]; from GD_AT the gamma constants of the current n (d, c per row,
  * as gammaConstants gives them).
  */
-import { codeBuffer, name, op, section, u32 } from '../linalg/wasm-bytes.js';
-import type { TrialStream } from './trial-stream.js';
+
+import type { TrialStream } from '../rng/trial-stream.js';
+import { zigguratTables } from '../rng/ziggurat.js';
+import { codeBuffer, name, op, section, u32, wasmApi } from '../wasm/bytes.js';
 import { gammaConstants } from './tridiagonal-goe.js';
-import { zigguratTables } from './ziggurat.js';
 
 const X_AT = 64;
 const F_AT = X_AT + 8 * 257;
@@ -271,13 +272,6 @@ function moduleBytes(): Uint8Array {
   ]);
 }
 
-interface WasmBasics {
-  validate(bytes: Uint8Array): boolean;
-  Memory: new (d: { initial: number }) => { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-}
-
 /** The fused draw + Sturm chains for one trial (out[0], out[1] as `tridiagonalGoeSturm`). */
 export type TridiagonalGoeSturm = (
   stream: TrialStream,
@@ -288,14 +282,14 @@ export type TridiagonalGoeSturm = (
 ) => void;
 
 function instantiate(): TridiagonalGoeSturm | null {
-  const wasm = (globalThis as { WebAssembly?: WasmBasics }).WebAssembly;
+  const wasm = wasmApi();
   const bytes = moduleBytes();
   if (!wasm?.validate(bytes)) return null;
   const memory = new wasm.Memory({ initial: 1 });
   let i32 = new Int32Array(memory.buffer);
   let f64 = new Float64Array(memory.buffer);
   let current: TrialStream | null = null;
-  // The state is copied word by word: subarray views allocated here cost ~1 µs per trial.
+  // The state is copied word by word: a subarray view allocated per trial costs more than the copy.
   const load = (s: Int32Array) => {
     i32[0] = s[0];
     i32[1] = s[1];

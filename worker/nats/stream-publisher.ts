@@ -28,9 +28,8 @@ interface Waiting {
  * Why not js.publish: tasks and results are published once per task, and on the no-op throughput
  * benchmark (test/bench/nats.bench.ts) nats.js's request path cost a timer, a deferred and two
  * Error objects with stack captures per publish (RequestOne builds a "cancelled" error even on
- * success). A scratch protocol-only run on loopback (8,000 tasks, nothing else done per task)
- * measured 0.18–0.21 → 0.12–0.16 ms of worker CPU and 0.14–0.18 → 0.09–0.13 ms of coordinator
- * CPU per task with this publisher. test/cluster/stream-publisher.test.ts checks it against js.publish.
+ * success), a visible share of the worker's and the coordinator's CPU a task there.
+ * test/cluster/stream-publisher.test.ts checks it against js.publish.
  *
  * Errors: TimeoutError past the deadline, JetStreamApiError for a refusal by the stream (as
  * js.publish), RequestError for a publish cut by a reconnect, and NoRespondersError when no stream

@@ -1,5 +1,5 @@
-import type { TrialStream } from './trial-stream.js';
-import { zigguratTables } from './ziggurat.js';
+import type { TrialStream } from '../rng/trial-stream.js';
+import { zigguratTables } from '../rng/ziggurat.js';
 
 const TABLE = zigguratTables().X;
 
@@ -227,7 +227,7 @@ export function tridiagonalGoeSturm(
     if (dl === 0) dl = -pivmin;
     if (dh === 0) dh = -pivmin;
     // Counted without a branch: the pivots' signs are random, and a mispredicted branch waiting
-    // on the division chain flushed the generator's work (n = 480, one run: 24.9 → 16.6 µs/trial).
+    // on the division chain flushes the generator's work.
     below += +(dl < 0);
     belowHi += +(dh < 0);
     if (k >= n - 1) continue;

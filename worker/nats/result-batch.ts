@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MsgHdrs } from '@nats-io/transport-node';
+import { TASK_ID_SOURCE } from '../../shared/study/task-id.js';
 import { parseSubject, resultSubject } from './names.js';
 
 /**
@@ -52,6 +53,9 @@ export type ResultsOf =
   /** `tasks`: those its results header names, whose results it was meant to hold. */
   | { readonly error: string; readonly tasks: readonly string[] };
 
+const TASK_IDS = new RegExp(`\\b${TASK_ID_SOURCE}\\b`, 'g');
+const ENTRY = new RegExp(`^(${TASK_ID_SOURCE}):(\\d+)$`);
+
 /**
  * The results a message of the results stream holds: task id and bytes of each (one, of the task
  * its subject names, when it has no results header), or why not and which tasks it names.
@@ -64,11 +68,11 @@ export function resultsOf(subject: string, data: Uint8Array, headers: MsgHdrs | 
       ? { items: [{ taskId: at.taskId, data }] }
       : { error: `not a result subject: ${subject}`, tasks: [] };
   }
-  const refuse = (error: string) => ({ error, tasks: list.match(/\b[0-9a-f]{20}\b/g) ?? [] });
+  const refuse = (error: string) => ({ error, tasks: list.match(TASK_IDS) ?? [] });
   const items: { taskId: string; data: Uint8Array }[] = [];
   let offset = 0;
   for (const entry of list.split(',')) {
-    const m = /^([0-9a-f]{20}):(\d+)$/.exec(entry);
+    const m = ENTRY.exec(entry);
     if (!m) return refuse(`${RESULTS_HEADER} entry '${entry.slice(0, 60)}' is not <task id>:<bytes>`);
     const end = offset + Number(m[2]);
     if (end > data.length)

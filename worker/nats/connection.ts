@@ -113,8 +113,8 @@ export function resolveConnection(f: NatsFlags, name: string): ResolvedConnectio
     );
 
   // noAsyncTraces: nats.js otherwise builds an Error (a stack capture) for every request up front,
-  // to give a timeout a useful stack; profiled at about 0.1 ms of CPU per task in both the worker
-  // and the coordinator (issue #7 throughput benchmark), and our timeouts name their subject anyway.
+  // to give a timeout a useful stack: a cost per task in both the worker and the coordinator that
+  // shows on the throughput benchmark (test/bench/nats.bench.ts), and our timeouts name their subject anyway.
   const options: ConnectionOptions = { servers, name, noAsyncTraces: true };
   let auth = '';
   if (f.natsUser !== undefined) {

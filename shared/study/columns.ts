@@ -1,0 +1,95 @@
+/**
+ * A table's schema as data: each column written once (name, type, nullable, doc), and from the
+ * list the row type (RowOf), the empty row (emptyRow), the wire schema (shared/study/wire.ts), the
+ * Arrow schema (coordinator/tables/columns.ts) and the README's column table (markdownTable; a
+ * test compares it with README.md). Adding a column is one edit of its table's list.
+ */
+export type ColumnType = 'utf8' | 'f64' | 'i32' | 'bool' | 'f64[]';
+
+/** What one cell holds in memory, by column type. */
+export interface CellTypes {
+  utf8: string;
+  f64: number;
+  i32: number;
+  bool: boolean;
+  'f64[]': Float64Array;
+}
+
+export interface Column<
+  N extends string = string,
+  T extends ColumnType = ColumnType,
+  Nullable extends boolean = boolean,
+> {
+  readonly name: N;
+  readonly type: T;
+  readonly nullable: Nullable;
+  /** What the column means: README's column table says this. */
+  readonly doc: string;
+  /** utf8 only: the values it may take (the row type is their union; the wire refuses others). */
+  readonly values?: readonly string[];
+  /** utf8 only: a pattern every value matches (checked on the wire). */
+  readonly pattern?: RegExp;
+  /** f64 only: whole numbers only (indices past int32's range), checked on the wire. */
+  readonly integer?: boolean;
+  /** The cell of the empty row when not null (nullable) or '', 0, false (by type). */
+  readonly empty?: CellTypes[T] | null;
+}
+
+type Extras<T extends ColumnType> = Pick<Column<string, T>, 'values' | 'pattern' | 'integer' | 'empty'>;
+
+/** One column; its name, type, nullability and values are kept as literal types for RowOf. */
+export function column<
+  const N extends string,
+  const T extends ColumnType,
+  const Nullable extends boolean,
+  const E extends Extras<T> = Record<never, never>,
+>(name: N, type: T, nullable: Nullable, doc: string, extras?: E): Column<N, T, Nullable> & E {
+  return { name, type, nullable, doc, ...extras } as Column<N, T, Nullable> & E;
+}
+
+type CellOf<C extends Column> =
+  | (C extends { readonly values: readonly (infer V)[] } ? V : CellTypes[C['type']])
+  | (C['nullable'] extends true ? null : never);
+
+/** The row object of a table: one field per column, named as the column. */
+export type RowOf<Cs extends readonly Column[]> = { -readonly [C in Cs[number] as C['name']]: CellOf<C> };
+
+/** A table held column-wise (the history of a run): i32 columns as Int32Array, the rest Float64Array. */
+export type ColumnsOf<Cs extends readonly Column[]> = {
+  -readonly [C in Cs[number] as C['name']]: C['type'] extends 'i32' ? Int32Array : Float64Array;
+};
+
+function emptyCell(c: Column): unknown {
+  if (c.empty !== undefined) return c.empty;
+  if (c.nullable) return null;
+  switch (c.type) {
+    case 'utf8':
+      return '';
+    case 'bool':
+      return false;
+    case 'f64[]':
+      return new Float64Array(0);
+    default:
+      return 0;
+  }
+}
+
+/** A fresh row of `columns` holding every column's empty cell, in column order. */
+export function emptyRow<Cs extends readonly Column[]>(columns: Cs): RowOf<Cs> {
+  const row: Record<string, unknown> = {};
+  for (const c of columns) row[c.name] = emptyCell(c);
+  return row as RowOf<Cs>;
+}
+
+/** The names of `columns`, in order. */
+export function columnNames<Cs extends readonly Column[]>(columns: Cs): Cs[number]['name'][] {
+  return columns.map((c) => c.name);
+}
+
+/** README's table of `columns`: name, type, `yes` when nullable, doc (with `|` escaped). */
+export function markdownTable(columns: readonly Column[]): string {
+  const rows = columns.map(
+    (c) => `| \`${c.name}\` | ${c.type} | ${c.nullable ? 'yes' : ''} | ${c.doc.replaceAll('|', '\\|')} |`,
+  );
+  return ['| column | type | null | meaning |', '|---|---|---|---|', ...rows].join('\n');
+}
