@@ -2,7 +2,7 @@ import { formatBytes, formatCount, formatDuration, formatPlan } from './cost-for
 import { formatPath } from './errors.js';
 import { type CostEstimate, estimateCost, type TaskEstimate } from './estimate.js';
 import { Limits } from './limits.js';
-import type { StudySpec } from './spec.js';
+import type { StudySpec } from './spec-schema.js';
 
 export interface BoundIssue {
   readonly path: readonly (string | number)[];

@@ -3,7 +3,7 @@ import { type DenseUse, FLOP_RATE, optimizeCost, seconds, trialsCost } from './c
 import { formatPath } from './errors.js';
 import { type PlanShape, planShape } from './plan-size.js';
 import { ProblemSpec, problemKind } from './problem-spec.js';
-import type { StudySpec } from './spec.js';
+import type { StudySpec } from './spec-schema.js';
 
 /** The estimate of one (problem, optimizer) pair of a study, at its most costly sweep variant. */
 export interface TaskEstimate {

@@ -1,4 +1,4 @@
-import type { StudySpec } from './spec.js';
+import type { StudySpec } from './spec-schema.js';
 import type { TrialsSpec } from './trials-spec.js';
 
 /**
