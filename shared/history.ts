@@ -33,6 +33,8 @@ export class HistoryRecorder {
       d.orthogonality,
       d.outputNormRatio,
       s.stepNorm,
+      s.krylov?.iterations ?? Number.NaN,
+      s.krylov?.residual ?? Number.NaN,
     ]);
     this.lastRecorded = k;
   }
@@ -48,6 +50,8 @@ export class HistoryRecorder {
       orthogonality: col(5),
       output_norm_ratio: col(6),
       step_norm: col(7),
+      krylov_products: col(8),
+      krylov_residual: col(9),
     };
   }
 }

@@ -1,9 +1,11 @@
 import { classifyHessian, type Spectrum } from './analysis/classify.js';
+import { type EstimatedSpectrum, estimateSpectrum, usesEstimate } from './analysis/estimate-spectrum.js';
 import { HistoryRecorder } from './history.js';
 import { norm2 } from './linalg/vector.js';
 import { minimize } from './optimizers/minimize.js';
 import { makeOptimizer } from './optimizers/mod.js';
 import type { OptimizerState } from './optimizers/types.js';
+import { hessianOperatorOf } from './problems/curvature-operator.js';
 import type { Objective } from './problems/objective.js';
 import { Stream } from './rng/stream.js';
 import { runTrialsTask } from './run-trials.js';
@@ -81,19 +83,19 @@ function runOptimizeTask(task: OptimizeTask, ctx: RunContext): Result {
     const { f, x0 } = taskStart(task);
     const stride = ctx.fullHistory ? 1 : task.record.historyStride;
     const recorder = stride > 0 ? new HistoryRecorder(f, stride) : null;
-    const sol = minimize(
-      makeOptimizer(task.optimizer),
-      f,
-      x0,
-      task.stop,
-      recorder ? (k, s) => recorder.observe(k, s) : undefined,
-    );
+    // Hessian-vector products of the Krylov steps, summed over the run (null when none was one).
+    let products: number | null = null;
+    const sol = minimize(makeOptimizer(task.optimizer), f, x0, task.stop, (k, s) => {
+      if (k > 0 && s.krylov) products = (products ?? 0) + s.krylov.iterations;
+      recorder?.observe(k, s);
+    });
     recorder?.finish(sol.iterations, sol.last);
     history = recorder?.columns() ?? null;
     Object.assign(row, finalColumns(task, f, x0, sol.last), {
       status: sol.status,
       message: sol.message,
       iterations: sol.iterations,
+      krylov_products: products,
     });
   } catch (e) {
     Object.assign(row, { status: 'error', message: `${(e as Error).name}: ${(e as Error).message}` });
@@ -112,7 +114,10 @@ export function finalColumns(
   const x = last.x;
   const d = f.diagnostics(x);
   let spectrum: Spectrum | null = null;
-  if (task.record.spectrum) {
+  let estimated: EstimatedSpectrum | null = null;
+  if (task.record.spectrum && usesEstimate(f, task.record))
+    estimated = estimateSpectrum(hessianOperatorOf(f, x).hessian, spectrumStream(task), task.record.zeroTol);
+  else if (task.record.spectrum) {
     const reduced = f.reducedHessian?.(x);
     const h = 'hessian' in last ? (last.hessian as Float64Array) : f.evaluate2(x).hessian;
     spectrum = reduced
@@ -128,15 +133,20 @@ export function finalColumns(
     grad_norm_outer: nan(d.gradNormOuter),
     output_norm_ratio: ratio,
     orthogonality: nan(d.orthogonality),
-    point_class: spectrum?.pointClass ?? null,
+    point_class: spectrum?.pointClass ?? estimated?.pointClass ?? null,
     stationary_point: f.identify?.(x) ?? null,
-    n_positive: spectrum?.positive ?? null,
-    n_negative: spectrum?.negative ?? null,
-    n_zero: spectrum?.zero ?? null,
-    eig_min: spectrum?.eigMin ?? null,
-    eig_max: spectrum?.eigMax ?? null,
+    n_positive: spectrum?.positive ?? (estimated && Math.round(estimated.counts.positive)),
+    n_negative: spectrum?.negative ?? (estimated && Math.round(estimated.counts.negative)),
+    n_zero: spectrum?.zero ?? (estimated && Math.round(estimated.counts.zero)),
+    eig_min: spectrum?.eigMin ?? estimated?.eigMin ?? null,
+    eig_max: spectrum?.eigMax ?? estimated?.eigMax ?? null,
     condition_number: spectrum?.conditionNumber ?? null,
+    counts_estimated: spectrum ? false : estimated ? true : null,
+    eig_min_residual: estimated?.eigMinResidual ?? null,
+    eig_max_residual: estimated?.eigMaxResidual ?? null,
     eigenvalues: task.record.eigenvalues ? (spectrum?.eigenvalues ?? null) : null,
+    spectral_nodes: task.record.eigenvalues ? (estimated?.density.nodes ?? null) : null,
+    spectral_weights: task.record.eigenvalues ? (estimated?.density.weights ?? null) : null,
     trivial: ratio === null ? null : ratio < task.record.trivialTol,
     initial_params: task.record.finalParams ? x0 : null,
     final_params: task.record.finalParams ? (f.canonical?.(x) ?? Float64Array.from(x)) : null,
@@ -144,6 +154,11 @@ export function finalColumns(
 }
 
 const EMPTY_RUN = emptyRow(RUN_COLUMNS);
+
+/** The stream of a task's spectrum estimate (Lanczos start, SLQ probes): its own key, like the others. */
+export function spectrumStream(task: OptimizeTask): Stream {
+  return new Stream('spectrum', task.studySeed, canonicalJson(task.problem), task.seed);
+}
 
 /** A row with every column that describes the task filled, as an error until the run fills the rest. */
 export function baseRow(task: OptimizeTask, ctx: RunContext): RunRow {

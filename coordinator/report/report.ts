@@ -13,6 +13,7 @@ import type { Figure } from './figure.js';
 import { htmlPage } from './html.js';
 import { labelsOf } from './labels.js';
 import { basinFigures, landscapeFigures } from './landscape.js';
+import { mapFigures } from './map.js';
 import { markdownSummary } from './markdown.js';
 import { outcomeFigures } from './outcomes.js';
 import { renderFigure } from './render.js';
@@ -24,6 +25,7 @@ import { trialsFigures } from './trials-figures.js';
 /** Figure builders, in the order the report shows them; each returns nothing where it does not apply. */
 const BUILDERS: Array<(ctx: ReportContext) => Figure[]> = [
   outcomeFigures,
+  mapFigures,
   spectrumFigures,
   basisFigures,
   solutionMapFigures,

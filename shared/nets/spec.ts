@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Stream } from '../rng/stream.js';
 import { type Activation, sineActivation, tanhActivation } from './activation.js';
+import type { BiasInit } from './init.js';
 import type { JetShape } from './jets.js';
 import { type ParamLayout, paramLayout } from './layout.js';
 import type { Mlp } from './mlp.js';
@@ -23,7 +24,36 @@ export const NET_FIELDS = {
   fourierFeatures: z.number().int().min(0).max(512).default(0),
   /** Standard deviation σ of the entries of B ~ N(0, σ²), drawn from the task's problem stream. */
   fourierSigma: z.number().positive().default(1),
+  /**
+   * Hidden-layer biases, independent of `init` (nets/init.ts): zeros, torch-default
+   * (U(±1/√fan_in), as nn.Linear) or normal (N(0, biasScale²)). No default: absent, `init`'s own
+   * rule holds and the task's content (and id) is what it was before the field existed.
+   */
+  biasInit: z.enum(['zeros', 'torch-default', 'normal']).optional(),
+  /** Standard deviation of `biasInit: normal` (required with it, not allowed without). */
+  biasScale: z.number().positive().optional(),
 };
+
+/** The checks across network fields; each problem schema runs it (`.check(checkNetFields)`). */
+export function checkNetFields(ctx: z.core.ParsePayload<{ biasInit?: string; biasScale?: number }>): void {
+  const { biasInit, biasScale } = ctx.value;
+  const issue = (message: string) =>
+    ctx.issues.push({ code: 'custom', input: ctx.value, path: ['biasScale'], message });
+  if (biasInit === 'normal' && biasScale === undefined) issue('required with biasInit: normal');
+  if (biasInit !== 'normal' && biasScale !== undefined) issue('only allowed with biasInit: normal');
+}
+
+/** The bias rule of a network's parameters (undefined: the weight scheme's). */
+export function biasInitOf(p: NetParams): BiasInit | undefined {
+  switch (p.biasInit) {
+    case undefined:
+      return undefined;
+    case 'normal':
+      return { kind: 'normal', scale: p.biasScale ?? Number.NaN };
+    default:
+      return { kind: p.biasInit };
+  }
+}
 
 export interface NetParams {
   width: number;
@@ -33,6 +63,8 @@ export interface NetParams {
   init: 'xavier-normal' | 'xavier-uniform' | 'siren';
   fourierFeatures: number;
   fourierSigma: number;
+  biasInit?: 'zeros' | 'torch-default' | 'normal';
+  biasScale?: number;
 }
 
 export function activationOf(p: NetParams): Activation {

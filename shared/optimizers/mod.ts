@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { Engine } from '../study/engine-name.js';
 import { adam, fixedStepDescent, gradientDescent } from './first-order.js';
+import { krylovNewton, krylovSaddleFree } from './krylov.js';
 import { bfgs, lbfgs } from './quasi-newton.js';
 import { newton, saddleFreeNewton } from './second-order.js';
+import { KRYLOV_NEWTON_FIELDS, KRYLOV_SFN_FIELDS, krylovFieldIssues } from './solver.js';
 import type { Optimizer } from './types.js';
 import { warmStart } from './warm-start.js';
 
@@ -14,22 +16,28 @@ export type { Optimizer, OptimizerState } from './types.js';
  * not survive in our copy): α = 1, λ = 0 is pure Newton.
  */
 const BASE_OPTIMIZERS = [
-  z.strictObject({
-    kind: z.literal('newton'),
-    /** Step relaxation α of Eq. 9. */
-    alpha: z.number().positive().default(1),
-    /** Levenberg–Marquardt damping λ of Eq. 9. */
-    lambda: z.number().min(0).default(0),
-  }),
-  z.strictObject({
-    kind: z.literal('saddle-free-newton'),
-    alpha: z.number().positive().default(1),
-    lambda: z.number().min(0).default(0),
-    /** Floor on |eigenvalue| in |H| (absolute), so the step stays finite near singular H. */
-    floor: z.number().positive().default(1e-8),
-    /** Armijo backtracking on α (|H| is positive definite, so the direction is always descent). */
-    backtracking: z.boolean().default(true),
-  }),
+  z
+    .strictObject({
+      kind: z.literal('newton'),
+      /** Step relaxation α of Eq. 9. */
+      alpha: z.number().positive().default(1),
+      /** Levenberg–Marquardt damping λ of Eq. 9. */
+      lambda: z.number().min(0).default(0),
+      ...KRYLOV_NEWTON_FIELDS,
+    })
+    .superRefine(krylovFieldIssues),
+  z
+    .strictObject({
+      kind: z.literal('saddle-free-newton'),
+      alpha: z.number().positive().default(1),
+      lambda: z.number().min(0).default(0),
+      /** Floor on |eigenvalue| in |H| (absolute), so the step stays finite near singular H. */
+      floor: z.number().positive().default(1e-8),
+      /** Armijo backtracking on α (|H| is positive definite, so the direction is always descent). */
+      backtracking: z.boolean().default(true),
+      ...KRYLOV_SFN_FIELDS,
+    })
+    .superRefine(krylovFieldIssues),
   z.strictObject({ kind: z.literal('bfgs') }),
   z.strictObject({ kind: z.literal('l-bfgs'), memory: z.number().int().min(1).max(1000).default(10) }),
   z.strictObject({
@@ -78,9 +86,9 @@ export function makeOptimizer(spec: OptimizerSpec): Optimizer {
 function makeBase(spec: BaseOptimizerSpec): Optimizer {
   switch (spec.kind) {
     case 'newton':
-      return newton(spec) as Optimizer;
+      return (spec.solver === 'krylov' ? krylovNewton(spec) : newton(spec)) as Optimizer;
     case 'saddle-free-newton':
-      return saddleFreeNewton(spec) as Optimizer;
+      return (spec.solver === 'krylov' ? krylovSaddleFree(spec) : saddleFreeNewton(spec)) as Optimizer;
     case 'bfgs':
       return bfgs() as Optimizer;
     case 'l-bfgs':

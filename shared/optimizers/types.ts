@@ -11,6 +11,16 @@ export interface OptimizerState {
   readonly gradient: Float64Array;
   /** ‖x_{k+1} − x_k‖ of the step that produced this state (0 for the initial state). */
   readonly stepNorm: number;
+  /** The Krylov solve of the step that produced this state (krylov.ts); absent otherwise. */
+  readonly krylov?: KrylovSolve;
+}
+
+/** What a matrix-free second-order step records: products with H and how far it got. */
+export interface KrylovSolve {
+  /** Hessian-vector products the solve took. */
+  readonly iterations: number;
+  /** Its final relative residual (MINRES: ‖(H + λI)d − g‖/‖g‖; Lanczos |H|: β_{k+1}|y_k|/‖g‖). */
+  readonly residual: number;
 }
 
 export interface Optimizer<S extends OptimizerState = OptimizerState> {

@@ -19,6 +19,7 @@ export function warmStart(first: Optimizer, steps: number, second: Optimizer): O
     stepNorm: inner.stepNorm,
     // Expose the exact Hessian when the current stage keeps one, so classification reuses it.
     ...('hessian' in inner ? { hessian: inner.hessian } : {}),
+    ...(inner.krylov ? { krylov: inner.krylov } : {}),
     stage,
     taken,
     inner,

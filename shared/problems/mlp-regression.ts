@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NET_FIELDS } from '../nets/spec.js';
+import { checkNetFields, NET_FIELDS } from '../nets/spec.js';
 import type { ProblemKind } from './kind.js';
 import { linspace, NetworkObjective, netParams, networkSize } from './network.js';
 
@@ -35,7 +35,8 @@ const schema = z
     /** Uniform integration grid of N points, both ends included. */
     points: z.number().int().min(2).max(100_000).default(100),
   })
-  .refine((p) => p.domain[0] < p.domain[1], { path: ['domain'], message: 'must be [a, b] with a < b' });
+  .refine((p) => p.domain[0] < p.domain[1], { path: ['domain'], message: 'must be [a, b] with a < b' })
+  .check(checkNetFields);
 
 /**
  * Regression of a target with an MLP (paper §3, Eq. 5): L = (1/N) Σ_i (u(x_i) − f(x_i))² on a

@@ -1,10 +1,11 @@
 import { BasisLoss } from '../nets/basis-loss.js';
+import { linearizeLoss } from '../nets/hessian-vector.js';
 import { initParams } from '../nets/init.js';
 import { inputJets, type JetShape, jetShape } from '../nets/jets.js';
 import { lossGradient } from '../nets/loss-gradient.js';
 import { lossHessian } from '../nets/loss-hessian.js';
 import type { Mlp } from '../nets/mlp.js';
-import { buildNet, type NetParams, netLayout } from '../nets/spec.js';
+import { biasInitOf, buildNet, type NetParams, netLayout } from '../nets/spec.js';
 import type { Stream } from '../rng/stream.js';
 import type { ProblemSize } from './kind.js';
 import type { BasisSample, Diagnostics, Objective } from './objective.js';
@@ -73,8 +74,13 @@ export class NetworkObjective implements Objective {
     return { value: p.value, gradient: p.gradient, hessian: lossHessian(this.loss, x, p) };
   }
 
+  linearize(x: Float64Array) {
+    const lin = linearizeLoss(this.loss, x);
+    return { value: lin.value, gradient: lin.gradient, hessian: lin };
+  }
+
   initial(rng: Stream): Float64Array {
-    return initParams(this.net.layout, this.params.init, this.params.omega, rng);
+    return initParams(this.net.layout, this.params.init, this.params.omega, rng, biasInitOf(this.params));
   }
 
   /**
@@ -167,8 +173,8 @@ export function alphaRows(N: number, coefficients: (i: number) => readonly numbe
 
 /** The network fields of a problem spec, apart from the problem's own. */
 export function netParams(p: NetParams): NetParams {
-  const { width, depth, activation, omega, init, fourierFeatures, fourierSigma } = p;
-  return { width, depth, activation, omega, init, fourierFeatures, fourierSigma };
+  const { width, depth, activation, omega, init, fourierFeatures, fourierSigma, biasInit, biasScale } = p;
+  return { width, depth, activation, omega, init, fourierFeatures, fourierSigma, biasInit, biasScale };
 }
 
 /**

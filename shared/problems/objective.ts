@@ -1,3 +1,4 @@
+import type { SymmetricOperator } from '../linalg/operator.js';
 import type { Stream } from '../rng/stream.js';
 
 /**
@@ -11,6 +12,11 @@ export interface Evaluation {
 
 export interface SecondOrderEvaluation extends Evaluation {
   readonly hessian: Float64Array;
+}
+
+/** An evaluation whose Hessian is known by its products only. */
+export interface SecondOrderOperator extends Evaluation {
+  readonly hessian: SymmetricOperator;
 }
 
 /**
@@ -35,6 +41,12 @@ export interface Objective {
   value(x: Float64Array): number;
   evaluate(x: Float64Array): Evaluation;
   evaluate2(x: Float64Array): SecondOrderEvaluation;
+  /**
+   * Value, exact gradient and the exact Hessian as an operator v ↦ H v at x, without forming H
+   * (network objectives: nets/hessian-vector.ts). Absent: `hessianOperatorOf` (curvature-operator.ts)
+   * wraps the dense Hessian of evaluate2.
+   */
+  linearize?(x: Float64Array): SecondOrderOperator;
   /** Initial parameters drawn from `rng` (the task's init stream). */
   initial(rng: Stream, seed?: number): Float64Array;
   /** Diagnostics at x; NaN fields where the objective has no such notion. */

@@ -1,18 +1,20 @@
 import { z } from 'zod';
-import { NET_FIELDS } from '../nets/spec.js';
+import { checkNetFields, NET_FIELDS } from '../nets/spec.js';
 import type { ProblemKind } from './kind.js';
 import { alphaRows, linspace, NetworkObjective, netParams, networkSize } from './network.js';
 
-const schema = z.strictObject({
-  kind: z.literal('pinn-1d'),
-  ...NET_FIELDS,
-  // The paper's 1-D PINN is a SIREN (§4); ω's default is ours.
-  activation: NET_FIELDS.activation.unwrap().default('sin'),
-  /** f = (kπ)² sin(kπx), so that u = sin(kπx) is exact (default the paper's k = 1). */
-  k: z.number().positive().default(1),
-  /** Interior collocation points x_i = i / (N + 1), i = 1 … N. */
-  points: z.number().int().min(1).max(100_000).default(100),
-});
+const schema = z
+  .strictObject({
+    kind: z.literal('pinn-1d'),
+    ...NET_FIELDS,
+    // The paper's 1-D PINN is a SIREN (§4); ω's default is ours.
+    activation: NET_FIELDS.activation.unwrap().default('sin'),
+    /** f = (kπ)² sin(kπx), so that u = sin(kπx) is exact (default the paper's k = 1). */
+    k: z.number().positive().default(1),
+    /** Interior collocation points x_i = i / (N + 1), i = 1 … N. */
+    points: z.number().int().min(1).max(100_000).default(100),
+  })
+  .check(checkNetFields);
 
 /**
  * The 1-D Poisson problem −u″ = f on [0, 1], u(0) = u(1) = 0 (paper §4, Eqs. 10–11), the

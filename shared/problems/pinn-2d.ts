@@ -1,20 +1,22 @@
 import { z } from 'zod';
-import { NET_FIELDS } from '../nets/spec.js';
+import { checkNetFields, NET_FIELDS } from '../nets/spec.js';
 import type { ProblemKind } from './kind.js';
 import { alphaRows, NetworkObjective, netParams, networkSize } from './network.js';
 
-const schema = z.strictObject({
-  kind: z.literal('pinn-2d'),
-  ...NET_FIELDS,
-  // The paper's 2-D PINN is a SIREN (§4); ω's default is ours.
-  activation: NET_FIELDS.activation.unwrap().default('sin'),
-  /** Reaction coefficient κ of −Δu + κu = f. */
-  kappa: z.number().min(0).default(1),
-  /** f = (2(kπ)² + κ) sin(kπx) sin(kπy), so that u = sin(kπx) sin(kπy) is exact (default k = 1). */
-  k: z.number().positive().default(1),
-  /** Interior tensor grid of n × n points ((i + 1)/(n + 1), (j + 1)/(n + 1)). */
-  grid: z.number().int().min(1).max(1000).default(16),
-});
+const schema = z
+  .strictObject({
+    kind: z.literal('pinn-2d'),
+    ...NET_FIELDS,
+    // The paper's 2-D PINN is a SIREN (§4); ω's default is ours.
+    activation: NET_FIELDS.activation.unwrap().default('sin'),
+    /** Reaction coefficient κ of −Δu + κu = f. */
+    kappa: z.number().min(0).default(1),
+    /** f = (2(kπ)² + κ) sin(kπx) sin(kπy), so that u = sin(kπx) sin(kπy) is exact (default k = 1). */
+    k: z.number().positive().default(1),
+    /** Interior tensor grid of n × n points ((i + 1)/(n + 1), (j + 1)/(n + 1)). */
+    grid: z.number().int().min(1).max(1000).default(16),
+  })
+  .check(checkNetFields);
 
 /** n × n points on [0, 1]², row-major in (x, y); interior (n + 2 spacing) or closed (plots). */
 function tensorGrid(n: number, interior: boolean): Float64Array {

@@ -1,3 +1,4 @@
+import { DENSE_SPECTRUM_MAX } from '../analysis/estimate-spectrum.js';
 import type { OptimizerSpec } from '../optimizers/mod.js';
 import type { ProblemSize } from '../problems/kind.js';
 import type { TrialsSpec } from './trials-spec.js';
@@ -164,6 +165,8 @@ function maxCost(a: TaskCost, b: TaskCost): TaskCost {
 export interface RunSettings {
   readonly maxIter: number;
   readonly spectrum: boolean;
+  /** record.spectrumMethod: absent, dense up to DENSE_SPECTRUM_MAX parameters. */
+  readonly spectrumMethod?: 'dense' | 'lanczos';
 }
 
 /**
@@ -183,6 +186,16 @@ export function optimizeCost(
       ? maxCost(stepCost(o.first, n, p, [...path, 'first']), stepCost(o.next, n, p, [...path, 'next']))
       : stepCost(o, n, p, path);
   let total: TaskCost = { flops: (run.maxIter + 1) * step.flops, bytes: step.bytes, dense: step.dense };
+  // Beyond DENSE_SPECTRUM_MAX (or with spectrumMethod: lanczos) the final point is classified by
+  // Lanczos and stochastic Lanczos quadrature on Hessian-vector products: no n × n matrix.
+  const lanczos =
+    run.spectrumMethod === 'lanczos' || (run.spectrumMethod === undefined && n > DENSE_SPECTRUM_MAX);
+  if (run.spectrum && lanczos)
+    return {
+      ...total,
+      flops: total.flops + 200 * (4 * p.grad.flops + 10 * n),
+      bytes: Math.max(total.bytes, 3 * p.grad.bytes + 8 * 110 * n),
+    };
   if (run.spectrum) {
     const spectrumBytes = p.hess.bytes + 16 * n * n;
     total = {
@@ -196,7 +209,7 @@ export function optimizeCost(
         {
           path: ['record', 'spectrum'],
           what: "classifying the final point takes the n × n Hessian's eigenvalues",
-          instead: 'set `record.spectrum: false`',
+          instead: 'set `record.spectrumMethod: lanczos` or `record.spectrum: false`',
         },
       ],
     };

@@ -110,10 +110,16 @@ export function estimateCost(spec: StudySpec): CostEstimate {
       const { spec: p, sweptAt } = largestVariant(base, spec.sweep ?? {});
       const size = problemKind(p.kind).size(p as never);
       (spec.optimizers ?? []).forEach((o, j) => {
-        const c = optimizeCost(o, size, { maxIter: spec.stop.maxIter, spectrum: spec.record.spectrum }, [
-          'optimizers',
-          j,
-        ]);
+        const c = optimizeCost(
+          o,
+          size,
+          {
+            maxIter: spec.stop.maxIter,
+            spectrum: spec.record.spectrum,
+            spectrumMethod: spec.record.spectrumMethod,
+          },
+          ['optimizers', j],
+        );
         items.push({
           problem: formatPath(problemPath),
           problemPath,

@@ -1,6 +1,7 @@
 import type { OptimizerSpec } from '../optimizers/mod.js';
 import { withoutDefaultEngine } from './engine.js';
 import { describeIssue, InputError } from './errors.js';
+import { optimizerVariants } from './optimizer-sweep.js';
 import { ProblemSpec, problemKind } from './problem-spec.js';
 import type { StudySpec } from './spec.js';
 
@@ -25,7 +26,7 @@ export function problemVariants(spec: StudySpec): ProblemSpec[] {
   return variants;
 }
 
-/** The optimizers of a study as its tasks carry them (the default engine dropped). */
+/** The optimizers of a study as its tasks carry them (each entry's sweep crossed, the default engine dropped). */
 export function optimizerConfigs(spec: StudySpec): OptimizerSpec[] {
-  return (spec.optimizers ?? []).map(withoutDefaultEngine);
+  return optimizerVariants(spec).map(withoutDefaultEngine);
 }

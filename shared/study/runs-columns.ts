@@ -86,7 +86,31 @@ export const RUN_COLUMNS = [
   column('n_zero', 'i32', true, 'Eigenvalues within ±zeroTol·max|λ|'),
   column('eig_min', 'f64', true, 'Smallest Hessian eigenvalue at the final point'),
   column('eig_max', 'f64', true, 'Largest Hessian eigenvalue at the final point'),
-  column('condition_number', 'f64', true, 'max|λ| / min|λ| of the final Hessian (Infinity if singular)'),
+  column(
+    'condition_number',
+    'f64',
+    true,
+    'max|λ| / min|λ| of the final Hessian (Infinity if singular); null when estimated',
+  ),
+  column(
+    'counts_estimated',
+    'bool',
+    true,
+    'true: eig_min/eig_max by Lanczos and the counts by stochastic Lanczos quadrature (record.spectrumMethod); false: a dense spectrum; null without one',
+  ),
+  column(
+    'eig_min_residual',
+    'f64',
+    true,
+    'Residual bound of the estimated eig_min (an eigenvalue lies within it); null when dense',
+  ),
+  column('eig_max_residual', 'f64', true, 'Residual bound of the estimated eig_max; null when dense'),
+  column(
+    'krylov_products',
+    'f64',
+    true,
+    "Hessian-vector products the run's Krylov steps took (solver: krylov); null otherwise",
+  ),
   column(
     'trivial',
     'bool',
@@ -96,6 +120,18 @@ export const RUN_COLUMNS = [
   column('initial_params', 'f64[]', true, 'Initial parameters (record.finalParams)'),
   column('final_params', 'f64[]', true, 'Final parameters, angles reduced to (−π, π] (record.finalParams)'),
   column('eigenvalues', 'f64[]', true, 'Final Hessian eigenvalues, ascending (record.eigenvalues)'),
+  column(
+    'spectral_nodes',
+    'f64[]',
+    true,
+    'Estimated spectrum (counts_estimated): SLQ quadrature nodes of all probes, probe after probe (record.eigenvalues)',
+  ),
+  column(
+    'spectral_weights',
+    'f64[]',
+    true,
+    'Their weights, summing to 1: the spectral density is Σ w δ(λ − node)',
+  ),
   column(
     'engine',
     'utf8',
@@ -130,4 +166,11 @@ export const HISTORY_COLUMNS = [
   column('orthogonality', 'f64', false, 'Orthogonality metric (NaN for non-network problems)'),
   column('output_norm_ratio', 'f64', false, '‖u‖/‖f‖ (NaN for non-network problems)'),
   column('step_norm', 'f64', false, 'Norm of the step that produced iterate k (0 at k = 0)'),
+  column(
+    'krylov_products',
+    'f64',
+    false,
+    'Hessian-vector products of the Krylov solve that produced iterate k (NaN if none)',
+  ),
+  column('krylov_residual', 'f64', false, 'Final relative residual of that solve (NaN if none)'),
 ] as const satisfies readonly Column[];

@@ -20,6 +20,12 @@ export const RecordSpec = z.strictObject({
   eigenvalues: z.boolean().default(false),
   /** |λ| ≤ zeroTol·max|λ| counts as a zero eigenvalue. */
   zeroTol: z.number().min(0).lt(1).default(1e-6),
+  /**
+   * How the final point is classified: dense (every eigenvalue) or lanczos (extremes by Lanczos,
+   * counts by stochastic Lanczos quadrature; shared/analysis/estimate-spectrum.ts). Absent:
+   * dense up to 4,000 parameters, lanczos beyond. Optional without a default: task ids keep.
+   */
+  spectrumMethod: z.enum(['dense', 'lanczos']).optional(),
   /** A converged run with ‖u‖/‖f‖ below this is the trivial solution. */
   trivialTol: z.number().positive().default(1e-3),
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { OptimizerSpec } from '../optimizers/mod.js';
 import { engineIssue } from './engine.js';
 import { Limits, MAX_SEED_LIST, MAX_SWEEP_VALUES } from './limits.js';
+import { entryVariants, OptimizerEntry } from './optimizer-sweep.js';
 import { ProblemSpec } from './problem-spec.js';
 import { RecordSpec, StopSpec } from './settings.js';
 import { TrialsSpec } from './trials-spec.js';
@@ -17,7 +17,8 @@ export const StudySpec = z
     problems: z.array(ProblemSpec).min(1).optional(),
     /** Cartesian sweep over problem parameters, e.g. { width: [5, 10, 20, 40] }. */
     sweep: z.record(z.string(), z.array(z.unknown()).min(1).max(MAX_SWEEP_VALUES)).optional(),
-    optimizers: z.array(OptimizerSpec).min(1).optional(),
+    /** Optimizer entries, each optionally with its own `sweep` (shared/study/optimizer-sweep.ts). */
+    optimizers: z.array(OptimizerEntry).min(1).optional(),
     /** N (seeds 0 … N−1) or an explicit list of seeds. */
     seeds: z
       .union([z.number().int().min(1), z.array(z.number().int().min(0)).min(1).max(MAX_SEED_LIST)])
@@ -47,19 +48,20 @@ export const StudySpec = z
     if (seeds === undefined) issue('seeds', 'required (a number of seeds or a list)');
     // An engine must suit every problem of the study (a sweep does not change a problem's kind).
     const kinds = [...new Set((problems ?? (problem ? [problem] : [])).map((p) => p.kind))];
-    optimizers?.forEach((o, i) => {
-      for (const kind of kinds) {
-        const why = engineIssue(o, kind);
-        if (why) {
-          ctx.issues.push({
-            code: 'custom',
-            input: o,
-            path: ['optimizers', i, ...why.path],
-            message: why.message,
-          });
-          return;
+    optimizers?.forEach((entry, i) => {
+      for (const kind of kinds)
+        for (const o of entryVariants(entry)) {
+          const why = engineIssue(o, kind);
+          if (why) {
+            ctx.issues.push({
+              code: 'custom',
+              input: o,
+              path: ['optimizers', i, ...why.path],
+              message: why.message,
+            });
+            return;
+          }
         }
-      }
     });
   });
 export type StudySpec = z.output<typeof StudySpec>;

@@ -43,6 +43,8 @@ function result(i: number, iterations: number): RunResult {
     orthogonality: f(5),
     output_norm_ratio: f(6),
     step_norm: f(7),
+    krylov_products: f(8),
+    krylov_residual: f(9),
   };
   return { kind: 'run', row, history };
 }

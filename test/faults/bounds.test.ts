@@ -82,16 +82,17 @@ record: { spectrum: false }
     /optimizers\[0\]: saddle-free newton needs the eigendecomposition of the n × n Hessian: .*sweep width = 200\).*limits\.denseParams/,
   ],
   [
-    'record.spectrum on a large network trained by adam',
+    'record.spectrumMethod: dense on a large network trained by adam',
     `name: b
 seed: 1
 problem: { kind: mlp-regression, width: 512, depth: 8 }
 optimizers: [{ kind: adam }]
 seeds: 2
 stop: { maxIter: 10 }
+record: { spectrumMethod: dense }
 `,
     [],
-    /record\.spectrum: classifying the final point takes the n × n Hessian's eigenvalues: problem \(mlp-regression: .*set `record\.spectrum: false`/,
+    /record\.spectrum: classifying the final point takes the n × n Hessian's eigenvalues: problem \(mlp-regression: .*set `record\.spectrumMethod: lanczos` or `record\.spectrum: false`/,
   ],
   [
     'raising limits.denseParams leaves the memory bound',
