@@ -35,6 +35,17 @@ for (const register of [
   register(program);
 for (const c of program.commands) c.exitOverride();
 
+/** An error of the operating system (ENOSPC, EROFS, EACCES, …), whose message names the path. */
+function isSystemError(e: unknown): e is NodeJS.ErrnoException {
+  const x = e as NodeJS.ErrnoException;
+  return (
+    e instanceof Error &&
+    typeof x.code === 'string' &&
+    /^E[A-Z]+$/.test(x.code) &&
+    typeof x.syscall === 'string'
+  );
+}
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
@@ -44,6 +55,10 @@ try {
   } else if (isInputError(e)) {
     process.stderr.write(`saddlescope: ${e.message}\n`);
     process.exitCode = EXIT.input;
+  } else if (isSystemError(e)) {
+    // A full disk, a read-only or vanished dir: the path and the reason, not a stack trace.
+    process.stderr.write(`saddlescope: ${e.message}\n`);
+    process.exitCode = EXIT.failure;
   } else {
     process.stderr.write(`saddlescope: ${(e as Error).stack ?? e}\n`);
     process.exitCode = EXIT.failure;

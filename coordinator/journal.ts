@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
+import { withPath } from './files.js';
 import { crc32 } from './store/crc32.js';
 
 /** Every frame starts with these bytes, so a reader can find the next record after damage. */
@@ -54,7 +55,11 @@ export class Journal {
     const buf = Buffer.concat(this.buffered);
     this.buffered = [];
     let off = 0;
-    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
+    try {
+      while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
+    } catch (e) {
+      throw withPath(e, this.path);
+    }
   }
 
   /** Empties the journal (its records are now in table segments), durably. */

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../shared/study/errors.js';
 import type { StudyPlan } from '../shared/study/plan.js';
 import type { StudySpec } from '../shared/study/spec.js';
-import { atomicWrite } from './files.js';
+import { atomicWrite, makeDir } from './files.js';
 import { journalResults, segmentsDoneSet } from './store/read.js';
 import { readVariants } from './store/variants.js';
 import { versions } from './versions.js';
@@ -118,7 +118,7 @@ export function prepareOutDir(dir: string, plan: StudyPlan): StudyManifest {
     atomicWrite(files.study, `${JSON.stringify(manifest, null, 2)}\n`);
     return manifest;
   }
-  mkdirSync(dir, { recursive: true });
+  makeDir(dir);
   const manifest: StudyManifest = {
     name: spec.name,
     spec,

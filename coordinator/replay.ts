@@ -4,6 +4,7 @@ import { InputError } from '../shared/study/errors.js';
 import { type AnyRow, type HistoryColumns, RUN_CONTEXT_COLUMNS } from '../shared/study/result.js';
 import type { OptimizeTask } from '../shared/study/task.js';
 import { Task } from '../shared/study/task.js';
+import { readManifest } from './out-dir.js';
 import { loadResults } from './store/read.js';
 
 export interface ReplayOutcome {
@@ -37,6 +38,7 @@ async function replayTfjs(task: OptimizeTask) {
  * and on the batch it ran in, so the comparison there shows how far it moved, not a bit check.
  */
 export async function replay(dir: string, id: string): Promise<ReplayOutcome> {
+  readManifest(dir); // not an out dir at all is another error than a task it does not hold
   const { runs, trials } = loadResults(dir);
   const matches = [...runs, ...trials].filter((r) => r.task_id.startsWith(id));
   if (matches.length === 0) throw new InputError(`no task ${id} in ${dir}`);

@@ -1,14 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { InputError } from '../shared/study/errors.js';
-import { parseSpecWithOverrides } from '../shared/study/overrides.js';
 import { StudyPlan } from '../shared/study/plan.js';
 import type { StudySpec } from '../shared/study/spec.js';
 import type { Task } from '../shared/study/task.js';
 import { outFiles, prepareOutDir, type StudyManifest } from './out-dir.js';
 import { Progress } from './progress.js';
 import { ResultSink } from './sink.js';
+import { readSpecFile } from './spec-file.js';
 import { recordVariants } from './store/variants.js';
 import type { Transport } from './transport/types.js';
 
@@ -36,17 +36,12 @@ export function plannedStudy(spec: StudySpec): PlannedStudy {
 
 /** Reads, validates and plans a spec file; --seeds N replaces the spec's seeds by 0 … N−1. */
 export function planStudy(path: string, seeds?: number, overrides: readonly string[] = []): PlannedStudy {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(
-      `cannot read study spec ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
   // Command-line overrides (`stop.maxIter=50`), validated with the file: shared/study/overrides.ts.
-  const spec = parseSpecWithOverrides(text, path, overrides);
-  if (seeds !== undefined) spec.seeds = seeds;
+  const spec = readSpecFile(
+    path,
+    seeds === undefined ? [] : [{ field: 'seeds', value: seeds, flag: '--seeds' }],
+    overrides,
+  );
   return plannedStudy(spec);
 }
 

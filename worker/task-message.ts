@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { encodeFailureMessage } from '../shared/study/wire.js';
-import { parseSubject, resultMsgId } from './nats/names.js';
+import { MALFORMED_TASK, parseSubject, resultMsgId } from './nats/names.js';
 import { type TaskOutcome, taskOfMessage } from './task-bytes.js';
 import type { TaskDelivery } from './task-puller.js';
 
@@ -33,7 +33,7 @@ function malformed(m: TaskDelivery, at: Where | null, message: string): Refusal 
     log: `malformed task message on ${m.subject} (${m.data.length} bytes): ${oneLine(message)}; terminated`,
     fields: { subject: m.subject, bytes: m.data.length, stream_seq: m.info.streamSequence },
     at,
-    failure: `malformed task message: ${message}`,
+    failure: `${MALFORMED_TASK}: ${message}`,
   };
 }
 

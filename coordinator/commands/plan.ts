@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { formatCostEstimate } from '../../shared/study/cost-format.js';
+import { estimateCost } from '../../shared/study/estimate.js';
 import { describePlan, planEntries } from '../plan-info.js';
 import { planStudy } from '../run-study.js';
 import { recordInvocation } from '../versions.js';
@@ -28,6 +30,8 @@ export function registerPlan(program: Command): void {
       recordInvocation(overrides);
       const plan = planStudy(specPath, o.seeds, overrides);
       console.log(describePlan(plan, planEntries(plan)));
+      // What one task costs, by the cost model the bounds check (shared/study/estimate.ts).
+      console.log(`estimates:\n  ${formatCostEstimate(estimateCost(plan.spec)).join('\n  ')}`);
     });
   program
     .command('plan')

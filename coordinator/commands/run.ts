@@ -9,7 +9,7 @@ import { LocalTransport } from '../transport/local.js';
 import { NatsTransport } from '../transport/nats.js';
 import type { Transport } from '../transport/types.js';
 import { recordInvocation } from '../versions.js';
-import { EXIT, logFormatOption, positiveInt } from './common.js';
+import { EXIT, logFormatOption, positiveInt, threadsFlag } from './common.js';
 
 interface RunFlags extends NatsFlags {
   out?: string;
@@ -35,7 +35,7 @@ export function registerRun(program: Command): void {
     .option(
       '--threads <n>',
       'worker threads of the local pool (default: the cores; with --nats, workers choose)',
-      positiveInt('--threads'),
+      threadsFlag(),
       availableParallelism(),
     )
     .option('--seeds <n>', 'run seeds 0 … n−1 instead of the spec’s', positiveInt('--seeds'))

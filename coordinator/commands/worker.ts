@@ -4,7 +4,7 @@ import { InputError } from '../../shared/study/errors.js';
 import { addNatsOptions, type NatsFlags, resolveConnection } from '../../worker/nats/connection.js';
 import { NatsWorker } from '../../worker/nats-worker.js';
 import { type LogFormat, makeLogger } from '../logger.js';
-import { logFormatOption, positiveInt } from './common.js';
+import { logFormatOption, threadsFlag } from './common.js';
 
 interface WorkerFlags extends NatsFlags {
   threads: number;
@@ -14,7 +14,7 @@ interface WorkerFlags extends NatsFlags {
 }
 
 function port(v: string): number {
-  const n = Number(v);
+  const n = /^[0-9]+$/.test(v) ? Number(v) : Number.NaN; // decimal digits only, as every count
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new InputError(`--health-port must be a port (0–65535), got '${v}'`);
   return n;
@@ -37,7 +37,7 @@ export function registerWorker(program: Command): void {
     )
     .addOption(
       new Option('--threads <n>', 'pool threads (default: the cores)')
-        .argParser(positiveInt('--threads'))
+        .argParser(threadsFlag())
         .default(availableParallelism()),
     )
     .addOption(

@@ -15,13 +15,18 @@ export interface ResultIntake {
   readonly heard: (worker: string) => void;
   /** A new row was taken; `failed` when it records an error. */
   readonly counted: (failed: boolean) => void;
+  /**
+   * Whether a task's failure notice or unreadable result is not its row but a reason to run it
+   * again (coordinator/transport/task-retries.ts); absent, every one is its row.
+   */
+  readonly retry?: (task: Task, why: { notice: string | null; unreadable: string | null }) => boolean;
 }
 
 /**
  * Stores the results a message holds (journaled at the next settle); says whether any was a new
  * row and how many results it held. A result of a task that has its row already, or not of ours,
  * is only acked with the batch. A message whose results cannot be told apart is logged, and each
- * task it names gets an error row: its worker has acked them, so no other result of theirs may come.
+ * task it names gets an error row, unless `retry` has it run again: its worker has acked them.
  */
 export function takeResults(
   m: { readonly subject: string; readonly data: Uint8Array; readonly headers?: MsgHdrs },
@@ -51,10 +56,11 @@ function takeOne(
 ): boolean {
   const task = intake.pending.get(taskId);
   if (!task) return false;
-  const { result, worker, unreadable } = taskResult(task, data);
+  const { result, worker, unreadable, notice } = taskResult(task, data);
   if (worker) intake.heard(worker);
   if (unreadable)
     intake.log.error(`unreadable result of ${taskId} on ${subject}: ${unreadable.replace(/\n\s*/g, '; ')}`);
+  if ((notice !== null || unreadable !== null) && intake.retry?.(task, { notice, unreadable })) return false;
   intake.results.add(result);
   intake.pending.delete(task.id);
   intake.counted(result.kind === 'run' ? result.row.status === 'error' : result.row.message !== '');

@@ -17,6 +17,8 @@ export interface TaskPublishing {
   readonly epoch: number;
   /** Whether a task still needs its row (one that got it meanwhile is skipped). */
   readonly wanted: (task: Task) => boolean;
+  /** Appended to a task's message id (a task published again needs a fresh one). */
+  readonly msgIdSuffix?: (task: Task) => string;
   /** Stop publishing (the run was interrupted or the transport closed). */
   readonly abandoned: () => boolean;
 }
@@ -35,7 +37,7 @@ export async function publishTasks(p: TaskPublishing, tasks: Iterable<Task>): Pr
       p.publisher,
       taskSubject(p.key, task.id, taskEngine(task)),
       encodeTask(task),
-      taskMsgId(p.key, p.epoch, task.id),
+      `${taskMsgId(p.key, p.epoch, task.id)}${p.msgIdSuffix?.(task) ?? ''}`,
       {
         abandoned: p.abandoned,
         retrying: (e) => p.log.warn(`publishing task ${task.id}: ${e.message}; retrying`),

@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { type RecordBatch, RecordBatchReader, type Table, tableToIPC } from 'apache-arrow';
+import { withPath } from '../files.js';
 
 /** The tables of an out dir, each a folder of segments (README, "Results"). */
 export type TableName = 'runs' | 'history' | 'trials';
@@ -51,6 +52,8 @@ function writeDurably(path: string, bytes: Uint8Array): void {
     let off = 0;
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
     fsyncSync(fd);
+  } catch (e) {
+    throw withPath(e, path);
   } finally {
     closeSync(fd);
   }

@@ -135,6 +135,10 @@ export class LocalTransport implements Transport {
   }
 
   async close(): Promise<void> {
+    // When a failure (a full disk) ends the run, tasks still running post their results to a pool
+    // being destroyed: Piscina emits each as an 'error' event, which unhandled would crash the
+    // process with a stack trace instead of the failure's one line.
+    this.pool.on('error', (e: Error) => this.log?.debug(`pool closing: ${e.message.split('\n')[0]}`));
     await Promise.all([this.pool.destroy(), this.tfjs?.destroy()]);
   }
 }

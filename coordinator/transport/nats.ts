@@ -33,6 +33,7 @@ import { catchUp, queuedTasks, resultsConsumer } from '../nats/study-streams.js'
 import { publishTasks, type TaskPublishing } from '../nats/task-publisher.js';
 import { readManifest, type StudyManifest } from '../out-dir.js';
 import type { PlannedStudy } from '../run-study.js';
+import { TaskRetries } from './task-retries.js';
 import type { ResultReceiver, Transport, TransportStats } from './types.js';
 
 /**
@@ -89,6 +90,10 @@ export class NatsTransport implements Transport {
   private ticks = 0;
   /** Results read from the results stream (a message may hold several). */
   private resultsRead = 0;
+  /** Reports that a task's message was not this coordinator's: how often each was published again. */
+  private retries = new TaskRetries(5);
+  /** Set once the tasks are being published: a task published again goes out at once. */
+  private publishing = false;
   /** The study being run: what rebuilding it on a server that lost its store needs. */
   private live: LiveStudy | null = null;
   private rebuilding = false;
@@ -147,6 +152,9 @@ export class NatsTransport implements Transport {
     if (started.warning) log.warn(started.warning);
     this.status = started.status;
     const epoch = started.status.epoch;
+    const maxDeliver = this.workersInfo?.config.max_deliver ?? -1;
+    this.retries = new TaskRetries(maxDeliver > 0 ? maxDeliver : 5);
+    this.publishing = false;
     await this.registry.putManifest(key, manifest);
     await this.registry.putStatus(this.status);
     this.presence = this.nc.subscribe(PRESENCE_SUBJECT, {
@@ -202,6 +210,8 @@ export class NatsTransport implements Transport {
       key,
       epoch,
       wanted: (t) => this.pending.has(t.id),
+      // A task published again takes a fresh message id: its first may be a junk message's.
+      msgIdSuffix: (t) => (this.retries.retries(t.id) > 0 ? `.retry-${this.retries.retries(t.id)}` : ''),
       abandoned: () => signal?.aborted === true || this.closed,
     };
     const consumerName = coordinatorConsumer(key, this.outIdentity(manifest));
@@ -215,6 +225,7 @@ export class NatsTransport implements Transport {
       log.info(
         `study ${key} (epoch ${epoch}): ${readBack} stored result(s) read back, ${queued.size} task(s) already queued, publishing ${toPublish.length}`,
       );
+      this.publishing = true;
       await this.consume(consumer, this.live);
       await Promise.race([publishTasks(publishing, toPublish), finished]);
       await finished;
@@ -257,6 +268,16 @@ export class NatsTransport implements Transport {
       results,
       log: this.o.log,
       heard: (worker) => this.workersSeen.set(worker, Date.now()),
+      retry: (task, why) => {
+        if (this.retries.judge(task.id, why.notice, why.unreadable) !== 'retry') return false;
+        // Not the outcome of the message this coordinator published (task-retries.ts): run it again.
+        this.o.log.warn(
+          `task ${task.id}: ${(why.unreadable ?? why.notice ?? '').replace(/\n\s*/g, '; ')}; not its row: published again (${this.retries.retries(task.id)} of ${this.retries.limit - 1})`,
+        );
+        const live = this.live;
+        if (this.publishing && live) void publishTasks(live.publishing, [task]).catch(live.fail);
+        return true;
+      },
       counted: (failed) => {
         if (!this.status) return;
         this.status.done++;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2016,SC2317  # literal $G and "$@" in sh -c; finish() runs from the EXIT trap
 # deploy/sim/cluster.sh — a saddlescope cluster on one machine: NATS with JetStream (started from
-# deploy/k8s/base/nats.conf, credentials and all), several worker processes as separate nodes, and
+# deploy/k8s/base/nats.conf, its two users and their permissions), several worker processes as separate nodes, and
 # a coordinator that runs a study across them, then a graceful drain of every worker.
 #
 # Nodes are Linux network namespaces joined by a bridge (one per node, 10.231.7.0/24, no route
@@ -15,7 +15,9 @@
 #     --drain SECONDS    DRAIN_TIMEOUT_SECONDS of the workers (default 20)
 #     --drain-one-after S  SIGTERM worker-1 S seconds into the run (a scale-down mid-study)
 #     --report FILE      write a JSON report: mode, nodes, readiness, KEDA's view of the queue,
-#                        connections per node, each worker's exit after SIGTERM, the run's exit
+#                        connections per node, each worker's exit after SIGTERM, the run's exit,
+#                        permission violations during the run and whether a task published with
+#                        a worker's credentials was refused
 #     --keep             keep the temporary dir (logs) and print where it is
 #
 # Needs: `npm run build` (dist/), nats-server on PATH (Debian: apt-get install nats-server).
@@ -34,7 +36,7 @@ while [[ $# -gt 0 ]]; do
     --drain-one-after) DRAIN_ONE_AFTER=$2; shift 2 ;;
     --report) REPORT=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '3,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "cluster.sh: unknown option $1" >&2; exit 2 ;;
     *) SPEC=$1; shift ;;
   esac
@@ -57,11 +59,13 @@ OUT=${OUT:-$TMP/out}
 mkdir -p "$(dirname "$OUT")"
 OUT=$(cd "$(dirname "$OUT")" && pwd)/$(basename "$OUT")
 ID=$(od -An -N2 -tx2 /dev/urandom | tr -d ' \n')
-NATS_USER=sim
-# A letter first: NATS parses an environment value like a config value, so a hex string such as
-# 31e2… would be read as a number (nats-server: "variable reference … could not be parsed").
-NATS_PASSWORD=p$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
-export NATS_USER NATS_PASSWORD
+# The two users of nats.conf: the coordinator publishes tasks, a worker may not (its subject
+# permissions). A letter first: NATS parses an environment value like a config value, so a hex
+# string such as 31e2… would be read as a number ("variable reference … could not be parsed").
+NATS_COORDINATOR_USER=coordinator
+NATS_COORDINATOR_PASSWORD=p$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+NATS_WORKER_USER=worker
+NATS_WORKER_PASSWORD=p$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 
 log() { printf '[sim %3ss] %s\n' "$SECONDS" "$*" >&2; }
 
@@ -157,12 +161,15 @@ finish() {
       const lines = (f) => { try { return fs.readFileSync(f, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)); } catch { return []; } };
       const lag = lines(tmp + "/lag.jsonl");
       let connz = null; try { connz = JSON.parse(fs.readFileSync(tmp + "/connz.json", "utf8")); } catch {}
+      let workerPublish = null; try { workerPublish = JSON.parse(fs.readFileSync(tmp + "/worker-publish.json", "utf8")); } catch {}
+      let violations = null; try { violations = Number(fs.readFileSync(tmp + "/violations", "utf8")); } catch {}
       const seen = lag.filter((l) => l.found);
       fs.writeFileSync(report, JSON.stringify({
         mode, nats, out, coordinator_exit: coordRc === "" ? null : Number(coordRc),
         workers: JSON.parse("[" + workers + "]"),
         keda: { polls: lag.length, consumer_seen: seen.length > 0, max_lag: Math.max(0, ...seen.map((l) => l.lag)), last: seen.at(-1) ?? lag.at(-1) ?? null },
         connections: connz,
+        permissions: { violations_during_run: violations, worker_task_publish: workerPublish },
       }, null, 2));
     ' "$REPORT" "$MODE" "${NATS_URL:-}" "${COORD_RC:-}" "$TMP" "$OUT" "$workers_json"
   fi
@@ -201,7 +208,9 @@ log "mode $MODE; NATS at $NATS_URL (monitoring $MONITOR); $WORKERS workers x $TH
 sed -e "s#^\( *\)store_dir: .*#\1store_dir: \"$TMP/jetstream\"#" \
     -e "s#^pid_file: .*#pid_file: \"$TMP/nats.pid\"#" \
     "$ROOT/deploy/k8s/base/nats.conf" >"$TMP/nats.conf"
-spawn_on_node nats env SERVER_NAME=sim-nats NATS_USER="$NATS_USER" NATS_PASSWORD="$NATS_PASSWORD" \
+spawn_on_node nats env SERVER_NAME=sim-nats \
+  NATS_COORDINATOR_USER="$NATS_COORDINATOR_USER" NATS_COORDINATOR_PASSWORD="$NATS_COORDINATOR_PASSWORD" \
+  NATS_WORKER_USER="$NATS_WORKER_USER" NATS_WORKER_PASSWORD="$NATS_WORKER_PASSWORD" \
   "$NATS_SERVER" -c "$TMP/nats.conf" -a "${ADDR[nats]}" -p "$NATS_PORT" -m "$MON_PORT" >"$TMP/nats.log" 2>&1 &
 NATS_PID=$!
 if ! on_node coordinator "$NODE" "$PROBE" wait "$MONITOR/healthz?js-enabled-only=true" 20; then
@@ -214,13 +223,14 @@ declare -A HPORT=()
 for i in $(seq 1 "$WORKERS"); do
   w=worker-$i
   if [[ $MODE == netns ]]; then HPORT[$w]=8080; else HPORT[$w]=$(free_port); fi
-  spawn_on_node "$w" env NATS_URL="$NATS_URL" NATS_USER="$NATS_USER" NATS_PASSWORD="$NATS_PASSWORD" \
+  spawn_on_node "$w" env NATS_URL="$NATS_URL" NATS_USER="$NATS_WORKER_USER" NATS_PASSWORD="$NATS_WORKER_PASSWORD" \
     DRAIN_TIMEOUT_SECONDS="$DRAIN" "$NODE" "$CLI" worker --nats "$NATS_URL" --threads "$THREADS" \
     --health-port "${HPORT[$w]}" >"$TMP/$w.log" 2>&1 &
   WPID[$w]=$!
 done
 for w in "${!WPID[@]}"; do
-  deadline=$((SECONDS + 30))
+  # Generous: on a loaded machine a worker takes tens of seconds to load and connect.
+  deadline=$((SECONDS + 90))
   until on_node coordinator "$NODE" "$PROBE" wait "http://${ADDR[$w]}:${HPORT[$w]}/readyz" 1; do
     if ! kill -0 "${WPID[$w]}" 2>/dev/null || (( SECONDS > deadline )); then
       log "$w never became ready (GET /readyz):"; tail -20 "$TMP/$w.log" >&2; exit 1
@@ -235,7 +245,7 @@ LAG_PID=$!
 
 # The coordinator, on its own node.
 log "running $SPEC -> $OUT"
-spawn_on_node coordinator env NATS_URL="$NATS_URL" NATS_USER="$NATS_USER" NATS_PASSWORD="$NATS_PASSWORD" \
+spawn_on_node coordinator env NATS_URL="$NATS_URL" NATS_USER="$NATS_COORDINATOR_USER" NATS_PASSWORD="$NATS_COORDINATOR_PASSWORD" \
   "$NODE" "$CLI" run "$SPEC" --nats "$NATS_URL" --out "$OUT" &
 COORD_PID=$!
 if [[ -n $DRAIN_ONE_AFTER ]]; then
@@ -254,4 +264,11 @@ COORD_RC=$?
 set -e
 on_node coordinator "$NODE" "$PROBE" connz "$MONITOR" >"$TMP/connz.json" 2>/dev/null || true
 log "coordinator exited $COORD_RC"
+# Every process ran under its own user without a subject it is not allowed; and a worker's
+# credentials, from a worker node, cannot put a task on the queue.
+grep -c 'Violation' "$TMP/nats.log" >"$TMP/violations" || true
+on_node worker-1 env NATS_USER="$NATS_WORKER_USER" NATS_PASSWORD="$NATS_WORKER_PASSWORD" \
+  "$NODE" "$PROBE" publish "$NATS_URL" saddlescope.tasks.sim-probe-000000000000.0123456789abcdef0123 \
+  >"$TMP/worker-publish.json" 2>/dev/null || true
+log "a task published with a worker's credentials: $(cat "$TMP/worker-publish.json")"
 exit "$COORD_RC"

@@ -9,6 +9,11 @@
 //       {"t":…, "found":bool, "lag":num_pending+num_ack_pending, "pending":…, "ack_pending":…}
 //       until stopped (SIGTERM/SIGINT).
 //   probe.mjs connz MONITOR_URL           print {ip, name, in_msgs, out_msgs} per client connection
+//   probe.mjs publish NATS_URL SUBJECT    publish one message as NATS_USER / NATS_PASSWORD (the
+//       NATS text protocol over TCP) and print {"refused":bool,"error":…}: whether the server
+//       refused it (a permissions violation) before answering the PING that follows it.
+
+import { connect } from 'node:net';
 
 const [cmd, url, ...rest] = process.argv.slice(2);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -90,7 +95,37 @@ switch (cmd) {
     console.log(JSON.stringify(conns));
     break;
   }
+  case 'publish': {
+    const { hostname, port } = new URL(url);
+    const subject = rest[0];
+    const auth = { user: process.env.NATS_USER, pass: process.env.NATS_PASSWORD };
+    const out = await new Promise((resolve) => {
+      const sock = connect(Number(port || 4222), hostname);
+      let buf = '';
+      let error = null;
+      const done = (r) => {
+        sock.destroy();
+        resolve(r);
+      };
+      setTimeout(() => done({ refused: false, error: 'timeout' }), 5000);
+      sock.on('error', (e) => done({ refused: false, error: String(e.message) }));
+      sock.on('data', (d) => {
+        buf += d;
+        if (buf.startsWith('INFO') && !sock.sent) {
+          sock.sent = true;
+          const c = { verbose: false, pedantic: false, protocol: 1, ...auth };
+          sock.write(`CONNECT ${JSON.stringify(c)}\r\nPUB ${subject} 5\r\nprobe\r\nPING\r\n`);
+        }
+        const err = /-ERR '([^']*)'/.exec(buf);
+        if (err) error = err[1];
+        if (/PONG\r\n/.test(buf) || /Authorization Violation/.test(buf))
+          done({ refused: /Permissions Violation/.test(error ?? ''), error });
+      });
+    });
+    console.log(JSON.stringify(out));
+    break;
+  }
   default:
-    console.error('usage: probe.mjs wait|status|get|lag|connz URL …');
+    console.error('usage: probe.mjs wait|status|get|lag|connz|publish URL …');
     process.exit(2);
 }

@@ -3,7 +3,7 @@ import type { Stream } from '../rng/stream.js';
 import { type Activation, sineActivation, tanhActivation } from './activation.js';
 import type { BiasInit } from './init.js';
 import type { JetShape } from './jets.js';
-import { paramLayout } from './layout.js';
+import { type ParamLayout, paramLayout } from './layout.js';
 import type { Mlp } from './mlp.js';
 
 /**
@@ -81,10 +81,14 @@ export function buildNet(
     p.fourierFeatures > 0
       ? rng.fillNormal(new Float64Array(p.fourierFeatures * shape.d), 0, p.fourierSigma)
       : null;
-  const inputs = fourier ? 2 * p.fourierFeatures : shape.d;
-  const layout = paramLayout(
+  return { net: { layout: netLayout(p, shape.d), shape, activation: activationOf(p) }, fourier };
+}
+
+/** Where the parameters of the network of `p` on d-dimensional inputs live (layout.ts). */
+export function netLayout(p: NetParams, d: number): ParamLayout {
+  const inputs = p.fourierFeatures > 0 ? 2 * p.fourierFeatures : d;
+  return paramLayout(
     inputs,
     Array.from({ length: p.depth }, () => p.width),
   );
-  return { net: { layout, shape, activation: activationOf(p) }, fourier };
 }

@@ -62,5 +62,6 @@ export class Circle implements Objective {
 export const circle: ProblemKind<typeof schema> = {
   kind: 'circle',
   schema,
+  size: () => ({ n: 1 }),
   create: (p) => new Circle(p.target),
 };

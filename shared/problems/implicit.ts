@@ -75,11 +75,14 @@ const torusKkt = z.strictObject({
 export const circleKktKind: ProblemKind<typeof circleKkt> = {
   kind: 'circle-kkt',
   schema: circleKkt,
+  // (x, μ): the point on the curve and its multiplier.
+  size: () => ({ n: 3 }),
   create: (p) => new KktObjective('circle-kkt', circleSurface(p.target), Float64Array.from(p.target)),
 };
 
 export const torusKktKind: ProblemKind<typeof torusKkt> = {
   kind: 'torus-kkt',
   schema: torusKkt,
+  size: () => ({ n: 4 }),
   create: (p) => new KktObjective('torus-kkt', torusSurface(p.R, p.r, p.e), new Float64Array(3)),
 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkNetFields, NET_FIELDS } from '../nets/spec.js';
 import type { ProblemKind } from './kind.js';
-import { linspace, NetworkObjective, netParams } from './network.js';
+import { linspace, NetworkObjective, netParams, networkSize } from './network.js';
 
 /** Targets f(x) on the regression domain (defaults: the paper's f = sin(2πx) on [−1, 1]). */
 export const RegressionTarget = z.discriminatedUnion('kind', [
@@ -45,6 +45,10 @@ const schema = z
 export const mlpRegression: ProblemKind = {
   kind: 'mlp-regression',
   schema: schema as unknown as z.ZodObject,
+  size: (raw) => {
+    const p = raw as z.output<typeof schema>;
+    return networkSize(netParams(p), 1, false, p.points, 'points');
+  },
   create(raw, rng) {
     const p = raw as z.output<typeof schema>;
     const f = targetFunction(p.target);

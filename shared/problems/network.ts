@@ -5,8 +5,9 @@ import { inputJets, type JetShape, jetShape } from '../nets/jets.js';
 import { lossGradient } from '../nets/loss-gradient.js';
 import { lossHessian } from '../nets/loss-hessian.js';
 import type { Mlp } from '../nets/mlp.js';
-import { biasInitOf, buildNet, type NetParams } from '../nets/spec.js';
+import { biasInitOf, buildNet, type NetParams, netLayout } from '../nets/spec.js';
 import type { Stream } from '../rng/stream.js';
+import type { ProblemSize } from './kind.js';
 import type { BasisSample, Diagnostics, Objective } from './objective.js';
 
 /**
@@ -174,6 +175,22 @@ export function alphaRows(N: number, coefficients: (i: number) => readonly numbe
 export function netParams(p: NetParams): NetParams {
   const { width, depth, activation, omega, init, fourierFeatures, fourierSigma, biasInit, biasScale } = p;
   return { width, depth, activation, omega, init, fourierFeatures, fourierSigma, biasInit, biasScale };
+}
+
+/**
+ * The size of a network problem on N points in d dimensions, from its spec alone (the layout is a
+ * few offsets; nothing of size n or N is allocated).
+ */
+export function networkSize(
+  p: NetParams,
+  d: number,
+  secondDerivatives: boolean,
+  N: number,
+  pointsField: string,
+): ProblemSize {
+  const { inputs, widths, dim } = netLayout(p, d);
+  const C = jetShape(d, secondDerivatives).channels;
+  return { n: dim, net: { N, C, inputs, widths, pointsField } };
 }
 
 /** n points uniformly spaced on [a, b], both ends included. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkNetFields, NET_FIELDS } from '../nets/spec.js';
 import type { ProblemKind } from './kind.js';
-import { alphaRows, linspace, NetworkObjective, netParams } from './network.js';
+import { alphaRows, linspace, NetworkObjective, netParams, networkSize } from './network.js';
 
 const schema = z
   .strictObject({
@@ -25,6 +25,10 @@ const schema = z
 export const pinn1d: ProblemKind = {
   kind: 'pinn-1d',
   schema: schema as unknown as z.ZodObject,
+  size: (raw) => {
+    const p = raw as z.output<typeof schema>;
+    return networkSize(netParams(p), 1, true, p.points, 'points');
+  },
   create(raw, rng) {
     const p = raw as z.output<typeof schema>;
     const N = p.points;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkNetFields, NET_FIELDS } from '../nets/spec.js';
 import type { ProblemKind } from './kind.js';
-import { alphaRows, NetworkObjective, netParams } from './network.js';
+import { alphaRows, NetworkObjective, netParams, networkSize } from './network.js';
 
 const schema = z
   .strictObject({
@@ -39,6 +39,10 @@ function tensorGrid(n: number, interior: boolean): Float64Array {
 export const pinn2d: ProblemKind = {
   kind: 'pinn-2d',
   schema: schema as unknown as z.ZodObject,
+  size: (raw) => {
+    const p = raw as z.output<typeof schema>;
+    return networkSize(netParams(p), 2, true, p.grid * p.grid, 'grid');
+  },
   create(raw, rng) {
     const p = raw as z.output<typeof schema>;
     const points = tensorGrid(p.grid, true);

@@ -143,5 +143,6 @@ const CENSUS = new Map<string, StationaryPoint[]>();
 export const torus: ProblemKind<typeof schema> = {
   kind: 'torus',
   schema,
+  size: () => ({ n: 2 }),
   create: (p) => new Torus(p.R, p.r, p.e, p.initGrid),
 };

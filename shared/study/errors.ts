@@ -45,7 +45,15 @@ export function describeIssue(issue: Issue): string {
         const options = (issue as { options?: unknown[] }).options ?? [];
         return `${at}: must be one of ${options.map((v) => JSON.stringify(v)).join(', ')}`;
       }
-      return `${at}: ${issue.errors.map((alt) => alt.map((i) => i.message.replace(/^Invalid input: /, '')).join('; ')).join(', or ')}`;
+      {
+        // An alternative of another type ("expected number, received array") says nothing when
+        // another alternative took the value's type and found what is wrong with it.
+        const typed = issue.errors.filter((alt) => !alt.every((i) => i.code === 'invalid_type'));
+        const alts = typed.length > 0 ? typed : issue.errors;
+        const sub = (i: Issue) =>
+          describeIssue({ ...i, path: [...issue.path, ...i.path] }).replace(/^[^:]*: /, '');
+        return `${at}: ${alts.map((alt) => alt.map(sub).join('; ')).join(', or ')}`;
+      }
     case 'invalid_type':
       return `${at}: ${issue.message.replace(/^Invalid input: /, '')}`;
     default:

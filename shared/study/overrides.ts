@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { InputError } from './errors.js';
-import { parseSpec, type StudySpec, validateSpec } from './spec.js';
+import { parseSpec, type SpecOverride, type StudySpec, validateSpec } from './spec.js';
 
 /**
  * Command-line overrides of a study spec, Hydra-style: `stop.maxIter=50`,
@@ -82,8 +82,9 @@ export function parseSpecWithOverrides(
   text: string,
   source: string,
   overrides: readonly string[],
+  flags: readonly SpecOverride[] = [],
 ): StudySpec {
-  if (overrides.length === 0) return parseSpec(text, source);
+  if (overrides.length === 0) return parseSpec(text, source, flags);
   const parsed = overrides.map(parseOverride);
   let raw: unknown;
   try {
@@ -91,5 +92,5 @@ export function parseSpecWithOverrides(
   } catch (e) {
     throw new InputError(`${source}: not valid YAML: ${(e as Error).message}`);
   }
-  return validateSpec(applyOverrides(raw, parsed), `${source} with overrides ${overrides.join(' ')}`);
+  return validateSpec(applyOverrides(raw, parsed), `${source} with overrides ${overrides.join(' ')}`, flags);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HistogramParams } from '../trials/schema.js';
+import { HistogramParams, MAX_DENSE_N, MAX_TRIDIAGONAL_N } from '../trials/schema.js';
 
 /**
  * The `trials` section of a study: random-Hessian trials (paper §4, Eq. 13) at every
@@ -36,5 +36,21 @@ export const TrialsSpec = z
         path: ['models'],
         message: "model 'tridiagonal' is the Dumitriu–Edelman model of the GOE: add ensemble goe",
       });
+    // The task's own schema (HessianTrialsParams) bounds n too, but only when a worker parses it:
+    // here the study is refused before anything runs, not with a failed row per batch.
+    v.n.forEach((n, j) => {
+      for (const model of v.models) {
+        const max = model === 'dense' ? MAX_DENSE_N : MAX_TRIDIAGONAL_N;
+        if (n > max) {
+          ctx.issues.push({
+            code: 'custom',
+            input: n,
+            path: ['n', j],
+            message: `must be at most ${max.toLocaleString('en-US')} for model '${model}', got ${n.toLocaleString('en-US')}`,
+          });
+          return;
+        }
+      }
+    });
   });
 export type TrialsSpec = z.output<typeof TrialsSpec>;

@@ -233,7 +233,7 @@ for (const name of OVERLAYS) {
     t.is(job.spec.template.spec.securityContext.fsGroup, job.spec.template.spec.securityContext.runAsGroup);
   });
 
-  test(`${name}: NATS runs JetStream on a PVC with monitoring, behind a NetworkPolicy, with the credentials Secret`, (t) => {
+  test(`${name}: NATS runs JetStream on a PVC with monitoring, behind a NetworkPolicy, with one credentials Secret per role`, (t) => {
     const objs = render(overlay(name));
     const sts = find(objs, 'StatefulSet', 'saddlescope-nats');
     const pod = sts.spec.template.spec;
@@ -253,18 +253,37 @@ for (const name of OVERLAYS) {
     const svc = find(objs, 'Service', 'saddlescope-nats');
     t.deepEqual(svc.spec.ports.map((p: K8sObject) => p.port).sort(), [4222, 8222]);
     for (const [k, v] of Object.entries(svc.spec.selector)) t.is(sts.spec.template.metadata.labels[k], v);
-    // Credentials: one Secret, read by NATS (through nats.conf's $VARS) and by every saddlescope pod.
-    const secret = findGenerated(objs, 'Secret', 'saddlescope-nats-credentials');
-    t.deepEqual(Object.keys(secret.data).sort(), ['NATS_PASSWORD', 'NATS_USER']);
-    t.regex(text, /user:\s*\$NATS_USER/);
-    t.regex(text, /password:\s*\$NATS_PASSWORD/);
-    for (const { owner, spec } of podSpecs(objs))
-      t.true(
-        spec.containers.every((c: K8sObject) =>
-          c.envFrom?.some((e: K8sObject) => e.secretRef?.name === secret.metadata.name),
-        ),
-        `${idOf(owner)} reads the credentials`,
-      );
+    // Credentials: one Secret per NATS user. The NATS pod reads both (nats.conf's $VARS, by key);
+    // every other saddlescope pod reads only its own role's, as NATS_USER / NATS_PASSWORD.
+    const secrets = {
+      coordinator: findGenerated(objs, 'Secret', 'saddlescope-nats-coordinator'),
+      worker: findGenerated(objs, 'Secret', 'saddlescope-nats-worker'),
+    };
+    for (const secret of Object.values(secrets))
+      t.deepEqual(Object.keys(secret.data).sort(), ['NATS_PASSWORD', 'NATS_USER']);
+    for (const [role, secret] of Object.entries(secrets))
+      for (const key of ['USER', 'PASSWORD']) {
+        const name = `NATS_${role.toUpperCase()}_${key}`;
+        t.regex(text, new RegExp(`\\$${name}\\b`));
+        const ref = nats.env.find((e: K8sObject) => e.name === name)?.valueFrom?.secretKeyRef;
+        t.deepEqual(ref, { name: secret.metadata.name, key: `NATS_${key}` }, name);
+      }
+    t.is(nats.envFrom, undefined, 'the NATS pod takes the two Secrets by key only');
+    const roleOf: Record<string, keyof typeof secrets> = {
+      'Deployment/saddlescope-worker': 'worker',
+      'Job/saddlescope-coordinator': 'coordinator',
+    };
+    for (const { owner, spec } of podSpecs(objs)) {
+      if (owner.kind === 'StatefulSet') continue;
+      const role = roleOf[`${owner.kind}/${owner.metadata.name}`];
+      t.truthy(role, `${idOf(owner)} has a role`);
+      for (const c of spec.containers)
+        t.deepEqual(
+          c.envFrom.map((e: K8sObject) => e.secretRef?.name),
+          [secrets[role].metadata.name],
+          `${idOf(owner)} reads its own credentials only`,
+        );
+    }
     // The NetworkPolicy: NATS pods admit only saddlescope pods (plus KEDA on the monitoring port).
     const policies = objs.filter((o) => o.kind === 'NetworkPolicy');
     const natsLabels = sts.spec.template.metadata.labels;
@@ -365,34 +384,45 @@ test('the study in the base ConfigMap is a valid saddlescope spec', (t) => {
   t.is(spec.name, 'circle-smoke');
 });
 
-test('nats.conf is accepted by nats-server, only with the credentials in the environment and a password that starts with a letter', (t) => {
+test("nats.conf is accepted by nats-server, only with both users' credentials in the environment and passwords that start with a letter", (t) => {
   if (!hasCommand('nats-server', ['--version'])) {
     t.log('nats-server not installed: nats.conf not checked by the server');
     t.pass();
     return;
   }
   const conf = join(K8S, 'base', 'nats.conf');
-  const env = { PATH: process.env.PATH, SERVER_NAME: 'check', NATS_USER: 'u', NATS_PASSWORD: '0123abcd' };
+  const env = {
+    PATH: process.env.PATH,
+    SERVER_NAME: 'check',
+    NATS_COORDINATOR_USER: 'c',
+    NATS_COORDINATOR_PASSWORD: 'c0123abcd',
+    NATS_WORKER_USER: 'w',
+    NATS_WORKER_PASSWORD: '0123abcd',
+  };
   const ok = spawnSync('nats-server', ['-c', conf, '-t'], { env, encoding: 'utf8' });
   t.is(ok.status, 0, ok.stderr + ok.stdout);
-  const { NATS_PASSWORD: _, ...noPassword } = env;
+  const { NATS_WORKER_PASSWORD: _, ...noPassword } = env;
   const bad = spawnSync('nats-server', ['-c', conf, '-t'], { env: noPassword, encoding: 'utf8' });
   t.not(bad.status, 0);
-  t.regex(bad.stderr + bad.stdout, /NATS_PASSWORD/);
+  t.regex(bad.stderr + bad.stdout, /NATS_WORKER_PASSWORD/);
   // A hex password read as a number (31e2… is 31·10²…) stops the server; a letter first does not.
   // The README's recipe and the simulated cluster's generator both put one first.
   const numeric = spawnSync('nats-server', ['-c', conf, '-t'], {
-    env: { ...env, NATS_PASSWORD: '31e2ab' },
+    env: { ...env, NATS_WORKER_PASSWORD: '31e2ab' },
     encoding: 'utf8',
   });
   t.not(numeric.status, 0);
   const lettered = spawnSync('nats-server', ['-c', conf, '-t'], {
-    env: { ...env, NATS_PASSWORD: 'p31e2ab' },
+    env: { ...env, NATS_WORKER_PASSWORD: 'p31e2ab' },
     encoding: 'utf8',
   });
   t.is(lettered.status, 0, lettered.stderr + lettered.stdout);
-  t.regex(readFileSync(join(K8S, '..', 'README.md'), 'utf8'), /NATS_PASSWORD=p%s\\n' "\$\(openssl rand -hex/);
-  t.regex(readFileSync(join(K8S, '..', 'sim', 'cluster.sh'), 'utf8'), /^NATS_PASSWORD=p\$\(od /m);
+  const readme = readFileSync(join(K8S, '..', 'README.md'), 'utf8');
+  const sim = readFileSync(join(K8S, '..', 'sim', 'cluster.sh'), 'utf8');
+  for (const role of ['coordinator', 'worker']) {
+    t.regex(readme, new RegExp(`NATS_USER=${role}\\\\nNATS_PASSWORD=p%s\\\\n' "\\$\\(openssl rand -hex`));
+    t.regex(sim, new RegExp(`^NATS_${role.toUpperCase()}_PASSWORD=p\\$\\(od `, 'm'));
+  }
 });
 
 test('a study overlay as deploy/README.md describes replaces the study and the credentials', (t) => {
@@ -411,13 +441,17 @@ test('a study overlay as deploy/README.md describes replaces the study and the c
     join(dir, 'study.yaml'),
     readFileSync(join(K8S, '..', '..', 'studies', 'torus.yaml'), 'utf8'),
   );
-  writeFileSync(join(dir, 'nats.env'), 'NATS_USER=saddlescope\nNATS_PASSWORD=5f0c3a9e7d21b4c8\n');
+  writeFileSync(join(dir, 'coordinator.env'), 'NATS_USER=coordinator\nNATS_PASSWORD=5f0c3a9e7d21b4c8\n');
+  writeFileSync(join(dir, 'worker.env'), 'NATS_USER=worker\nNATS_PASSWORD=b9e0c4d2a7f13865\n');
   const objs = kustomize(dir);
   const study = findGenerated(objs, 'ConfigMap', 'saddlescope-study');
   t.regex(study.data['study.yaml'], /name: torus/);
-  const secret = findGenerated(objs, 'Secret', 'saddlescope-nats-credentials');
-  t.is(Buffer.from(secret.data.NATS_PASSWORD, 'base64').toString(), '5f0c3a9e7d21b4c8');
-  // Only one study ConfigMap and one Secret: replaced, not added; and the pods follow the new names.
+  const coordinatorSecret = findGenerated(objs, 'Secret', 'saddlescope-nats-coordinator');
+  const workerSecret = findGenerated(objs, 'Secret', 'saddlescope-nats-worker');
+  t.is(Buffer.from(coordinatorSecret.data.NATS_PASSWORD, 'base64').toString(), '5f0c3a9e7d21b4c8');
+  t.is(Buffer.from(workerSecret.data.NATS_PASSWORD, 'base64').toString(), 'b9e0c4d2a7f13865');
+  t.is(objs.filter((o) => o.kind === 'Secret').length, 2);
+  // Only one study ConfigMap and one Secret per role: replaced, not added; and the pods follow the new names.
   t.is(
     objs.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('saddlescope-study')).length,
     1,
@@ -427,8 +461,10 @@ test('a study overlay as deploy/README.md describes replaces the study and the c
     job.spec.template.spec.volumes.find((v: K8sObject) => v.configMap)?.configMap.name,
     study.metadata.name,
   );
-  t.true(
-    podSpecs(objs).every(({ spec }) => spec.containers[0].envFrom[0].secretRef.name === secret.metadata.name),
+  t.is(job.spec.template.spec.containers[0].envFrom[0].secretRef.name, coordinatorSecret.metadata.name);
+  t.is(
+    find(objs, 'Deployment', 'saddlescope-worker').spec.template.spec.containers[0].envFrom[0].secretRef.name,
+    workerSecret.metadata.name,
   );
   t.is(
     find(objs, 'Deployment', 'saddlescope-worker').spec.template.spec.containers[0].image,

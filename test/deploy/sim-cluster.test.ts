@@ -1,5 +1,5 @@
 /**
- * deploy/sim/cluster.sh: NATS (from the Kubernetes nats.conf, with credentials), three worker
+ * deploy/sim/cluster.sh: NATS (from the Kubernetes nats.conf, its two users), three worker
  * nodes (network namespaces where this runs as root, else loopback processes) and a coordinator
  * run a 400-task study while one worker is sent SIGTERM mid-run (a scale-down): every task lands
  * exactly once, the rows equal a local run's, KEDA's view of the queue (the stream and consumer
@@ -42,6 +42,10 @@ interface Report {
     last: { found: boolean; retention?: string; durable?: string; ack_policy?: string } | null;
   };
   connections: { ip: string; name: string; in_msgs: number; out_msgs: number }[] | null;
+  permissions: {
+    violations_during_run: number | null;
+    worker_task_publish: { refused: boolean; error: string | null } | null;
+  };
 }
 
 function rows(dir: string) {
@@ -52,7 +56,7 @@ function rows(dir: string) {
 
 // No skip when nats-server is missing: .ci/run installs it, and a missing server must fail loudly.
 test('a study runs across NATS and three worker nodes, every task exactly once', async (t) => {
-  t.timeout(150_000);
+  t.timeout(300_000); // generous: two cores shared with other work can make it slow
   const dir = tempDir('saddlescope-sim-test-');
   const spec = join(dir, 'sim-cluster.yaml');
   writeFileSync(spec, SPEC);
@@ -65,7 +69,7 @@ test('a study runs across NATS and three worker nodes, every task exactly once',
       ...['--workers', '3', '--threads', '1', '--drain', '15', '--drain-one-after', '1'],
       ...['--out', out, '--report', reportFile, spec],
     ],
-    { cwd: REPO, encoding: 'utf8', timeout: 140_000 },
+    { cwd: REPO, encoding: 'utf8', timeout: 290_000 },
   );
   t.log(
     sim.stderr
@@ -92,6 +96,15 @@ test('a study runs across NATS and three worker nodes, every task exactly once',
   const r = await runCli(['run', spec, '--out', local, '--threads', '1']);
   t.is(r.code, 0, r.stderr);
   t.deepEqual(reproducibleRows(out), reproducibleRows(local));
+
+  // Under nats.conf's two users: nothing any process did was refused, and a task published with a
+  // worker's credentials (from a worker node) was.
+  t.is(report.permissions.violations_during_run, 0);
+  t.deepEqual(report.permissions.worker_task_publish, {
+    refused: true,
+    error:
+      'Permissions Violation for Publish to "saddlescope.tasks.sim-probe-000000000000.0123456789abcdef0123"',
+  });
 
   // KEDA's nats-jetstream scaler would find the stream and consumer the ScaledObject names.
   t.true(report.keda.consumer_seen, 'SADDLESCOPE_TASKS / saddlescope-workers seen on /jsz');

@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { startCli } from './cli.js';
 
@@ -34,7 +35,27 @@ function track(c: ChildProcess): ChildProcess {
 export interface NatsServerOptions {
   readonly user?: string;
   readonly pass?: string;
+  /** A configuration file (its listen address, ports and store are set on the command line). */
+  readonly conf?: string;
+  /** Environment of the server: the $VARS of `conf`. */
+  readonly env?: NodeJS.ProcessEnv;
 }
+
+export interface Credentials {
+  readonly user: string;
+  readonly pass: string;
+}
+
+/** The users of deploy/k8s/base/nats.conf, as its Secrets would hold them. */
+export const ROLES: { readonly coordinator: Credentials; readonly worker: Credentials } = {
+  coordinator: { user: 'coordinator', pass: 'pc0ordinat0r' },
+  worker: { user: 'worker', pass: 'pw0rker' },
+};
+
+/** The environment a saddlescope pod of a role gets from its Secret (the CLI reads it). */
+export const roleEnv = (c: Credentials) => ({ NATS_USER: c.user, NATS_PASSWORD: c.pass });
+
+export const DEPLOYED_CONF = fileURLToPath(new URL('../../../deploy/k8s/base/nats.conf', import.meta.url));
 
 /**
  * A real `nats-server -js` on a free loopback port with its own store dir, for one test file
@@ -51,6 +72,23 @@ export class NatsServer {
     readonly storeDir: string,
     private readonly o: NatsServerOptions,
   ) {}
+
+  /**
+   * The server as deployed: deploy/k8s/base/nats.conf (users and subject permissions), with the
+   * credentials of ROLES in its environment.
+   */
+  static startDeployed(): Promise<NatsServer> {
+    return NatsServer.start({
+      conf: DEPLOYED_CONF,
+      env: {
+        SERVER_NAME: 'test',
+        NATS_COORDINATOR_USER: ROLES.coordinator.user,
+        NATS_COORDINATOR_PASSWORD: ROLES.coordinator.pass,
+        NATS_WORKER_USER: ROLES.worker.user,
+        NATS_WORKER_PASSWORD: ROLES.worker.pass,
+      },
+    });
+  }
 
   static async start(o: NatsServerOptions = {}): Promise<NatsServer> {
     // A port found free can be taken before the server binds it (by another test file's server,
@@ -84,9 +122,23 @@ export class NatsServer {
   /** Starts (or restarts) the server and waits until JetStream answers its health check. */
   async start(): Promise<void> {
     const args = ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-m', String(this.monitorPort)];
-    args.push('-sd', this.storeDir);
+    if (this.o.conf) {
+      // The file as deployed, its store and pid file moved here (as deploy/sim/cluster.sh does):
+      // the server refuses a store dir given both in the file and on the command line.
+      const conf = join(this.storeDir, 'nats.conf');
+      const text = readFileSync(this.o.conf, 'utf8')
+        .replace(/^(\s*)store_dir:.*$/m, `$1store_dir: "${join(this.storeDir, 'js')}"`)
+        .replace(/^pid_file:.*$/m, `pid_file: "${join(this.storeDir, 'nats.pid')}"`);
+      writeFileSync(conf, text);
+      args.push('-c', conf);
+    } else args.push('-sd', this.storeDir);
     if (this.o.user) args.push('--user', this.o.user, '--pass', this.o.pass ?? '');
-    const child = track(spawn('nats-server', args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const child = track(
+      spawn('nats-server', args, {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { PATH: process.env.PATH, ...this.o.env },
+      }),
+    );
     child.stdout?.on('data', (d) => (this.log += d));
     child.stderr?.on('data', (d) => (this.log += d));
     this.child = child;
@@ -193,12 +245,13 @@ export async function startWorker(
     ...env,
   });
   const [, port] = await Promise.race([
-    p.out.waitFor(/health on :(\d+)/),
+    // Generous: on two cores shared with other work a worker can take tens of seconds to load.
+    p.out.waitFor(/health on :(\d+)/, 120_000),
     p.exit.then((e) => {
       throw new Error(`worker exited (${e.code ?? e.signal}) before it was ready:\n${p.out.text}`);
     }),
   ]);
-  await p.out.waitFor(/pulling from/);
+  await p.out.waitFor(/pulling from/, 120_000);
   return { ...p, healthPort: Number(port) };
 }
 

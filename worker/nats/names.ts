@@ -48,6 +48,12 @@ export const taskMsgId = (key: string, epoch: number, taskId: string) => `${key}
  */
 export const resultMsgId = (taskMsgIdOrSubject: string) => `${taskMsgIdOrSubject}.result`;
 
+/**
+ * How a worker's failure notice for a task message it could not read begins: the coordinator,
+ * which knows its own tasks' messages valid, tells it apart (coordinator/transport/task-retries.ts).
+ */
+export const MALFORMED_TASK = 'malformed task message';
+
 const SUBJECT = new RegExp(
   `^saddlescope\\.(?:tasks|tasks-tfjs|results)\\.([A-Za-z0-9_-]+)\\.(${TASK_ID_SOURCE})$`,
 );

@@ -9,6 +9,8 @@ export interface TaskResult {
   readonly worker: string | null;
   /** Why the bytes are not a result of this task (then `result` is its error row). */
   readonly unreadable: string | null;
+  /** The worker's failure notice, when it sent one instead of a result (`result` is its row). */
+  readonly notice: string | null;
 }
 
 /**
@@ -21,6 +23,7 @@ export function taskResult(task: Task, data: Uint8Array | { readonly unreadable:
     result: failureResult(task, `unreadable result: ${why}`, 'coordinator'),
     worker,
     unreadable: why,
+    notice: null,
   });
   if (!(data instanceof Uint8Array)) return unreadable(data.unreadable, null);
   let w: WorkerMessage;
@@ -30,8 +33,13 @@ export function taskResult(task: Task, data: Uint8Array | { readonly unreadable:
     return unreadable((e as Error).message, null);
   }
   if (w.kind === 'failure')
-    return { result: failureResult(task, w.message, w.worker), worker: w.worker, unreadable: null };
+    return {
+      result: failureResult(task, w.message, w.worker),
+      worker: w.worker,
+      unreadable: null,
+      notice: w.message,
+    };
   if (w.result.row.task_id !== task.id)
     return unreadable(`it holds the row of task ${w.result.row.task_id}, not ${task.id}`, w.worker);
-  return { result: w.result, worker: w.worker, unreadable: null };
+  return { result: w.result, worker: w.worker, unreadable: null, notice: null };
 }
