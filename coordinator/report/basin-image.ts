@@ -78,13 +78,13 @@ export function basinImageFigures(ctx: ReportContext): Figure[] {
               x: {
                 field: 'x',
                 type: 'quantitative',
-                scale: { domain: [-Math.PI, Math.PI] },
+                scale: { domain: [-Math.PI, Math.PI], nice: false },
                 title: 'θ₁ at start',
               },
               y: {
                 field: 'y',
                 type: 'quantitative',
-                scale: { domain: [-Math.PI, Math.PI] },
+                scale: { domain: [-Math.PI, Math.PI], nice: false },
                 title: 'θ₂ at start',
               },
               url: { value: `data:image/png;base64,${png}` },
