@@ -104,7 +104,7 @@ const bad: Array<[string, string, RegExp]> = [
   [
     'a field the optimizer does not have',
     '  - { kind: newton, sweep: { memory: [3] } }',
-    /optimizers\[0\]\.sweep\.memory: not a parameter of optimizer 'newton' \(its parameters: alpha, lambda\)/,
+    /optimizers\[0\]\.sweep\.memory: not a parameter of optimizer 'newton' \(its parameters: alpha, lambda, /,
   ],
   [
     'sweeping the kind',

@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
-import { withoutDefaultEngine } from '../../shared/study/engine.js';
-import { problemVariants } from '../../shared/study/expand.js';
+import { optimizerConfigs, problemVariants } from '../../shared/study/expand.js';
 import { StudyPlan } from '../../shared/study/plan.js';
 import { SeedSet } from '../../shared/study/seed-set.js';
 import { parseSpec, type StudySpec } from '../../shared/study/spec.js';
@@ -42,8 +41,9 @@ function eagerIds(spec: StudySpec): string[] {
   const seeds =
     typeof spec.seeds === 'number' ? Array.from({ length: spec.seeds }, (_, i) => i) : spec.seeds!;
   for (const problem of problemVariants(spec))
+    // Optimizer sweeps expand as in the plan (their expansion has its own tests).
     for (const seed of seeds)
-      for (const optimizer of spec.optimizers!.map(withoutDefaultEngine))
+      for (const optimizer of optimizerConfigs(spec))
         push(
           taskId({
             kind: 'optimize',
