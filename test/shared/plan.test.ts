@@ -40,8 +40,8 @@ function eagerIds(spec: StudySpec): string[] {
   }
   const seeds =
     typeof spec.seeds === 'number' ? Array.from({ length: spec.seeds }, (_, i) => i) : spec.seeds!;
+  // Optimizer sweeps expand as in the plan (their expansion has its own tests).
   for (const problem of problemVariants(spec))
-    // Optimizer sweeps expand as in the plan (their expansion has its own tests).
     for (const seed of seeds)
       for (const optimizer of optimizerConfigs(spec))
         push(
