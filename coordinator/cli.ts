@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { isInputError } from '../shared/study/errors.js';
 import { EXIT } from './commands/common.js';
+import { registerCompact } from './commands/compact.js';
 import { registerCompare } from './commands/compare.js';
 import { registerExport } from './commands/export.js';
 import { registerPlan } from './commands/plan.js';
@@ -27,6 +28,7 @@ for (const register of [
   registerCompare,
   registerReplay,
   registerExport,
+  registerCompact,
   registerReport,
   registerWorker,
   registerStatus,

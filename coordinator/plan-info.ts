@@ -1,6 +1,7 @@
 import { baseRow } from '../shared/run-task.js';
+import type { StudyPlan } from '../shared/study/plan.js';
 import type { Task } from '../shared/study/task.js';
-import { formatValue, labelsOf } from './report/labels.js';
+import { formatValue, type Labels, labelsOf } from './report/labels.js';
 import type { PlannedStudy } from './run-study.js';
 
 /** One task of a plan as `plan` lists it: what `replay` and a reader of the tables need. */
@@ -24,14 +25,30 @@ export interface PlanEntry {
   readonly trials?: number;
 }
 
-/** The plan's tasks with their settings, labelled like the report and `summary` label them. */
-export function planEntries(plan: PlannedStudy): PlanEntry[] {
-  const rows = plan.tasks.map((t) => (t.kind === 'optimize' ? baseRow(t, { worker: '' }) : null));
-  const labels = labelsOf(rows.filter((r) => r !== null));
-  return plan.tasks.map((t, index) => {
-    const r = rows[index];
-    if (r)
-      return {
+/**
+ * The settings of each configuration of a plan (one task of each group), and the labels the
+ * report and `summary` give them: labels depend on what differs between configurations, never on
+ * seeds, so one task a group is enough — `validate` and `plan` stay lazy at 10⁸ tasks.
+ */
+function groupRows(plan: StudyPlan) {
+  const rows = plan.groups.map((g) => {
+    const t = plan.taskOf(g.index, 0);
+    return t.kind === 'optimize' ? baseRow(t, { worker: '' }) : null;
+  });
+  const labels: Labels = labelsOf(rows.filter((r) => r !== null));
+  return { rows, labels };
+}
+
+/** The plan's tasks with their settings, in plan order, one at a time. */
+export function* planEntries(p: PlannedStudy): Generator<PlanEntry> {
+  const plan = p.plan;
+  const { rows, labels } = groupRows(plan);
+  for (let index = 0; index < plan.size; index++) {
+    const { group, unit } = plan.slot(index);
+    const t = plan.taskOf(group, unit);
+    const r = rows[group];
+    if (r && t.kind === 'optimize') {
+      yield {
         index,
         id: t.id,
         kind: t.kind,
@@ -41,46 +58,57 @@ export function planEntries(plan: PlannedStudy): PlanEntry[] {
         optimizer: r.optimizer,
         optimizer_params: r.optimizer_params,
         optimizer_label: labels.optimizer(r),
-        seed: r.seed,
+        seed: t.seed,
       };
-    const p = (t as Extract<Task, { kind: 'hessian-trials' }>).params;
-    return {
+      continue;
+    }
+    const q = (t as Extract<Task, { kind: 'hessian-trials' }>).params;
+    yield {
       index,
       id: t.id,
       kind: t.kind,
-      ensemble: p.ensemble,
-      model: p.model,
-      n: p.n,
-      first_trial: p.firstTrial,
-      trials: p.trials,
+      ensemble: q.ensemble,
+      model: q.model,
+      n: q.n,
+      first_trial: q.firstTrial,
+      trials: q.trials,
     };
-  });
+  }
 }
 
-/** The plan's size and variants in a few lines (`validate`). */
-export function describePlan(plan: PlannedStudy, entries: readonly PlanEntry[]): string {
-  const count = (key: (e: PlanEntry) => string) => {
+/** The plan's size and variants in a few lines (`validate`), from its groups: O(groups), not O(tasks). */
+export function describePlan(p: PlannedStudy): string {
+  const plan = p.plan;
+  const count = (keys: readonly string[]) => {
     const m = new Map<string, number>();
-    for (const e of entries) m.set(key(e), (m.get(key(e)) ?? 0) + 1);
+    for (const k of keys) m.set(k, (m.get(k) ?? 0) + plan.units);
     return [...m];
   };
-  const lines = [`study ${plan.spec.name}: valid; ${plan.tasks.length} tasks; plan ${plan.planHash}`];
-  if (plan.spec.trials) {
-    const points = count((e) => `${e.ensemble} (${e.model}), n = ${e.n}`);
-    lines.push(`${points.length} points (ensemble, model, n), ${plan.spec.trials.trials} trials each:`);
-    for (const [p, batches] of points) lines.push(`  ${p}: ${batches} batch(es)`);
+  const lines = [`study ${p.spec.name}: valid; ${plan.size} tasks; plan ${plan.hash}`];
+  if (p.spec.trials) {
+    const points = count(
+      plan.groups.map((g) => {
+        const c = g.content as { ensemble: string; model: string; n: number };
+        return `${c.ensemble} (${c.model}), n = ${c.n}`;
+      }),
+    );
+    lines.push(`${points.length} points (ensemble, model, n), ${p.spec.trials.trials} trials each:`);
+    for (const [q, batches] of points) lines.push(`  ${q}: ${batches} batch(es)`);
     return lines.join('\n');
   }
-  const problems = count((e) => `${e.problem_label}: ${e.problem} ${e.problem_params}`);
-  const optimizers = count((e) => `${e.optimizer_label}: ${e.optimizer} ${e.optimizer_params}`);
-  const seeds = new Set(entries.map((e) => e.seed)).size;
-  lines.push(`${problems.length} problem variant(s):`, ...problems.map(([p, n]) => `  ${p} (${n} tasks)`));
+  const { rows, labels } = groupRows(plan);
+  const optimize = rows.filter((r) => r !== null);
+  const problems = count(optimize.map((r) => `${labels.problem(r)}: ${r.problem} ${r.problem_params}`));
+  const optimizers = count(
+    optimize.map((r) => `${labels.optimizer(r)}: ${r.optimizer} ${r.optimizer_params}`),
+  );
+  lines.push(`${problems.length} problem variant(s):`, ...problems.map(([q, n]) => `  ${q} (${n} tasks)`));
   lines.push(
     `${optimizers.length} optimizer configuration(s):`,
     ...optimizers.map(([o, n]) => `  ${o} (${n} tasks)`),
   );
   lines.push(
-    `${seeds} seed(s); stop at ‖∇L‖ < ${formatValue(plan.spec.stop.gradTol)} or ${plan.spec.stop.maxIter} iterations`,
+    `${plan.units} seed(s); stop at ‖∇L‖ < ${formatValue(p.spec.stop.gradTol)} or ${p.spec.stop.maxIter} iterations`,
   );
   return lines.join('\n');
 }

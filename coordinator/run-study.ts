@@ -101,7 +101,7 @@ export async function runStudy(p: PlannedStudy, o: RunOptions): Promise<RunOutco
     const progress = new Progress(total, done, o.log, () => transport.stats());
     try {
       await transport.run(
-        pendingTasks(p.plan, sink),
+        Object.assign(pendingTasks(p.plan, sink), { count: total - done }),
         {
           add: (r) => {
             if (sink.add(r)) progress.add(r.row);

@@ -1,6 +1,7 @@
 import { existsSync, statSync, unlinkSync } from 'node:fs';
 import type { Result, RunRow, TrialsRow } from '../shared/study/result.js';
 import { Journal, type JournalDamage } from './journal.js';
+import { recoverCompaction } from './store/compact.js';
 import type { DoneSet } from './store/done-set.js';
 import { type HistoryEntry, historyTable } from './store/history-table.js';
 import { OutDirLock } from './store/lock.js';
@@ -66,7 +67,11 @@ export class ResultSink {
   ) {
     this.lock = OutDirLock.acquire(dir);
     try {
-      const recovered = [...recoverSegments(dir, ['history', 'runs']), ...recoverSegments(dir, ['trials'])];
+      const recovered = [
+        ...recoverSegments(dir, ['history', 'runs']),
+        ...recoverSegments(dir, ['trials']),
+        ...recoverCompaction(dir),
+      ];
       this.done = segmentsDoneSet(dir);
       this.seq = nextSegment(dir);
       const path = journalPath(dir);

@@ -29,7 +29,7 @@ export function registerPlan(program: Command): void {
     .action((specPath: string, overrides: string[], o: PlanFlags) => {
       recordInvocation(overrides);
       const plan = planStudy(specPath, o.seeds, overrides);
-      console.log(describePlan(plan, planEntries(plan)));
+      console.log(describePlan(plan));
       // What one task costs, by the cost model the bounds check (shared/study/estimate.ts).
       console.log(`estimates:\n  ${formatCostEstimate(estimateCost(plan.spec)).join('\n  ')}`);
     });
@@ -42,16 +42,22 @@ export function registerPlan(program: Command): void {
     .argument(...OVERRIDES)
     .option('--seeds <n>', 'seeds 0 … n−1 instead of the spec’s', positiveInt('--seeds'))
     .option('--json', 'one JSON object per line (JSON Lines)')
-    .action((specPath: string, overrides: string[], o: PlanFlags) => {
+    .action(async (specPath: string, overrides: string[], o: PlanFlags) => {
       const plan = planStudy(specPath, o.seeds, overrides);
-      const entries = planEntries(plan);
-      if (o.json) {
-        for (const e of entries) process.stdout.write(`${JSON.stringify(e)}\n`);
-        return;
+      // Written as the plan is walked, waiting for the pipe to drain: a 10⁸-task plan streams in
+      // bounded memory. A reader that stops early (`| head`) ends the listing quietly.
+      const out = process.stdout;
+      let closed = false;
+      out.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EPIPE') throw e;
+        closed = true;
+      });
+      for (const e of planEntries(plan)) {
+        if (closed) break;
+        const line = o.json
+          ? JSON.stringify(e)
+          : `${e.id}  ${e.kind === 'optimize' ? `${e.problem_label} / ${e.optimizer_label} / seed ${e.seed}` : `${e.ensemble} (${e.model}) n=${e.n} trials ${e.first_trial}…${(e.first_trial ?? 0) + (e.trials ?? 0) - 1}`}`;
+        if (!out.write(`${line}\n`)) await new Promise<void>((r) => out.once('drain', r).once('close', r));
       }
-      for (const e of entries)
-        process.stdout.write(
-          `${e.id}  ${e.kind === 'optimize' ? `${e.problem_label} / ${e.optimizer_label} / seed ${e.seed}` : `${e.ensemble} (${e.model}) n=${e.n} trials ${e.first_trial}…${(e.first_trial ?? 0) + (e.trials ?? 0) - 1}`}\n`,
-        );
     });
 }

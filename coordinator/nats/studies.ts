@@ -26,20 +26,27 @@ export const StudyStatus = z.object({
 export type StudyStatus = z.output<typeof StudyStatus>;
 
 /**
- * The status of a study a coordinator takes up (state `running`), from its previous one: a study
- * run again after it completed gets a new epoch, so fresh message ids for its tasks. `warning`
- * says when another coordinator updated it within 10 s: two coordinators split its results.
+ * The status of a study a coordinator takes up (state `running`), from its previous one.
+ *
+ * Each coordinator session takes a new epoch, so its tasks get fresh message ids: a task id
+ * published at an old epoch within the server's duplicate window (2 min) would be dropped as a
+ * duplicate, and nothing would run it (a rerun after a SIGINT, after another out dir's coordinator
+ * completed the study). Tasks still queued are not published again (study-streams.ts), so a
+ * restart runs nothing twice. The exception is a second coordinator of a study another one is
+ * running now (updated within 10 s): it shares that epoch, so the tasks both publish run once, and
+ * `warning` says the two split the work (each out dir still gets every row: each has its own
+ * results consumer).
  */
 export function startingStatus(
   prev: StudyStatus | null,
   s: Pick<StudyStatus, 'key' | 'name' | 'planHash' | 'total' | 'out' | 'coordinator'> & { todo: number },
 ): { status: StudyStatus; warning: string | null } {
   const ago = prev ? Date.now() - Date.parse(prev.updated) : Number.POSITIVE_INFINITY;
-  const warning =
-    prev?.state === 'running' && prev.coordinator !== s.coordinator && ago < 10_000
-      ? `study ${s.key} was updated ${Math.round(ago / 1000)} s ago by coordinator ${prev.coordinator} (${prev.out}): two coordinators of one study split its results`
-      : null;
-  const epoch = (prev?.epoch ?? 1) + (prev?.state === 'complete' && s.todo > 0 ? 1 : 0);
+  const concurrent = prev?.state === 'running' && prev.coordinator !== s.coordinator && ago < 10_000;
+  const warning = concurrent
+    ? `study ${s.key} was updated ${Math.round(ago / 1000)} s ago by coordinator ${prev.coordinator} (${prev.out}): two coordinators of one study split its tasks`
+    : null;
+  const epoch = prev === null ? 1 : concurrent ? prev.epoch : prev.epoch + 1;
   const now = new Date().toISOString();
   const { todo, ...named } = s;
   return {
@@ -48,7 +55,7 @@ export function startingStatus(
       state: 'running',
       epoch,
       done: s.total - todo,
-      errors: prev?.epoch === epoch ? prev.errors : 0,
+      errors: prev?.out === s.out ? prev.errors : 0,
       workers: 0,
       started: now,
       updated: now,
@@ -70,6 +77,20 @@ export class StudyRegistry {
 
   async putStatus(s: StudyStatus): Promise<void> {
     await this.kv.put(statusKey(s.key), JSON.stringify(s));
+  }
+
+  /**
+   * A coordinator's progress or stop, unless the study was completed meanwhile at this epoch by
+   * another out dir's coordinator: `running` or `stopped` over that `complete` would misstate the
+   * server's state (and a stopped study's rerun would reuse its message ids). Returns whether it
+   * was written.
+   */
+  async updateStatus(s: StudyStatus): Promise<{ written: boolean; current: StudyStatus | null }> {
+    const current = await this.status(s.key);
+    if (s.state !== 'complete' && current?.state === 'complete' && current.epoch === s.epoch)
+      return { written: false, current };
+    await this.putStatus(s);
+    return { written: true, current };
   }
 
   async putManifest(key: string, m: StudyManifest): Promise<void> {

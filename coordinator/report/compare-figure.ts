@@ -1,5 +1,6 @@
 import type { Comparison } from '../compare.js';
 import type { Figure } from './figure.js';
+import { fractionWithInterval } from './fraction-layers.js';
 
 /** Outcome fractions of several studies side by side with 95% Wilson intervals, one panel per key. */
 export function compareFigure(c: Comparison): Figure {
@@ -43,27 +44,7 @@ export function compareFigure(c: Comparison): Figure {
           xOffset: { field: 'study', sort: studies },
           color: { field: 'study', type: 'nominal', sort: studies, title: 'study' },
         },
-        layer: [
-          {
-            mark: 'bar',
-            encoding: {
-              y: {
-                field: 'fraction',
-                type: 'quantitative',
-                title: 'fraction of runs',
-                scale: { domain: [0, 1] },
-              },
-            },
-          },
-          {
-            mark: { type: 'rule', strokeWidth: 1.5 },
-            encoding: {
-              y: { field: 'lo', type: 'quantitative' },
-              y2: { field: 'hi' },
-              color: { value: 'black' },
-            },
-          },
-        ],
+        layer: fractionWithInterval(),
       },
     } as never,
   };

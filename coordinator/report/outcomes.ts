@@ -8,6 +8,7 @@ import {
   wrapLines,
 } from './context.js';
 import { configScale, type Figure, HEIGHT, WIDTH } from './figure.js';
+import { fractionWithInterval } from './fraction-layers.js';
 import { FIT_TOL, OUTCOME_ORDER, outcome } from './outcome.js';
 import { getOr } from './sample.js';
 
@@ -103,27 +104,7 @@ export function outcomeFigures(ctx: ReportContext): Figure[] {
             { field: 'fraction', format: '.3f' },
           ],
         },
-        layer: [
-          {
-            mark: 'bar',
-            encoding: {
-              y: {
-                field: 'fraction',
-                type: 'quantitative',
-                title: 'fraction of runs',
-                scale: { domain: [0, 1] },
-              },
-            },
-          },
-          {
-            mark: { type: 'rule', strokeWidth: 1.5 },
-            encoding: {
-              y: { field: 'lo', type: 'quantitative' },
-              y2: { field: 'hi' },
-              color: { value: 'black' },
-            },
-          },
-        ],
+        layer: fractionWithInterval(),
       },
     };
   });

@@ -2,8 +2,10 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
 import { canonicalJson } from '../../shared/study/canonical.js';
+import { InputError } from '../../shared/study/errors.js';
 import type { HistoryColumns, Result, RunRow, TrialsRow } from '../../shared/study/result.js';
 import { Journal } from '../journal.js';
+import { compactionPending } from './compact.js';
 import { DoneSet } from './done-set.js';
 import { tableBatches } from './segments.js';
 import { readVariants, type Variant } from './variants.js';
@@ -75,6 +77,10 @@ export class StoredResults {
   private readonly variants: Map<string, Variant>;
 
   constructor(readonly dir: string) {
+    if (compactionPending(dir))
+      throw new InputError(
+        `${dir}: a compaction was interrupted; \`saddlescope compact ${dir}\` (or a rerun) finishes it before the tables can be read`,
+      );
     this.variants = readVariants(dir);
   }
 

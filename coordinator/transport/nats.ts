@@ -11,40 +11,38 @@ import {
   type JsMsg,
   jetstream,
 } from '@nats-io/jetstream';
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { Task } from '../../shared/study/task.js';
 import { connectNats, type ResolvedConnection } from '../../worker/nats/connection.js';
 import {
   coordinatorConsumer,
-  PRESENCE_SUBJECT,
   RESULTS_STREAM,
   studyKey,
-  studyResults,
   TASKS_STREAM,
   TFJS_WORKERS_CONSUMER,
   WORKERS_CONSUMER,
 } from '../../worker/nats/names.js';
-import { ensureInfrastructure } from '../../worker/nats/setup.js';
+import { ensureInfrastructure, envInt } from '../../worker/nats/setup.js';
 import { StreamPublisher } from '../../worker/nats/stream-publisher.js';
-import { takeResults } from '../nats/result-intake.js';
+import { lostTasks } from '../nats/lost-tasks.js';
+import type { ResultIntake } from '../nats/result-intake.js';
+import { ResultSettler } from '../nats/result-settler.js';
 import { StudyRegistry, type StudyStatus, startingStatus } from '../nats/studies.js';
+import { finishStudy } from '../nats/study-finish.js';
 import { catchUp, queuedTasks, resultsConsumer } from '../nats/study-streams.js';
 import { publishTasks, type TaskPublishing } from '../nats/task-publisher.js';
+import { TaskWindow } from '../nats/task-window.js';
+import { WorkerPresence } from '../nats/worker-presence.js';
 import { readManifest, type StudyManifest } from '../out-dir.js';
 import type { PlannedStudy } from '../run-study.js';
 import { TaskRetries } from './task-retries.js';
-import type { ResultReceiver, Transport, TransportStats } from './types.js';
+import type { PendingTasks, ResultReceiver, Transport, TransportStats } from './types.js';
 
-/**
- * Results are journaled and acked at most this long after they arrive. Nothing waits on those
- * acks (a worker acks its task once the result is stored), and a kill loses only results not
- * acked, which come back. Batching by turn of the event loop instead gave 1.4 results a batch on
- * the no-op benchmark: they arrive one by one, as the workers' slots free.
- */
-const SETTLE_MS = 20;
-/** A worker is counted while it announced itself (or sent a result) within this time. */
-const WORKER_ALIVE_MS = 15_000;
+/** Tasks taken from the plan and not yet given a row, at most (SADDLESCOPE_PUBLISH_WINDOW). */
+const publishWindow = () => envInt('SADDLESCOPE_PUBLISH_WINDOW', 20_000, 2);
+/** How long without a result before a coordinator checks whether its tasks are lost (lost-tasks.ts). */
+const STALL_MS = 10_000;
 
 export interface NatsTransportOptions {
   readonly connection: ResolvedConnection;
@@ -74,22 +72,18 @@ export class NatsTransport implements Transport {
   private publisher!: StreamPublisher;
   private jsm!: JetStreamManager;
   private registry!: StudyRegistry;
-  private presence: Subscription | null = null;
   private results: ConsumerMessages | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private readonly workersSeen = new Map<string, number>();
+  private readonly workers = new WorkerPresence();
   private workersInfo: ConsumerInfo | null = null;
   private tfjsInfo: ConsumerInfo | null = null;
   private status: StudyStatus | null = null;
+  private window: TaskWindow | null = null;
   private pending = new Map<string, Task>();
-  /** The last result message taken and not yet acked: acking it acks all before it (AckAll). */
-  private unacked: JsMsg | null = null;
-  private settleTimer: NodeJS.Timeout | null = null;
+  private settler: ResultSettler | null = null;
   private closed = false;
   private ticking = false;
   private ticks = 0;
-  /** Results read from the results stream (a message may hold several). */
-  private resultsRead = 0;
   /** Reports that a task's message was not this coordinator's: how often each was published again. */
   private retries = new TaskRetries(5);
   /** Set once the tasks are being published: a task published again goes out at once. */
@@ -97,6 +91,10 @@ export class NatsTransport implements Transport {
   /** The study being run: what rebuilding it on a server that lost its store needs. */
   private live: LiveStudy | null = null;
   private rebuilding = false;
+  /** When the last new row came, and how often lost tasks were published again (their msg ids). */
+  private lastRow = Date.now();
+  private again = 0;
+  private published = false;
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -131,21 +129,22 @@ export class NatsTransport implements Transport {
     return studyKey(this.o.plan.spec.name, this.o.plan.planHash);
   }
 
-  async run(pendingTasks: Iterable<Task>, results: ResultReceiver, signal?: AbortSignal): Promise<void> {
-    // The pending tasks in memory: this transport keeps a map of them to match results (a bounded
-    // publishing window over the lazy plan is not done yet).
-    const tasks = [...pendingTasks];
+  async run(tasks: PendingTasks, results: ResultReceiver, signal?: AbortSignal): Promise<void> {
     const { log, plan } = this.o;
+    // Taken before the stored results are read back: they are those of the first tasks to run.
+    const window = new TaskWindow(tasks, publishWindow());
+    this.window = window;
+    this.pending = window.pending;
+    const first = window.fill();
     const key = this.key;
     const outDir = resolve(this.o.outDir);
     const manifest = readManifest(this.o.outDir);
-    this.pending = new Map(tasks.map((t) => [t.id, t]));
     const started = startingStatus(await this.registry.status(key), {
       key,
       name: plan.spec.name,
       planHash: plan.planHash,
       total: plan.plan.size,
-      todo: tasks.length,
+      todo: tasks.count ?? plan.plan.size,
       out: outDir,
       coordinator: `${hostname()}:${process.pid}`,
     });
@@ -157,16 +156,7 @@ export class NatsTransport implements Transport {
     this.publishing = false;
     await this.registry.putManifest(key, manifest);
     await this.registry.putStatus(this.status);
-    this.presence = this.nc.subscribe(PRESENCE_SUBJECT, {
-      callback: (_err, m) => {
-        try {
-          const p = m.json<{ id?: unknown }>();
-          if (typeof p.id === 'string') this.workersSeen.set(p.id, Date.now());
-        } catch {
-          // not a presence message
-        }
-      },
-    });
+    this.workers.listen(this.nc);
     this.timer = setInterval(() => void this.tick(), 1000);
 
     let failure: unknown = null;
@@ -177,27 +167,18 @@ export class NatsTransport implements Transport {
       fail = rej;
     });
     finished.catch(() => undefined); // awaited below; a failure before then must not go unhandled
-    const settleLater = () => {
-      this.settleTimer = null;
-      try {
-        this.settle(results);
-      } catch (e) {
-        fail(e);
-      }
-    };
+    const settler = new ResultSettler(this.intake(results), log, fail);
+    this.settler = settler;
     const handle = (m: JsMsg) => {
       try {
-        const fresh = this.take(m, results);
-        this.unacked = m;
-        if (fresh && this.pending.size === 0) {
-          this.settle(results);
+        if (settler.take(m) && window.done) {
+          settler.settle();
           allDone();
-        } else this.settleTimer ??= setTimeout(settleLater, SETTLE_MS);
+        }
       } catch (e) {
         fail(e);
       }
     };
-    if (this.pending.size === 0) allDone();
     const onAbort = () => allDone();
     signal?.addEventListener('abort', onAbort);
     void this.nc.closed().then((e) => {
@@ -211,7 +192,9 @@ export class NatsTransport implements Transport {
       epoch,
       wanted: (t) => this.pending.has(t.id),
       // A task published again takes a fresh message id: its first may be a junk message's.
-      msgIdSuffix: (t) => (this.retries.retries(t.id) > 0 ? `.retry-${this.retries.retries(t.id)}` : ''),
+      msgIdSuffix: (t) =>
+        (this.retries.retries(t.id) > 0 ? `.retry-${this.retries.retries(t.id)}` : '') +
+        (this.again > 0 ? `.again-${this.again}` : ''),
       abandoned: () => signal?.aborted === true || this.closed,
     };
     const consumerName = coordinatorConsumer(key, this.outIdentity(manifest));
@@ -219,23 +202,36 @@ export class NatsTransport implements Transport {
     try {
       const consumer = await resultsConsumer(this.js, this.jsm, key, this.outIdentity(manifest));
       await catchUp(consumer, handle);
-      const readBack = this.resultsRead;
+      const readBack = settler.read;
       const queued = await queuedTasks(this.jsm, key);
-      const toPublish = tasks.filter((t) => this.pending.has(t.id) && !queued.has(t.id));
+      const unqueued = (ts: readonly Task[]) => ts.filter((t) => this.pending.has(t.id) && !queued.has(t.id));
+      const toPublish = unqueued(first);
       log.info(
-        `study ${key} (epoch ${epoch}): ${readBack} stored result(s) read back, ${queued.size} task(s) already queued, publishing ${toPublish.length}`,
+        `study ${key} (epoch ${epoch}): ${readBack} stored result(s) read back, ${queued.size} task(s) already queued, publishing ${toPublish.length}${window.drained ? '' : ` (the first ${window.size} of the plan's; the rest as they leave the queue)`}`,
       );
       this.publishing = true;
       await this.consume(consumer, this.live);
-      await Promise.race([publishTasks(publishing, toPublish), finished]);
+      const feed = async () => {
+        for (let batch = toPublish; ; batch = unqueued(window.fill())) {
+          this.published = false;
+          await publishTasks(publishing, batch);
+          this.lastRow = Date.now();
+          this.published = true;
+          if (window.drained || publishing.abandoned()) break;
+          await window.room();
+        }
+        if (window.done) allDone();
+      };
+      await Promise.race([feed(), finished]);
       await finished;
     } catch (e) {
       failure = e;
     } finally {
       this.live = null;
+      window.release();
       signal?.removeEventListener('abort', onAbort);
       try {
-        this.settle(results);
+        settler.settle();
       } catch (e) {
         failure ??= e;
       }
@@ -245,29 +241,13 @@ export class NatsTransport implements Transport {
     if (failure) throw failure;
   }
 
-  /** Journals the results taken so far, then acks them (the consumer's AckAll: one ack). */
-  private settle(results: ResultReceiver): void {
-    if (this.settleTimer) clearTimeout(this.settleTimer);
-    this.settleTimer = null;
-    results.flush();
-    const m = this.unacked;
-    this.unacked = null;
-    try {
-      m?.ack();
-    } catch (e) {
-      // The connection is closing or gone: the results are journaled; unacked, they come back
-      // to this out dir's consumer and are dropped as duplicates.
-      this.o.log.debug(`ack of results up to ${m?.subject} not sent: ${(e as Error).message}`);
-    }
-  }
-
-  /** Stores the results a message holds (result-intake.ts); returns whether any was a new row. */
-  private take(m: JsMsg, results: ResultReceiver): boolean {
-    const { fresh, read } = takeResults(m, {
+  /** Where results go (result-intake.ts): a failure notice not its task's row publishes it again. */
+  private intake(results: ResultReceiver): ResultIntake & { results: ResultReceiver } {
+    return {
       pending: this.pending,
       results,
       log: this.o.log,
-      heard: (worker) => this.workersSeen.set(worker, Date.now()),
+      heard: (worker) => this.workers.heard(worker),
       retry: (task, why) => {
         if (this.retries.judge(task.id, why.notice, why.unreadable) !== 'retry') return false;
         // Not the outcome of the message this coordinator published (task-retries.ts): run it again.
@@ -279,13 +259,13 @@ export class NatsTransport implements Transport {
         return true;
       },
       counted: (failed) => {
+        this.lastRow = Date.now();
+        this.window?.taken();
         if (!this.status) return;
         this.status.done++;
         if (failed) this.status.errors++;
       },
-    });
-    this.resultsRead += read;
-    return fresh;
+    };
   }
 
   /** Takes results from the study's consumer as they come, until stopped. */
@@ -320,7 +300,7 @@ export class NatsTransport implements Transport {
       this.results?.stop();
       this.results = null;
       // An ack names a consumer sequence of the lost stream: on the new one it would ack others.
-      this.unacked = null;
+      this.settler?.forget();
       const manifestIdentity = this.outIdentity(live.manifest);
       await this.consume(await resultsConsumer(this.js, this.jsm, this.key, manifestIdentity), live);
       await publishTasks(live.publishing, [...this.pending.values()]);
@@ -340,10 +320,12 @@ export class NatsTransport implements Transport {
       this.workersInfo = await this.jsm.consumers.info(TASKS_STREAM, WORKERS_CONSUMER);
       this.tfjsInfo = await this.jsm.consumers.info(TASKS_STREAM, TFJS_WORKERS_CONSUMER);
       if (this.live) await this.jsm.consumers.info(RESULTS_STREAM, this.live.consumerName);
+      if (this.live && this.published && Date.now() - this.lastRow > STALL_MS)
+        await this.recoverLost(this.live);
       if (this.status && this.ticks++ % 2 === 0) {
-        this.status.workers = this.liveWorkers();
+        this.status.workers = this.workers.live();
         this.status.updated = new Date().toISOString();
-        await this.registry.putStatus(this.status);
+        await this.registry.updateStatus(this.status);
       }
     } catch (e) {
       // A missing stream or consumer: the server lost its store. Anything else: it is away, and
@@ -354,38 +336,38 @@ export class NatsTransport implements Transport {
     }
   }
 
-  private liveWorkers(): number {
-    const since = Date.now() - WORKER_ALIVE_MS;
-    let n = 0;
-    for (const t of this.workersSeen.values()) if (t >= since) n++;
-    return n;
+  /** No new row for STALL_MS: publishes again, under fresh message ids, the tasks nothing will bring. */
+  private async recoverLost(live: LiveStudy): Promise<void> {
+    this.lastRow = Date.now();
+    const lost = await lostTasks(this.jsm, this.key, live.consumerName, this.pending);
+    if (lost.length === 0) return;
+    this.again++;
+    this.o.log.warn(
+      `study ${this.key}: ${lost.length} task(s) without a row are neither queued nor have a result waiting (dropped as duplicates, or their results purged): published again`,
+    );
+    await publishTasks(live.publishing, lost);
   }
 
   private async finishStatus(key: string, failure: unknown): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     if (!this.status) return;
-    const complete = this.pending.size === 0 && !failure;
+    const complete = this.window?.done === true && !failure;
     this.status.state = complete ? 'complete' : 'stopped';
-    this.status.workers = this.liveWorkers();
+    this.status.workers = this.workers.live();
     this.status.updated = new Date().toISOString();
-    try {
-      if (complete) {
-        // Every row is journaled in the out dir: the stored results and this consumer can go.
-        const name = coordinatorConsumer(key, this.outIdentity(readManifest(this.o.outDir)));
-        await this.jsm.consumers.delete(RESULTS_STREAM, name).catch(() => undefined);
-        await this.jsm.streams.purge(RESULTS_STREAM, { filter: studyResults(key) });
-      }
-      await this.registry.putStatus(this.status);
-    } catch (e) {
-      this.o.log.warn(`could not record the study's status in NATS: ${(e as Error).message}`);
-    }
+    const consumerName = coordinatorConsumer(key, this.outIdentity(readManifest(this.o.outDir)));
+    await finishStudy(
+      { jsm: this.jsm, registry: this.registry, log: this.o.log, consumerName },
+      this.status,
+      complete,
+    );
   }
 
   stats(): TransportStats {
     return {
       inFlight: (this.workersInfo?.num_ack_pending ?? 0) + (this.tfjsInfo?.num_ack_pending ?? 0),
-      workers: this.liveWorkers(),
+      workers: this.workers.live(),
       redeliveries: (this.workersInfo?.num_redelivered ?? 0) + (this.tfjsInfo?.num_redelivered ?? 0),
     };
   }
@@ -394,7 +376,7 @@ export class NatsTransport implements Transport {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
-    this.presence?.unsubscribe();
+    this.workers.stop();
     this.results?.stop();
     this.publisher?.close();
     await this.nc.drain().catch(() => this.nc.close());

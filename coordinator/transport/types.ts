@@ -21,6 +21,9 @@ export interface ResultReceiver {
   flush(): void;
 }
 
+/** The tasks of a study still without a row, in plan order, and (when known) how many. */
+export type PendingTasks = Iterable<Task> & { readonly count?: number };
+
 /**
  * The only thing that differs between a laptop and a cluster: it takes the tasks that
  * still need a row (a lazy stream: a transport takes them as it has room) and hands `results` one or more results per task (at-least-once; the sink
@@ -28,7 +31,7 @@ export interface ResultReceiver {
  * when `signal` aborts.
  */
 export interface Transport {
-  run(tasks: Iterable<Task>, results: ResultReceiver, signal?: AbortSignal): Promise<void>;
+  run(tasks: PendingTasks, results: ResultReceiver, signal?: AbortSignal): Promise<void>;
   stats(): TransportStats;
   close(): Promise<void>;
 }

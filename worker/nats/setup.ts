@@ -42,7 +42,7 @@ export interface DeliverySettings {
   readonly explicit: boolean;
 }
 
-function envInt(name: string, fallback: number, min: number): number {
+export function envInt(name: string, fallback: number, min: number): number {
   const v = process.env[name];
   if (v === undefined || v === '') return fallback;
   const n = Number(v);
