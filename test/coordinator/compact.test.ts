@@ -10,8 +10,8 @@ import { readTable } from '../helpers/rows.js';
  * row once, and readers refuse an interrupted compaction instead of counting rows twice.
  */
 
-const SMALL = { SADDLESCOPE_SEGMENT_RUNS: '100', SADDLESCOPE_SEGMENT_HISTORY: '1000' };
-const SPEC = `name: compact\nseed: 3\nproblem: { kind: torus }\noptimizers: [ { kind: newton }, { kind: bfgs } ]\nseeds: 6000\nstop: { maxIter: 60 }\nrecord: { historyStride: 1 }\nblock: 50\n`;
+const SMALL = { SADDLESCOPE_SEGMENT_RUNS: '50', SADDLESCOPE_SEGMENT_HISTORY: '500' };
+const SPEC = `name: compact\nseed: 3\nproblem: { kind: torus }\noptimizers: [ { kind: newton }, { kind: bfgs } ]\nseeds: 3000\nstop: { maxIter: 60 }\nrecord: { historyStride: 1 }\nblock: 50\n`;
 
 /** Rows as JSON, in stored order. */
 const rowsOf = (dir: string, table: string) =>
@@ -24,7 +24,7 @@ const rowsOf = (dir: string, table: string) =>
 const parts = (dir: string, table: string) =>
   readdirSync(join(dir, table)).filter((f) => /^part-/.test(f)).length;
 
-test('compact: segments merged, rows and history unchanged and in order; killed at 15 moments, recovered once', async (t) => {
+test('compact: segments merged, rows and history unchanged and in order; killed at 12 moments, recovered once', async (t) => {
   const dir = tempDir();
   const spec = writeSpec(dir, SPEC);
   const out = join(dir, 'out');
@@ -33,7 +33,7 @@ test('compact: segments merged, rows and history unchanged and in order; killed 
   t.true(parts(out, 'runs') >= 100, `${parts(out, 'runs')} runs segments`);
   const runs = rowsOf(out, 'runs');
   const history = rowsOf(out, 'history');
-  t.is(runs.length, 12_000);
+  t.is(runs.length, 6_000);
   // The same study compacted whole, for comparison; and the one to kill.
   const whole = join(dir, 'whole');
   cpSync(out, whole, { recursive: true });
@@ -41,7 +41,7 @@ test('compact: segments merged, rows and history unchanged and in order; killed 
   const c = await runCli(['compact', whole]);
   const took = Date.now() - t0;
   t.is(c.code, 0, c.stderr);
-  t.regex(c.stdout, /: \d+ segment\(s\) → 1; 12000 rows/);
+  t.regex(c.stdout, /: \d+ segment\(s\) → 1; 6000 rows/);
   t.is(parts(whole, 'runs'), 1);
   t.is(parts(whole, 'history'), 1);
   t.deepEqual(rowsOf(whole, 'runs'), runs, 'runs rows in their order');
@@ -51,18 +51,18 @@ test('compact: segments merged, rows and history unchanged and in order; killed 
   cpSync(out, original, { recursive: true });
   let kills = 0;
   let refused = 0;
-  for (let k = 0; k < 15; k++) {
+  for (let k = 0; k < 12; k++) {
     const child = startCli(['compact', out]);
     const done = collect(child);
     // Start-up takes about 60% of a compaction's time here (1.2 of 2 s), the rewrite the rest:
     // the kills are spread over the rewrite, timed by the uninterrupted one above.
-    await new Promise((res) => setTimeout(res, took * (0.55 + (0.45 * k) / 15)));
+    await new Promise((res) => setTimeout(res, took * (0.55 + (0.45 * k) / 12)));
     child.kill('SIGKILL');
     const ended = await done;
     if (ended.signal === 'SIGKILL') kills++;
     // A reader between kills: the tables whole, or a refusal naming the compaction — never rows twice.
     const s = await runCli(['summary', out, '--json']);
-    if (s.code === 0) t.is(JSON.parse(s.stdout).rows, 12_000, s.stdout);
+    if (s.code === 0) t.is(JSON.parse(s.stdout).rows, 6_000, s.stdout);
     else {
       refused++;
       t.regex(s.stderr, /a compaction was interrupted; `saddlescope compact/);
@@ -73,7 +73,7 @@ test('compact: segments merged, rows and history unchanged and in order; killed 
     }
   }
   t.log(
-    `${kills} of 15 compactions killed; ${refused} killed while rewriting (readers refused the dir until recovered)`,
+    `${kills} of 12 compactions killed; ${refused} killed while rewriting (readers refused the dir until recovered)`,
   );
   t.true(refused >= 1, 'some kills landed in the middle of a compaction');
   const last = await runCli(['compact', out]);
@@ -87,7 +87,7 @@ test('compact: segments merged, rows and history unchanged and in order; killed 
   // A compacted study resumes and extends as before: a rerun runs nothing.
   const again = await runCli(['run', spec, '--out', out]);
   t.is(again.code, 0, again.stderr);
-  t.regex(again.stderr, /0 tasks run now; 12000\/12000 rows/);
+  t.regex(again.stderr, /0 tasks run now; 6000\/6000 rows/);
 });
 
 test('compact refuses what is not an out dir, naming it', async (t) => {
