@@ -10,7 +10,7 @@ import type { Objective } from './problems/objective.js';
 import { Stream } from './rng/stream.js';
 import { runTrialsTask } from './run-trials.js';
 import { canonicalJson } from './study/canonical.js';
-import { emptyRow } from './study/columns.js';
+import { rowMaker } from './study/columns.js';
 import { configOf } from './study/plan.js';
 import { problemKind } from './study/problem-spec.js';
 import type { HistoryColumns, Result, RunRow } from './study/result.js';
@@ -153,7 +153,7 @@ export function finalColumns(
   };
 }
 
-const EMPTY_RUN = emptyRow(RUN_COLUMNS);
+const newRunRow = rowMaker(RUN_COLUMNS);
 
 /** The stream of a task's spectrum estimate (Lanczos start, SLQ probes): its own key, like the others. */
 export function spectrumStream(task: OptimizeTask): Stream {
@@ -167,17 +167,17 @@ export function baseRow(task: OptimizeTask, ctx: RunContext): RunRow {
   // A warm start is named by its stages (adam→newton), so tables and figures tell it apart.
   const optimizer =
     task.optimizer.kind === 'warm-start' ? `${task.optimizer.first.kind}→${task.optimizer.next.kind}` : kind;
-  return {
-    ...EMPTY_RUN,
-    task_id: task.id,
-    config: configOf(task),
-    study: task.study,
-    problem,
-    optimizer,
-    seed: task.seed,
-    problem_params: ctx.lean ? '' : canonicalJson(problemParams),
-    optimizer_params: ctx.lean ? '' : canonicalJson(optimizerParams),
-    worker: ctx.worker,
-    task: ctx.lean ? '' : canonicalJson(task),
-  };
+  // Fields set one by one on a row of the final shape (columns.ts, rowMaker).
+  const row = newRunRow();
+  row.task_id = task.id;
+  row.config = configOf(task);
+  row.study = task.study;
+  row.problem = problem;
+  row.optimizer = optimizer;
+  row.seed = task.seed;
+  row.problem_params = ctx.lean ? '' : canonicalJson(problemParams);
+  row.optimizer_params = ctx.lean ? '' : canonicalJson(optimizerParams);
+  row.worker = ctx.worker;
+  row.task = ctx.lean ? '' : canonicalJson(task);
+  return row;
 }

@@ -1,18 +1,17 @@
 import { canonicalJson } from './study/canonical.js';
-import { emptyRow } from './study/columns.js';
+import { rowMaker } from './study/columns.js';
 import { configOf } from './study/plan.js';
 import type { TrialsResult, TrialsRow } from './study/result.js';
 import type { TrialsTask } from './study/task.js';
 import { TRIAL_COLUMNS } from './study/trials-columns.js';
 import { runTrialBatch } from './trials/batch.js';
 
-const EMPTY_TRIALS = emptyRow(TRIAL_COLUMNS);
+const newTrialsRow = rowMaker(TRIAL_COLUMNS);
 
 /** A row with every column that describes the batch filled, its counts zero until the batch runs. */
 export function trialsBaseRow(task: TrialsTask, worker: string): TrialsRow {
   const p = task.params;
-  return {
-    ...EMPTY_TRIALS,
+  return Object.assign(newTrialsRow(), {
     task_id: task.id,
     config: configOf(task),
     study: task.study,
@@ -25,7 +24,7 @@ export function trialsBaseRow(task: TrialsTask, worker: string): TrialsRow {
     singular_tol: p.singularTol,
     worker,
     task: canonicalJson(task),
-  };
+  });
 }
 
 /** A `hessian-trials` task: one batch through shared/trials, as a `trials` row. Never throws. */

@@ -76,9 +76,22 @@ function emptyCell(c: Column): unknown {
 
 /** A fresh row of `columns` holding every column's empty cell, in column order. */
 export function emptyRow<Cs extends readonly Column[]>(columns: Cs): RowOf<Cs> {
-  const row: Record<string, unknown> = {};
-  for (const c of columns) row[c.name] = emptyCell(c);
-  return row as RowOf<Cs>;
+  return rowMaker(columns)();
+}
+
+/**
+ * A maker of fresh empty rows of `columns`, each built property by property in column order, so
+ * every row has one fast hidden class. Spreading an empty row (`{ ...EMPTY, task_id }`) instead
+ * cost 8 µs a row of the 40 runs columns against 1 µs (node 20), 11% of a tiny torus task.
+ */
+export function rowMaker<Cs extends readonly Column[]>(columns: Cs): () => RowOf<Cs> {
+  const names = columns.map((c) => c.name);
+  const values = columns.map(emptyCell);
+  return () => {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) row[names[i]] = values[i];
+    return row as RowOf<Cs>;
+  };
 }
 
 /** The names of `columns`, in order. */
