@@ -22,6 +22,7 @@ import { expandStudy } from '../../shared/study/plan.js';
 import type { Result } from '../../shared/study/result.js';
 import { parseSpec } from '../../shared/study/spec.js';
 import type { OptimizeTask } from '../../shared/study/task.js';
+import { maxRelDiff } from '../helpers/matrices.js';
 
 type RunResult = Extract<Result, { kind: 'run' }>;
 
@@ -34,16 +35,6 @@ seeds: ${seeds}
 stop: { gradTol: 1.0e-6, maxIter: ${maxIter} }
 record: { historyStride: 1, finalParams: true, spectrum: true }
 `;
-
-function maxRelDiff(a: Float64Array, b: Float64Array): number {
-  let d = 0;
-  let s = 0;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    s = Math.max(s, Math.abs(a[i]));
-  }
-  return d / s;
-}
 
 /** Runs every task of the spec; the optimizers come in (dense, krylov) pairs per seed. */
 function pairs(text: string) {
