@@ -49,3 +49,23 @@ export function writeSpec(dir: string, text: string | readonly string[]): string
   writeFileSync(p, typeof text === 'string' ? text : text.join('\n'));
   return p;
 }
+
+/**
+ * A study run through the CLI (`run --threads 1`, then `report`) once for all the tests of a file:
+ * the first call starts it, every call resolves to its out dir (or rejects with the CLI's stderr).
+ */
+export function reportedOnce(spec: string): () => Promise<string> {
+  let study: Promise<string> | undefined;
+  return () => {
+    study ??= (async () => {
+      const dir = tempDir();
+      const out = join(dir, 'out');
+      const r = await runCli(['run', writeSpec(dir, spec), '--out', out, '--threads', '1']);
+      if (r.code !== 0) throw new Error(r.stderr);
+      const rep = await runCli(['report', out]);
+      if (rep.code !== 0) throw new Error(rep.stderr);
+      return out;
+    })();
+    return study;
+  };
+}
