@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,4 +68,41 @@ export function reportedOnce(spec: string): () => Promise<string> {
     })();
     return study;
   };
+}
+
+/**
+ * Writes to `dir` a study of `seeds` ADAM runs on the torus at a tiny rate, each to its iteration
+ * cap: slow enough to be stopped midway. Returns the spec's path.
+ */
+export function slowTorusSpec(dir: string, name: string, seed: number, seeds: number): string {
+  return writeSpec(
+    dir,
+    `name: ${name}\nseed: ${seed}\nproblem: { kind: torus }\noptimizers: [ { kind: adam, lr: 1.0e-4 } ]\nseeds: ${seeds}\nstop: { gradTol: 1.0e-14, maxIter: 20000 }\n`,
+  );
+}
+
+/** A `run` started as a child: the child, its result when it ends, and its journal's path. */
+export interface StartedRun {
+  readonly child: ChildProcess;
+  readonly done: Promise<CliResult>;
+  readonly journal: string;
+}
+
+/**
+ * Starts `run spec --out out --threads N` and waits, polling every 20 ms for at most `ms`, until
+ * its results journal exists (and holds more than `bytes`, if given); the caller checks that it did.
+ */
+export async function startRunUntilJournal(
+  spec: string,
+  out: string,
+  threads: number,
+  { ms, bytes }: { ms: number; bytes?: number },
+): Promise<StartedRun> {
+  const child = startCli(['run', spec, '--out', out, '--threads', String(threads)]);
+  const done = collect(child);
+  const journal = join(out, 'results.journal');
+  const ready = () => existsSync(journal) && (bytes === undefined || statSync(journal).size > bytes);
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline && !ready()) await new Promise((r) => setTimeout(r, 20));
+  return { child, done, journal };
 }
