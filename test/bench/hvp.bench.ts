@@ -19,11 +19,9 @@ import { minres } from '../../shared/linalg/minres.js';
 import { shifted } from '../../shared/linalg/operator.js';
 import type { NetworkObjective } from '../../shared/problems/network.js';
 import { Stream } from '../../shared/rng/stream.js';
-import { problemKind } from '../../shared/study/problem-spec.js';
 import { type BenchReport, type BenchRow, median } from './harness.js';
-import { memoryChild, PYTHON, startTorch, TORCH_MLP_LOSS } from './torch-mlp.js';
+import { memoryChild, POINTS, PYTHON, regressionAt, startTorch, TORCH_MLP_LOSS } from './torch-mlp.js';
 
-const POINTS = 100;
 const ROUNDS = 3;
 /** Torch's Hv must equal ours to this normwise relative difference. */
 const AGREE = 1e-10;
@@ -37,12 +35,7 @@ interface Net {
 }
 
 function regression(width: number): Net {
-  const k = problemKind('mlp-regression');
-  const f = k.create(
-    k.schema.parse({ kind: 'mlp-regression', width, points: POINTS }),
-    new Stream('problem', 'hvp-bench'),
-  ) as NetworkObjective;
-  const theta = f.initial(new Stream('init', 'hvp-bench'));
+  const { f, theta } = regressionAt(width, 'hvp-bench');
   const v = new Stream('v', 'hvp-bench').fillNormal(new Float64Array(f.dim));
   return { name: `w${width}`, width, f, theta, v };
 }

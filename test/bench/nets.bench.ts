@@ -12,14 +12,11 @@ import { join } from 'node:path';
 import { Matrix } from 'ml-matrix';
 import { eigSym, ldlt } from '../../shared/linalg/mod.js';
 import type { Objective } from '../../shared/problems/objective.js';
-import { Stream } from '../../shared/rng/stream.js';
-import { problemKind } from '../../shared/study/problem-spec.js';
 import { maxRelDiff } from '../helpers/matrices.js';
 import { type BenchReport, type BenchRow, median, timeMs } from './harness.js';
 import { type Case, mlMatrixMs, paired, startNumpy } from './linalg.bench.js';
-import { memoryChild, PYTHON, startTorch, TORCH_MLP_LOSS } from './torch-mlp.js';
+import { memoryChild, POINTS, PYTHON, regressionAt, startTorch, TORCH_MLP_LOSS } from './torch-mlp.js';
 
-const POINTS = 100;
 /** Rounds of paired timings per case (the ratio is their median). */
 const ROUNDS = 3;
 /** Torch's Hessian must equal ours to this normwise relative difference, or the bench fails. */
@@ -36,12 +33,7 @@ interface Net {
 }
 
 function regression(width: number, extra: Record<string, unknown> = {}): Net {
-  const k = problemKind('mlp-regression');
-  const f = k.create(
-    k.schema.parse({ kind: 'mlp-regression', width, points: POINTS, ...extra }),
-    new Stream('problem', 'bench'),
-  );
-  const theta = f.initial(new Stream('init', 'bench'));
+  const { f, theta } = regressionAt(width, 'bench', extra);
   const { gradient, hessian } = f.evaluate2(theta);
   return { name: `w${width}`, width, f, n: f.dim, theta, gradient, hessian };
 }

@@ -4,7 +4,30 @@
  * --expose-gc` child in which a bench measures one call's memory.
  */
 import { spawnSync } from 'node:child_process';
+import type { NetworkObjective } from '../../shared/problems/network.js';
+import { Stream } from '../../shared/rng/stream.js';
+import { problemKind } from '../../shared/study/problem-spec.js';
 import { type LineServer, startLineServer } from './linalg.bench.js';
+
+/** Grid points N of the benches' MLP regression (paper §3). */
+export const POINTS = 100;
+
+/**
+ * The tanh MLP regression of `width` at N = {@link POINTS} (and the `extra` spec fields) and its
+ * initial θ, from the streams ('problem', key) and ('init', key).
+ */
+export function regressionAt(
+  width: number,
+  key: string,
+  extra: Record<string, unknown> = {},
+): { f: NetworkObjective; theta: Float64Array } {
+  const k = problemKind('mlp-regression');
+  const f = k.create(
+    k.schema.parse({ kind: 'mlp-regression', width, points: POINTS, ...extra }),
+    new Stream('problem', key),
+  ) as NetworkObjective;
+  return { f, theta: f.initial(new Stream('init', key)) };
+}
 
 /** Debian's python, which has torch (the pyenv `python3` on PATH does not). */
 export const PYTHON = '/usr/bin/python3';
