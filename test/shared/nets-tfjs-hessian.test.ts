@@ -19,15 +19,13 @@ import * as tf from '@tensorflow/tfjs';
 import test from 'ava';
 import { networkBatchOf, residuals } from '../../worker/engines/tfjs/network-model.js';
 import { maxAbs, relativeError } from '../helpers/derivatives.js';
+import type { NetCase, NetKind, Setup } from '../helpers/tfjs-nets.js';
 import {
   blocksOf,
   blockTensors,
   caseName,
-  type NetCase,
-  type NetKind,
   networkFields,
   perturbedSetup,
-  type Setup,
   tfjsCpu,
 } from '../helpers/tfjs-nets.js';
 

@@ -23,16 +23,8 @@ import * as tf from '@tensorflow/tfjs';
 import test from 'ava';
 import { losses, networkBatchOf } from '../../worker/engines/tfjs/network-model.js';
 import { relativeError } from '../helpers/derivatives.js';
-import {
-  blocksOf,
-  caseName,
-  type NetCase,
-  type NetKind,
-  networkFields,
-  perturbedSetup,
-  type Setup,
-  tfjsCpu,
-} from '../helpers/tfjs-nets.js';
+import type { NetCase, NetKind, Setup } from '../helpers/tfjs-nets.js';
+import { blocksOf, caseName, networkFields, perturbedSetup, tfjsCpu } from '../helpers/tfjs-nets.js';
 
 /**
  * Tolerances, honest for float32 (ε ≈ 6e-8; the observed errors are ~1e-7 … 1e-5) yet far below
