@@ -66,6 +66,27 @@ export function lossHessian(loss: BasisLoss, theta: Float64Array, pass: LossPass
   return H;
 }
 
+/**
+ * Layer l's sizes: N points, C channels, n parameters, w units, fan-in F, P parameters in earlier
+ * layers, K = N·C (point, channel) pairs; and the offsets of W_l and b_l in θ.
+ */
+function layerSizes(loss: BasisLoss, l: number) {
+  const { N } = loss;
+  const { layout, shape } = loss.net;
+  const C = shape.channels;
+  return {
+    N,
+    C,
+    n: layout.dim,
+    w: layout.widths[l],
+    F: fanIn(layout, l),
+    P: layout.prefix[l],
+    K: N * C,
+    Wo: layout.offW[l],
+    Bo: layout.offB[l],
+  };
+}
+
 /** D = ∂a/∂z and M (the adjoint-weighted jet Hessian) of every (unit, point), w × N × C². */
 function unitMatrices(loss: BasisLoss, pass: LossPass, l: number) {
   const { N } = loss;
@@ -133,14 +154,7 @@ function earlierBlocks(
   At: Float64Array,
   M: Float64Array,
 ): void {
-  const { N } = loss;
-  const { layout, shape } = loss.net;
-  const C = shape.channels;
-  const n = layout.dim;
-  const w = layout.widths[l];
-  const F = fanIn(layout, l);
-  const P = layout.prefix[l];
-  const K = N * C;
+  const { N, C, n, w, F, P, K, Wo, Bo } = layerSizes(loss, l);
   // Y = M · JZd, both the (K·w) × P operand of JZdᵀ M JZd and the K × (w·P) operand of Ãᵀ Y.
   const Y = applyPerUnitPoint(w, N, C, P, M, JZd, K * P, P, 1);
   // JZd transposed, its rows in Y's (point-channel, unit) order: P × (K·w).
@@ -158,8 +172,6 @@ function earlierBlocks(
   // Own rows × earlier, activation part, all units at once: Ãᵀ (F+1 × K) · Y (K × w·P).
   const T = new Float64Array((F + 1) * w * P);
   matmul(F + 1, w * P, K, At, Y, T);
-  const Wo = layout.offW[l];
-  const Bo = layout.offB[l];
   for (let j = 0; j <= F; j++)
     for (let u = 0; u < w; u++) {
       const ho = (j === F ? Bo + u : Wo + u * F + j) * n;
@@ -186,15 +198,7 @@ function earlierBlocks(
 
 /** Own rows × own rows: per unit, Ãᵀ M Ã ((F+1) × (F+1)), lower triangle (the bias row is last). */
 function ownBlocks(loss: BasisLoss, l: number, H: Float64Array, At: Float64Array, M: Float64Array): void {
-  const { N } = loss;
-  const { layout, shape } = loss.net;
-  const C = shape.channels;
-  const n = layout.dim;
-  const w = layout.widths[l];
-  const F = fanIn(layout, l);
-  const K = N * C;
-  const Wo = layout.offW[l];
-  const Bo = layout.offB[l];
+  const { N, C, n, w, F, K, Wo, Bo } = layerSizes(loss, l);
   const F1 = F + 1;
   // M_u Ã for every unit, side by side: K × (w·(F+1)); then one GEMM Ãᵀ · that.
   const Bm = applyPerUnitPoint(w, N, C, F1, M, At, 0, 1, K);
@@ -223,16 +227,8 @@ function nextJacobian(
   At: Float64Array,
   D: Float64Array,
 ): Float64Array {
-  const { N } = loss;
-  const { layout, shape } = loss.net;
-  const C = shape.channels;
-  const w = layout.widths[l];
-  const F = fanIn(layout, l);
-  const P = layout.prefix[l];
-  const Pn = layout.prefix[l + 1];
-  const K = N * C;
-  const Wo = layout.offW[l];
-  const Bo = layout.offB[l];
+  const { N, C, w, F, P, K, Wo, Bo } = layerSizes(loss, l);
+  const Pn = loss.net.layout.prefix[l + 1];
   const out = new Float64Array(w * K * Pn);
   for (let u = 0; u < w; u++)
     for (let i = 0; i < N; i++) {
@@ -268,19 +264,9 @@ function outputBlocks(
   At: Float64Array,
   D: Float64Array,
 ): void {
-  const { N, alpha } = loss;
-  const { layout, shape } = loss.net;
-  const C = shape.channels;
-  const n = layout.dim;
-  const L = layout.widths.length;
-  const l = L - 1;
-  const w = layout.widths[l];
-  const F = fanIn(layout, l);
-  const P = layout.prefix[l];
-  const K = N * C;
-  const Wo = layout.offW[l];
-  const Bo = layout.offB[l];
-  const { offC } = layout;
+  const { alpha } = loss;
+  const { offC } = loss.net.layout;
+  const { N, C, n, w, F, P, K, Wo, Bo } = layerSizes(loss, loss.net.layout.widths.length - 1);
   const beta = new Float64Array(C);
   for (let u = 0; u < w; u++) {
     const hc = (offC + u) * n;

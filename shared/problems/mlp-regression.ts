@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkNetFields, NET_FIELDS } from '../nets/spec.js';
 import type { ProblemKind } from './kind.js';
-import { linspace, NetworkObjective, netParams, networkSize } from './network.js';
+import { linspace, networkKind } from './network.js';
 
 /** Targets f(x) on the regression domain (defaults: the paper's f = sin(2πx) on [−1, 1]). */
 export const RegressionTarget = z.discriminatedUnion('kind', [
@@ -42,32 +42,23 @@ const schema = z
  * Regression of a target with an MLP (paper §3, Eq. 5): L = (1/N) Σ_i (u(x_i) − f(x_i))² on a
  * uniform grid; the basis functions are the last hidden layer's units.
  */
-export const mlpRegression: ProblemKind = {
+export const mlpRegression: ProblemKind = networkKind({
   kind: 'mlp-regression',
-  schema: schema as unknown as z.ZodObject,
-  size: (raw) => {
-    const p = raw as z.output<typeof schema>;
-    return networkSize(netParams(p), 1, false, p.points, 'points');
-  },
-  create(raw, rng) {
-    const p = raw as z.output<typeof schema>;
+  schema,
+  d: 1,
+  secondDerivatives: false,
+  points: (p) => [p.points, 'points'],
+  define(p) {
     const f = targetFunction(p.target);
     const points = linspace(p.domain[0], p.domain[1], p.points);
     const plot = linspace(p.domain[0], p.domain[1], 201);
-    return new NetworkObjective(
-      {
-        kind: 'mlp-regression',
-        d: 1,
-        secondDerivatives: false,
-        points,
-        alpha: () => new Float64Array(points.length).fill(1),
-        target: points.map(f),
-        boundary: () => 1,
-        plotGrid: () => plot,
-        exact: (x) => f(x[0]),
-      },
-      netParams(p),
-      rng,
-    );
+    return {
+      points,
+      alpha: () => new Float64Array(points.length).fill(1),
+      target: points.map(f),
+      boundary: () => 1,
+      plotGrid: () => plot,
+      exact: (x) => f(x[0]),
+    };
   },
-};
+});

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { BasisLoss } from '../nets/basis-loss.js';
 import { linearizeLoss } from '../nets/hessian-vector.js';
 import { initParams } from '../nets/init.js';
@@ -7,7 +8,7 @@ import { lossHessian } from '../nets/loss-hessian.js';
 import type { Mlp } from '../nets/mlp.js';
 import { biasInitOf, buildNet, type NetParams, netLayout } from '../nets/spec.js';
 import type { Stream } from '../rng/stream.js';
-import type { ProblemSize } from './kind.js';
+import type { ProblemKind, ProblemSize } from './kind.js';
 import type { BasisSample, Diagnostics, Objective } from './objective.js';
 
 /**
@@ -191,6 +192,34 @@ export function networkSize(
   const { inputs, widths, dim } = netLayout(p, d);
   const C = jetShape(d, secondDerivatives).channels;
   return { n: dim, net: { N, C, inputs, widths, pointsField } };
+}
+
+/**
+ * A network problem kind: its schema, spatial dimension d and whether its loss needs second
+ * derivatives; for a parsed spec, N and the field that sets it (`points`: the size, from the spec
+ * alone) and the rest of its objective's definition (`define`: points, α, target, …).
+ */
+export function networkKind<S extends z.ZodType<NetParams>>(k: {
+  readonly kind: string;
+  readonly schema: S;
+  readonly d: number;
+  readonly secondDerivatives: boolean;
+  readonly points: (p: z.output<S>) => readonly [N: number, field: string];
+  readonly define: (p: z.output<S>) => Omit<NetworkProblemDef, 'kind' | 'd' | 'secondDerivatives'>;
+}): ProblemKind {
+  const { kind, d, secondDerivatives } = k;
+  return {
+    kind,
+    schema: k.schema as unknown as z.ZodObject,
+    size: (raw) => {
+      const p = raw as z.output<S>;
+      return networkSize(netParams(p), d, secondDerivatives, ...k.points(p));
+    },
+    create(raw, rng) {
+      const p = raw as z.output<S>;
+      return new NetworkObjective({ kind, d, secondDerivatives, ...k.define(p) }, netParams(p), rng);
+    },
+  };
 }
 
 /** n points uniformly spaced on [a, b], both ends included. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkNetFields, NET_FIELDS } from '../nets/spec.js';
 import type { ProblemKind } from './kind.js';
-import { alphaRows, linspace, NetworkObjective, netParams, networkSize } from './network.js';
+import { alphaRows, linspace, networkKind } from './network.js';
 
 const schema = z
   .strictObject({
@@ -22,36 +22,27 @@ const schema = z
  * (1/N) Σ (−u″ − f)² is a basis loss with ψ_k = −(d h_k)″ = −(d″ h + 2d′ h′ + d h″), i.e.
  * α = (−d″, −2d′, −d) = (2, −2(1 − 2x), −x(1 − x)) on the channels (h, h′, h″).
  */
-export const pinn1d: ProblemKind = {
+export const pinn1d: ProblemKind = networkKind({
   kind: 'pinn-1d',
-  schema: schema as unknown as z.ZodObject,
-  size: (raw) => {
-    const p = raw as z.output<typeof schema>;
-    return networkSize(netParams(p), 1, true, p.points, 'points');
-  },
-  create(raw, rng) {
-    const p = raw as z.output<typeof schema>;
+  schema,
+  d: 1,
+  secondDerivatives: true,
+  points: (p) => [p.points, 'points'],
+  define(p) {
     const N = p.points;
     const points = Float64Array.from({ length: N }, (_, i) => (i + 1) / (N + 1));
     const kp = p.k * Math.PI;
     const plot = linspace(0, 1, 201);
-    return new NetworkObjective(
-      {
-        kind: 'pinn-1d',
-        d: 1,
-        secondDerivatives: true,
-        points,
-        alpha: alphaRows(N, (i) => {
-          const x = points[i];
-          return [2, -2 * (1 - 2 * x), -x * (1 - x)];
-        }),
-        target: points.map((x) => kp * kp * Math.sin(kp * x)),
-        boundary: (x) => x[0] * (1 - x[0]),
-        plotGrid: () => plot,
-        exact: (x) => Math.sin(kp * x[0]),
-      },
-      netParams(p),
-      rng,
-    );
+    return {
+      points,
+      alpha: alphaRows(N, (i) => {
+        const x = points[i];
+        return [2, -2 * (1 - 2 * x), -x * (1 - x)];
+      }),
+      target: points.map((x) => kp * kp * Math.sin(kp * x)),
+      boundary: (x) => x[0] * (1 - x[0]),
+      plotGrid: () => plot,
+      exact: (x) => Math.sin(kp * x[0]),
+    };
   },
-};
+});

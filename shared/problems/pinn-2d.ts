@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkNetFields, NET_FIELDS } from '../nets/spec.js';
 import type { ProblemKind } from './kind.js';
-import { alphaRows, NetworkObjective, netParams, networkSize } from './network.js';
+import { alphaRows, networkKind } from './network.js';
 
 const schema = z
   .strictObject({
@@ -36,15 +36,13 @@ function tensorGrid(n: number, interior: boolean): Float64Array {
  *   = (−d_xx − d_yy + κd) h − 2d_x h_x − 2d_y h_y − d h_xx − d h_yy,
  * so α = (−d_xx − d_yy + κd, −2d_x, −2d_y, −d, −d) on the channels (h, h_x, h_y, h_xx, h_yy).
  */
-export const pinn2d: ProblemKind = {
+export const pinn2d: ProblemKind = networkKind({
   kind: 'pinn-2d',
-  schema: schema as unknown as z.ZodObject,
-  size: (raw) => {
-    const p = raw as z.output<typeof schema>;
-    return networkSize(netParams(p), 2, true, p.grid * p.grid, 'grid');
-  },
-  create(raw, rng) {
-    const p = raw as z.output<typeof schema>;
+  schema,
+  d: 2,
+  secondDerivatives: true,
+  points: (p) => [p.grid * p.grid, 'grid'],
+  define(p) {
     const points = tensorGrid(p.grid, true);
     const N = p.grid * p.grid;
     const kp = p.k * Math.PI;
@@ -52,27 +50,20 @@ export const pinn2d: ProblemKind = {
     const target = new Float64Array(N);
     for (let i = 0; i < N; i++) target[i] = (2 * kp * kp + p.kappa) * exact(points[2 * i], points[2 * i + 1]);
     const plot = tensorGrid(41, false);
-    return new NetworkObjective(
-      {
-        kind: 'pinn-2d',
-        d: 2,
-        secondDerivatives: true,
-        points,
-        alpha: alphaRows(N, (i) => {
-          const x = points[2 * i];
-          const y = points[2 * i + 1];
-          const gx = x * (1 - x);
-          const gy = y * (1 - y);
-          const d = gx * gy;
-          return [2 * gy + 2 * gx + p.kappa * d, -2 * (1 - 2 * x) * gy, -2 * gx * (1 - 2 * y), -d, -d];
-        }),
-        target,
-        boundary: (x) => x[0] * (1 - x[0]) * x[1] * (1 - x[1]),
-        plotGrid: () => plot,
-        exact: (x) => exact(x[0], x[1]),
-      },
-      netParams(p),
-      rng,
-    );
+    return {
+      points,
+      alpha: alphaRows(N, (i) => {
+        const x = points[2 * i];
+        const y = points[2 * i + 1];
+        const gx = x * (1 - x);
+        const gy = y * (1 - y);
+        const d = gx * gy;
+        return [2 * gy + 2 * gx + p.kappa * d, -2 * (1 - 2 * x) * gy, -2 * gx * (1 - 2 * y), -d, -d];
+      }),
+      target,
+      boundary: (x) => x[0] * (1 - x[0]) * x[1] * (1 - x[1]),
+      plotGrid: () => plot,
+      exact: (x) => exact(x[0], x[1]),
+    };
   },
-};
+});

@@ -12,7 +12,6 @@
  * this shared machine's load (load average 20–30 on 2 cores while agents build) leaves
  * meaningful where wall time is not; wall medians are printed beside them.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,12 +19,9 @@ import { minres } from '../../shared/linalg/minres.js';
 import { shifted } from '../../shared/linalg/operator.js';
 import type { NetworkObjective } from '../../shared/problems/network.js';
 import { Stream } from '../../shared/rng/stream.js';
-import { problemKind } from '../../shared/study/problem-spec.js';
 import { type BenchReport, type BenchRow, median } from './harness.js';
-import { startLineServer } from './linalg.bench.js';
+import { memoryChild, POINTS, PYTHON, regressionAt, startTorch, TORCH_MLP_LOSS } from './torch-mlp.js';
 
-const PYTHON = '/usr/bin/python3';
-const POINTS = 100;
 const ROUNDS = 3;
 /** Torch's Hv must equal ours to this normwise relative difference. */
 const AGREE = 1e-10;
@@ -39,12 +35,7 @@ interface Net {
 }
 
 function regression(width: number): Net {
-  const k = problemKind('mlp-regression');
-  const f = k.create(
-    k.schema.parse({ kind: 'mlp-regression', width, points: POINTS }),
-    new Stream('problem', 'hvp-bench'),
-  ) as NetworkObjective;
-  const theta = f.initial(new Stream('init', 'hvp-bench'));
+  const { f, theta } = regressionAt(width, 'hvp-bench');
   const v = new Stream('v', 'hvp-bench').fillNormal(new Float64Array(f.dim));
   return { name: `w${width}`, width, f, theta, v };
 }
@@ -91,21 +82,7 @@ except ImportError:
         jvp = grad = None
         func = None
 spec = json.loads(sys.stdin.readline())
-def make(w, N):
-    x = torch.linspace(-1, 1, N, dtype=torch.float64).reshape(N, 1)
-    f = torch.sin(2 * torch.pi * x[:, 0])
-    def loss(t):
-        o = 0
-        W1 = t[o:o + w].view(w, 1); o += w
-        b1 = t[o:o + w]; o += w
-        W2 = t[o:o + w * w].view(w, w); o += w * w
-        b2 = t[o:o + w]; o += w
-        c = t[o:o + w].view(1, w)
-        h = torch.tanh(F.linear(x, W1, b1))
-        h = torch.tanh(F.linear(h, W2, b2))
-        u = F.linear(h, c)[:, 0]
-        return torch.mean((u - f) ** 2)
-    return loss
+${TORCH_MLP_LOSS}
 methods = {}
 for c in spec["cases"]:
     w = c["width"]
@@ -146,21 +123,15 @@ function relDiff(a: Float64Array, b: Float64Array): number {
 }
 
 async function productReport(nets: readonly Net[], dir: string): Promise<BenchReport> {
-  const torch = await startLineServer(
-    PYTHON,
-    TORCH,
-    [],
-    { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
-    JSON.stringify({
-      dir,
-      cases: nets.map((t) => ({
-        name: t.name,
-        width: t.width,
-        theta: Array.from(t.theta),
-        v: Array.from(t.v),
-      })),
-    }),
-  );
+  const torch = await startTorch(TORCH, {
+    dir,
+    cases: nets.map((t) => ({
+      name: t.name,
+      width: t.width,
+      theta: Array.from(t.theta),
+      v: Array.from(t.v),
+    })),
+  });
   if (typeof torch === 'string') throw new Error(`hvp bench: ${torch}`);
   const info = JSON.parse(torch.first) as {
     torch: string;
@@ -324,28 +295,17 @@ console.log(JSON.stringify({ n: f.dim, ms: performance.now() - t0, products: st.
 
 function memoryReport(): BenchReport {
   const mb = (b: number) => b / 2 ** 20;
-  const url = (p: string) => new URL(p, import.meta.url).href;
   const rows: BenchRow[] = [];
   for (const spec of [
     { kind: 'mlp-regression', width: 314, points: POINTS },
     { kind: 'pinn-1d', width: 314, points: POINTS },
   ]) {
-    const r = spawnSync(
-      process.execPath,
-      [
-        '--expose-gc',
-        '--input-type=module',
-        '-e',
-        MEMORY,
-        url('../../shared/study/problem-spec.js'),
-        url('../../shared/rng/stream.js'),
-        url('../../shared/optimizers/mod.js'),
-        JSON.stringify(spec),
-      ],
-      { encoding: 'utf8' },
+    const m = memoryChild(
+      'hvp',
+      MEMORY,
+      ['../../shared/study/problem-spec.js', '../../shared/rng/stream.js', '../../shared/optimizers/mod.js'],
+      spec,
     );
-    if (r.status !== 0) throw new Error(`hvp bench: memory child failed: ${r.stderr || r.error}`);
-    const m = JSON.parse(r.stdout) as Record<string, number>;
     rows.push({
       case: `${spec.kind} w${spec.width}`,
       n: m.n,

@@ -12,6 +12,7 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { eigSym } from '../../shared/linalg/eig.js';
 import { ldlt } from '../../shared/linalg/ldlt.js';
 import { Stream } from '../../shared/rng/stream.js';
+import { randomSymmetric } from '../helpers/matrices.js';
 import { type BenchReport, type BenchRow, median, timeMs } from './harness.js';
 
 export interface Case {
@@ -26,17 +27,7 @@ export interface Case {
 
 export type NumpyRoutine = 'eigh' | 'eigvalsh' | 'solve';
 
-function randomSymmetric(n: number): Float64Array {
-  const s = new Stream('bench', 'linalg', n);
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j <= i; j++) {
-      const x = s.normal();
-      a[i * n + j] = x;
-      a[j * n + i] = x;
-    }
-  return a;
-}
+const randomSymmetricOf = (n: number) => randomSymmetric(new Stream('bench', 'linalg', n), n);
 
 /** A Hessian shaped like those at trivial saddles: JᵀJ of rank m plus a small indefinite rank-r part. */
 function saddleLike(n: number, m: number, r: number): Float64Array {
@@ -199,9 +190,9 @@ export function mlMatrixMs(a: Float64Array, n: number, reps: number): number {
 
 export async function bench(): Promise<BenchReport> {
   const cases: Case[] = [
-    { name: 'random-140', n: 140, a: randomSymmetric(140) },
-    { name: 'random-480', n: 480, a: randomSymmetric(480) },
-    { name: 'random-500', n: 500, a: randomSymmetric(500) },
+    { name: 'random-140', n: 140, a: randomSymmetricOf(140) },
+    { name: 'random-480', n: 480, a: randomSymmetricOf(480) },
+    { name: 'random-500', n: 500, a: randomSymmetricOf(500) },
     { name: 'saddle-480', n: 480, a: saddleLike(480, 100, 8) },
   ];
   const reps = (n: number) => (n <= 200 ? 31 : 11);

@@ -6,21 +6,17 @@
  * numpy (LAPACK) and ml-matrix; and the memory of one evaluate2 at ~2,000 parameters.
  * Targets (the issue): our Hessian ≥ 5× faster than torch's at both widths; < 256 MB per worker.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Matrix } from 'ml-matrix';
 import { eigSym, ldlt } from '../../shared/linalg/mod.js';
 import type { Objective } from '../../shared/problems/objective.js';
-import { Stream } from '../../shared/rng/stream.js';
-import { problemKind } from '../../shared/study/problem-spec.js';
+import { maxRelDiff } from '../helpers/matrices.js';
 import { type BenchReport, type BenchRow, median, timeMs } from './harness.js';
-import { type Case, mlMatrixMs, paired, startLineServer, startNumpy } from './linalg.bench.js';
+import { type Case, mlMatrixMs, paired, startNumpy } from './linalg.bench.js';
+import { memoryChild, POINTS, PYTHON, regressionAt, startTorch, TORCH_MLP_LOSS } from './torch-mlp.js';
 
-/** Debian's python, which has torch (the pyenv `python3` on PATH does not). */
-const PYTHON = '/usr/bin/python3';
-const POINTS = 100;
 /** Rounds of paired timings per case (the ratio is their median). */
 const ROUNDS = 3;
 /** Torch's Hessian must equal ours to this normwise relative difference, or the bench fails. */
@@ -37,12 +33,7 @@ interface Net {
 }
 
 function regression(width: number, extra: Record<string, unknown> = {}): Net {
-  const k = problemKind('mlp-regression');
-  const f = k.create(
-    k.schema.parse({ kind: 'mlp-regression', width, points: POINTS, ...extra }),
-    new Stream('problem', 'bench'),
-  );
-  const theta = f.initial(new Stream('init', 'bench'));
+  const { f, theta } = regressionAt(width, 'bench', extra);
   const { gradient, hessian } = f.evaluate2(theta);
   return { name: `w${width}`, width, f, n: f.dim, theta, gradient, hessian };
 }
@@ -61,21 +52,7 @@ import torch
 import torch.nn.functional as F
 torch.set_num_threads(1)
 spec = json.loads(sys.stdin.readline())
-def make(w, N):
-    x = torch.linspace(-1, 1, N, dtype=torch.float64).reshape(N, 1)
-    f = torch.sin(2 * torch.pi * x[:, 0])
-    def loss(t):
-        o = 0
-        W1 = t[o:o + w].view(w, 1); o += w
-        b1 = t[o:o + w]; o += w
-        W2 = t[o:o + w * w].view(w, w); o += w * w
-        b2 = t[o:o + w]; o += w
-        c = t[o:o + w].view(1, w)
-        h = torch.tanh(F.linear(x, W1, b1))
-        h = torch.tanh(F.linear(h, W2, b2))
-        u = F.linear(h, c)[:, 0]
-        return torch.mean((u - f) ** 2)
-    return loss
+${TORCH_MLP_LOSS}
 def hessian(loss, theta):
     return torch.autograd.functional.hessian(loss, theta, vectorize=True)
 cases, out = {}, {}
@@ -189,27 +166,11 @@ function gaussNewton(theta: Float64Array, w: number): { gn: Matrix; gradient: Fl
   return { gn, gradient };
 }
 
-function maxRel(a: Float64Array, b: Float64Array): number {
-  let d = 0;
-  let s = 0;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    s = Math.max(s, Math.abs(a[i]));
-  }
-  return d / s;
-}
-
 async function hessianReport(nets: readonly Net[], dir: string): Promise<BenchReport> {
-  const torch = await startLineServer(
-    PYTHON,
-    TORCH,
-    [],
-    { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
-    JSON.stringify({
-      dir,
-      cases: nets.map((t) => ({ name: t.name, width: t.width, points: POINTS, theta: Array.from(t.theta) })),
-    }),
-  );
+  const torch = await startTorch(TORCH, {
+    dir,
+    cases: nets.map((t) => ({ name: t.name, width: t.width, points: POINTS, theta: Array.from(t.theta) })),
+  });
   const notes: string[] = [];
   const rows: BenchRow[] = [];
   const mismatches: string[] = [];
@@ -240,7 +201,7 @@ async function hessianReport(nets: readonly Net[], dir: string): Promise<BenchRe
         );
       const gnMs = timeMs(() => gaussNewton(t.theta, t.width), reps, 2);
       const base = gaussNewton(t.theta, t.width);
-      const gradRel = maxRel(t.gradient, base.gradient);
+      const gradRel = maxRelDiff(t.gradient, base.gradient);
       if (!(gradRel < 1e-10))
         notes.push(`${t.name}: baseline Jacobian disagrees with our gradient (${gradRel})`);
       let agree = '-';
@@ -447,27 +408,17 @@ console.log(JSON.stringify({
 
 function memoryReport(): BenchReport {
   const mb = (b: number) => b / 2 ** 20;
-  const url = (p: string) => new URL(p, import.meta.url).href;
   const rows: BenchRow[] = [];
   for (const spec of [
     { kind: 'mlp-regression', width: 43, depth: 2 },
     { kind: 'pinn-1d', width: 43, depth: 2 },
   ]) {
-    const r = spawnSync(
-      process.execPath,
-      [
-        '--expose-gc',
-        '--input-type=module',
-        '-e',
-        MEMORY,
-        url('../../shared/study/problem-spec.js'),
-        url('../../shared/rng/stream.js'),
-        JSON.stringify(spec),
-      ],
-      { encoding: 'utf8' },
+    const m = memoryChild(
+      'nets',
+      MEMORY,
+      ['../../shared/study/problem-spec.js', '../../shared/rng/stream.js'],
+      spec,
     );
-    if (r.status !== 0) throw new Error(`nets bench: memory child failed: ${r.stderr || r.error}`);
-    const m = JSON.parse(r.stdout) as Record<string, number>;
     const extra = m.peakRss - m.rssBefore;
     rows.push({
       case: `${spec.kind} w${spec.width} d${spec.depth}`,

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import test from 'ava';
-import { collect, REPO, runCli, startCli, tempDir, writeSpec } from '../helpers/cli.js';
+import { REPO, runCli, slowTorusSpec, startRunUntilJournal, tempDir, writeSpec } from '../helpers/cli.js';
 import { readTable } from '../helpers/rows.js';
 
 const spec = `
@@ -157,18 +157,11 @@ test('--log-format json: progress lines carry done, total, rate and counts as fi
 
 test('Ctrl-C twice: the second stops at once (exit 130) and says how to resume; the rerun completes', async (t) => {
   const dir = tempDir();
-  const p = writeSpec(
-    dir,
-    `name: int2-test\nseed: 4\nproblem: { kind: torus }\noptimizers: [ { kind: adam, lr: 1.0e-4 } ]\nseeds: 300\nstop: { gradTol: 1.0e-14, maxIter: 20000 }\n`,
-  );
+  const p = slowTorusSpec(dir, 'int2-test', 4, 300);
   const out = join(dir, 'out');
-  const child = startCli(['run', p, '--out', out, '--threads', '1']);
-  const done = collect(child);
-  const journal = join(out, 'results.journal');
   // The handler is installed before the out dir is: a journal means Ctrl-C is ours to handle. On a
   // loaded machine startup alone can take tens of seconds.
-  const deadline = Date.now() + 240_000;
-  while (Date.now() < deadline && !existsSync(journal)) await new Promise((r) => setTimeout(r, 20));
+  const { child, done, journal } = await startRunUntilJournal(p, out, 1, { ms: 240_000 });
   t.true(existsSync(journal), 'the run started');
   child.kill('SIGINT');
   await new Promise((r) => setTimeout(r, 200));

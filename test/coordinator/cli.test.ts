@@ -1,10 +1,10 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { arrowSchema } from '../../coordinator/tables/columns.js';
 import { STORED_RUN_COLUMNS } from '../../coordinator/tables/stored-columns.js';
 import { HISTORY_COLUMNS } from '../../shared/study/runs-columns.js';
-import { collect, runCli, startCli, tempDir, writeSpec } from '../helpers/cli.js';
+import { runCli, slowTorusSpec, startRunUntilJournal, tempDir, writeSpec } from '../helpers/cli.js';
 import { readTable, reproducibleRows } from '../helpers/rows.js';
 
 const spec = (extra = '') => `
@@ -117,17 +117,9 @@ test('a different spec into an out dir that holds rows is refused, and its rows 
 test('SIGKILL midway, then rerun: every task ends with exactly one row', async (t) => {
   const dir = tempDir();
   // ADAM with a tiny rate runs to its iteration cap: slow enough to be killed midway.
-  const p = writeSpec(
-    dir,
-    `name: kill-test\nseed: 3\nproblem: { kind: torus }\noptimizers: [ { kind: adam, lr: 1.0e-4 } ]\nseeds: 400\nstop: { gradTol: 1.0e-14, maxIter: 20000 }\n`,
-  );
+  const p = slowTorusSpec(dir, 'kill-test', 3, 400);
   const out = join(dir, 'out');
-  const child = startCli(['run', p, '--out', out, '--threads', '2']);
-  const done = collect(child);
-  const journal = join(out, 'results.journal');
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline && !(existsSync(journal) && statSync(journal).size > 20_000))
-    await new Promise((r) => setTimeout(r, 20));
+  const { child, done, journal } = await startRunUntilJournal(p, out, 2, { ms: 120_000, bytes: 20_000 });
   child.kill('SIGKILL');
   const killed = await done;
   t.is(killed.signal, 'SIGKILL');
@@ -153,17 +145,9 @@ test('--help on each command exits 0', async (t) => {
 
 test('SIGINT: the tasks in flight finish, the tables are written, exit 1; a rerun completes the study', async (t) => {
   const dir = tempDir();
-  const p = writeSpec(
-    dir,
-    `name: int-test\nseed: 4\nproblem: { kind: torus }\noptimizers: [ { kind: adam, lr: 1.0e-4 } ]\nseeds: 400\nstop: { gradTol: 1.0e-14, maxIter: 20000 }\n`,
-  );
+  const p = slowTorusSpec(dir, 'int-test', 4, 400);
   const out = join(dir, 'out');
-  const child = startCli(['run', p, '--out', out, '--threads', '2']);
-  const done = collect(child);
-  const journal = join(out, 'results.journal');
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline && !(existsSync(journal) && statSync(journal).size > 20_000))
-    await new Promise((r) => setTimeout(r, 20));
+  const { child, done, journal } = await startRunUntilJournal(p, out, 2, { ms: 120_000, bytes: 20_000 });
   child.kill('SIGINT');
   const r = await done;
   t.is(r.code, 1);

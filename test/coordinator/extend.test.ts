@@ -7,6 +7,10 @@ import { readTable, reproducibleRows } from '../helpers/rows.js';
 const spec = (extra = '') =>
   `name: extend\nseed: 9\nproblem: { kind: torus }\noptimizers: [ { kind: newton }, { kind: bfgs } ]\nseeds: 30\nstop: { maxIter: 100 }\nrecord: { historyStride: 1 }\n${extra}`;
 
+/** The study with a sweep value added (two variants) at 50 seeds, run into `out`. */
+const runSwept = (dir: string, out: string) =>
+  runCli(['run', writeSpec(dir, spec('sweep: { e: [1.5, 2] }\n')), '--out', out, '--seeds', '50']);
+
 test('extend a study: more seeds run only the new tasks; its rows equal a study planned whole', async (t) => {
   const dir = tempDir();
   const out = join(dir, 'out');
@@ -22,26 +26,12 @@ test('extend a study: more seeds run only the new tasks; its rows equal a study 
   t.is(manifest.tasks, 100);
   t.is(manifest.extended.length, 1);
   // A sweep value added: the old variant's tasks are kept, the new variant's run.
-  const swept = await runCli([
-    'run',
-    writeSpec(dir, spec('sweep: { e: [1.5, 2] }\n')),
-    '--out',
-    out,
-    '--seeds',
-    '50',
-  ]);
+  const swept = await runSwept(dir, out);
   t.is(swept.code, 0, swept.stderr);
   t.regex(swept.stderr, /200 tasks, 100 already done, 100 to run/);
   // The same rows as the whole plan run at once (but for where and when they ran).
   const whole = join(dir, 'whole');
-  const w = await runCli([
-    'run',
-    writeSpec(dir, spec('sweep: { e: [1.5, 2] }\n')),
-    '--out',
-    whole,
-    '--seeds',
-    '50',
-  ]);
+  const w = await runSwept(dir, whole);
   t.is(w.code, 0, w.stderr);
   t.deepEqual(reproducibleRows(out), reproducibleRows(whole));
   t.deepEqual(reproducibleRows(out, 'history'), reproducibleRows(whole, 'history'));

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import test, { type ExecutionContext } from 'ava';
@@ -6,7 +6,7 @@ import { readManifest } from '../../coordinator/out-dir.js';
 import type { ReportContext } from '../../coordinator/report/context.js';
 import { mapFigures } from '../../coordinator/report/map.js';
 import { loadResults } from '../../coordinator/store/read.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { reportedOnce } from '../helpers/cli.js';
 import { readTable } from '../helpers/rows.js';
 
 // A small swept network study through the CLI (bias init × Newton λ × α, and ADAM's lr), then its
@@ -52,20 +52,7 @@ interface Point {
   text: string;
 }
 
-let study: Promise<string> | undefined;
-function reported(): Promise<string> {
-  study ??= (async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'spec.yaml'), spec);
-    const out = join(dir, 'out');
-    const r = await runCli(['run', join(dir, 'spec.yaml'), '--out', out, '--threads', '1']);
-    if (r.code !== 0) throw new Error(r.stderr);
-    const rep = await runCli(['report', out]);
-    if (rep.code !== 0) throw new Error(rep.stderr);
-    return out;
-  })();
-  return study;
-}
+const reported = reportedOnce(spec);
 
 /**
  * The runs table read back with apache-arrow (its segments), each row joined to its configuration's

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import test from 'ava';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { reportedOnce } from '../helpers/cli.js';
 import { readTable } from '../helpers/rows.js';
 
 // A tiny network study through the CLI: the report's basis and solution-map figures are checked
@@ -70,21 +70,8 @@ interface Point {
   value: number;
 }
 
-let study: Promise<string> | undefined;
 /** Runs the study and its report once for all tests of this file. */
-function reported(): Promise<string> {
-  study ??= (async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'spec.yaml'), spec);
-    const out = join(dir, 'out');
-    const r = await runCli(['run', join(dir, 'spec.yaml'), '--out', out, '--threads', '1']);
-    if (r.code !== 0) throw new Error(r.stderr);
-    const rep = await runCli(['report', out]);
-    if (rep.code !== 0) throw new Error(rep.stderr);
-    return out;
-  })();
-  return study;
-}
+const reported = reportedOnce(spec);
 
 /** The runs table read back with apache-arrow (a list column comes back as a Vector). */
 const runsOf = (out: string): Row[] =>

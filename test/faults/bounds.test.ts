@@ -20,6 +20,9 @@ const range = (n: number) => `[${Array.from({ length: n }, (_, i) => i + 1).join
 
 /** Parameters of the mlp-regression network (d = 1 input) of `depth` layers of `width` units. */
 const mlpParams = (width: number, depth: number) => 2 * width + (depth - 1) * (width * width + width) + width;
+/** Two seeds of the optimizers on the width-512, depth-8 mlp-regression (≈1.8M parameters). */
+const wide = (optimizers: string, extra = '') =>
+  `name: b\nseed: 1\nproblem: { kind: mlp-regression, width: 512, depth: 8 }\noptimizers: [${optimizers}]\nseeds: 2\n${extra}`;
 const withCommas = (x: number) => x.toLocaleString('en-US');
 
 const cases: Array<[string, string, string[], RegExp]> = [
@@ -57,12 +60,7 @@ stop: { maxIter: 10 }
   ],
   [
     'width 512, depth 8 with dense newton',
-    `name: b
-seed: 1
-problem: { kind: mlp-regression, width: 512, depth: 8 }
-optimizers: [{ kind: newton }, { kind: adam }]
-seeds: 2
-`,
+    wide('{ kind: newton }, { kind: adam }'),
     [],
     new RegExp(
       `optimizers\\[0\\]: newton's dense solve needs the n × n Hessian: optimizers\\[0\\] \\(newton\\) on problem \\(mlp-regression: n = ${withCommas(mlpParams(512, 8))} parameters.*\\) makes it 27 TB; dense matrices are limited to n ≤ 8,192 \\(limits\\.denseParams\\): add \`solver: krylov\``,
@@ -83,26 +81,13 @@ record: { spectrum: false }
   ],
   [
     'record.spectrumMethod: dense on a large network trained by adam',
-    `name: b
-seed: 1
-problem: { kind: mlp-regression, width: 512, depth: 8 }
-optimizers: [{ kind: adam }]
-seeds: 2
-stop: { maxIter: 10 }
-record: { spectrumMethod: dense }
-`,
+    wide('{ kind: adam }', 'stop: { maxIter: 10 }\nrecord: { spectrumMethod: dense }\n'),
     [],
     /record\.spectrum: classifying the final point takes the n × n Hessian's eigenvalues: problem \(mlp-regression: .*set `record\.spectrumMethod: lanczos` or `record\.spectrum: false`/,
   ],
   [
     'raising limits.denseParams leaves the memory bound',
-    `name: b
-seed: 1
-problem: { kind: mlp-regression, width: 512, depth: 8 }
-optimizers: [{ kind: newton }]
-seeds: 2
-limits: { denseParams: 10000000 }
-`,
+    wide('{ kind: newton }', 'limits: { denseParams: 10000000 }\n'),
     [],
     /problem: one task of optimizers\[0\] \(newton\) on problem .* needs about \d+ TB of memory, more than limits\.taskMemoryGB = 4/,
   ],

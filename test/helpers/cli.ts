@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,4 +48,61 @@ export function writeSpec(dir: string, text: string | readonly string[]): string
   const p = join(dir, 'spec.yaml');
   writeFileSync(p, typeof text === 'string' ? text : text.join('\n'));
   return p;
+}
+
+/**
+ * A study run through the CLI (`run --threads 1`, then `report`) once for all the tests of a file:
+ * the first call starts it, every call resolves to its out dir (or rejects with the CLI's stderr).
+ */
+export function reportedOnce(spec: string): () => Promise<string> {
+  let study: Promise<string> | undefined;
+  return () => {
+    study ??= (async () => {
+      const dir = tempDir();
+      const out = join(dir, 'out');
+      const r = await runCli(['run', writeSpec(dir, spec), '--out', out, '--threads', '1']);
+      if (r.code !== 0) throw new Error(r.stderr);
+      const rep = await runCli(['report', out]);
+      if (rep.code !== 0) throw new Error(rep.stderr);
+      return out;
+    })();
+    return study;
+  };
+}
+
+/**
+ * Writes to `dir` a study of `seeds` ADAM runs on the torus at a tiny rate, each to its iteration
+ * cap: slow enough to be stopped midway. Returns the spec's path.
+ */
+export function slowTorusSpec(dir: string, name: string, seed: number, seeds: number): string {
+  return writeSpec(
+    dir,
+    `name: ${name}\nseed: ${seed}\nproblem: { kind: torus }\noptimizers: [ { kind: adam, lr: 1.0e-4 } ]\nseeds: ${seeds}\nstop: { gradTol: 1.0e-14, maxIter: 20000 }\n`,
+  );
+}
+
+/** A `run` started as a child: the child, its result when it ends, and its journal's path. */
+export interface StartedRun {
+  readonly child: ChildProcess;
+  readonly done: Promise<CliResult>;
+  readonly journal: string;
+}
+
+/**
+ * Starts `run spec --out out --threads N` and waits, polling every 20 ms for at most `ms`, until
+ * its results journal exists (and holds more than `bytes`, if given); the caller checks that it did.
+ */
+export async function startRunUntilJournal(
+  spec: string,
+  out: string,
+  threads: number,
+  { ms, bytes }: { ms: number; bytes?: number },
+): Promise<StartedRun> {
+  const child = startCli(['run', spec, '--out', out, '--threads', String(threads)]);
+  const done = collect(child);
+  const journal = join(out, 'results.journal');
+  const ready = () => existsSync(journal) && (bytes === undefined || statSync(journal).size > bytes);
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline && !ready()) await new Promise((r) => setTimeout(r, 20));
+  return { child, done, journal };
 }

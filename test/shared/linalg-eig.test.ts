@@ -2,19 +2,9 @@ import test from 'ava';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { eigSym } from '../../shared/linalg/eig.js';
 import { Stream } from '../../shared/rng/stream.js';
+import { randomSymmetric } from '../helpers/matrices.js';
 
 const EPS = 2 ** -52;
-
-function randomSymmetric(s: Stream, n: number): Float64Array {
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j <= i; j++) {
-      const x = s.normal();
-      a[i * n + j] = x;
-      a[j * n + i] = x;
-    }
-  return a;
-}
 
 /** JᵀJ with J m × n, m < n (rank m), plus `small` times a random symmetric matrix of rank r. */
 function gramPlusIndefinite(s: Stream, n: number, m: number, r: number, small: number): Float64Array {

@@ -11,17 +11,11 @@ import { minres } from '../../shared/linalg/minres.js';
 import { counted, denseOperator, shifted } from '../../shared/linalg/operator.js';
 import { slq, slqCounts, smoothedDensity } from '../../shared/linalg/slq.js';
 import { Stream } from '../../shared/rng/stream.js';
+import { randomSymmetric } from '../helpers/matrices.js';
 
 /** A random orthogonal n × n Q (eigenvectors of a random symmetric matrix), row-major. */
 function orthogonal(n: number, key: string): Float64Array {
-  const rng = new Stream('krylov-q', key);
-  const g = new Float64Array(n * n);
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j <= i; j++) {
-      const v = rng.normal();
-      g[i * n + j] = v;
-      g[j * n + i] = v;
-    }
+  const g = randomSymmetric(new Stream('krylov-q', key), n);
   return eigSym(g, n, { vectors: true }).vectors!;
 }
 

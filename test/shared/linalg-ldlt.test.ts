@@ -3,19 +3,9 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { type Inertia, ldlt, SingularMatrixError } from '../../shared/linalg/ldlt.js';
 import { factorUnblocked } from '../../shared/linalg/ldlt-unblocked.js';
 import { Stream } from '../../shared/rng/stream.js';
+import { randomSymmetric } from '../helpers/matrices.js';
 
 const EPS = 2 ** -52;
-
-function randomSymmetric(s: Stream, n: number, zeroDiagonal = false): Float64Array {
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j <= i; j++) {
-      const x = zeroDiagonal && i === j ? 0 : s.normal();
-      a[i * n + j] = x;
-      a[j * n + i] = x;
-    }
-  return a;
-}
 
 /** Eigenvalue sign counts from ml-matrix (the independent check), with a relative zero tolerance. */
 function eigenInertia(a: Float64Array, n: number, tol = 1e-9): Inertia {

@@ -17,11 +17,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import test from 'ava';
-import type { NetworkObjective } from '../../shared/problems/network.js';
-import { Stream } from '../../shared/rng/stream.js';
-import { problemKind } from '../../shared/study/problem-spec.js';
 import { networkBatchOf, residuals } from '../../worker/engines/tfjs/network-model.js';
 import { maxAbs, relativeError } from '../helpers/derivatives.js';
+import type { NetCase, NetKind, Setup } from '../helpers/tfjs-nets.js';
+import {
+  blocksOf,
+  blockTensors,
+  caseName,
+  networkFields,
+  perturbedSetup,
+  tfjsCpu,
+} from '../helpers/tfjs-nets.js';
 
 /**
  * ‖H − H_tf‖_max / max(1, ‖H_tf‖_max) (largest entry error against the largest entry), also per
@@ -31,67 +37,13 @@ import { maxAbs, relativeError } from '../helpers/derivatives.js';
  */
 const HESS_TOL = 2e-3;
 
-type Kind = 'mlp-regression' | 'pinn-1d' | 'pinn-2d';
-
-interface Case {
-  readonly kind: Kind;
-  readonly activation: 'tanh' | 'sin';
-  readonly omega?: number;
-  readonly depth: number;
-  readonly width: number;
-  readonly fourierFeatures?: number;
-}
-
-function nameOf(c: Case): string {
-  const act = c.activation === 'sin' ? `sin(${c.omega}z)` : 'tanh';
-  const ff = c.fourierFeatures ? `, ${c.fourierFeatures} Fourier features` : '';
-  return `${c.kind}: ${act}, depth ${c.depth}, width ${c.width}${ff}`;
-}
-
-interface Setup {
-  readonly spec: Record<string, unknown>;
-  readonly f: NetworkObjective;
-  readonly theta: Float64Array;
-}
-
-function setup(c: Case): Setup {
-  const k = problemKind(c.kind);
-  const name = nameOf(c);
-  const raw: Record<string, unknown> = {
-    kind: c.kind,
-    width: c.width,
-    depth: c.depth,
-    activation: c.activation,
-    omega: c.omega ?? 1,
-    fourierFeatures: c.fourierFeatures ?? 0,
-    fourierSigma: 1,
-  };
+/** A case's problem (10 regression points, 8 collocation points, a 3 × 3 grid) and a perturbed θ. */
+function setup(c: NetCase): Setup {
+  const raw = networkFields(c);
   if (c.kind === 'mlp-regression') raw.points = 10;
   if (c.kind === 'pinn-1d') raw.points = 8;
   if (c.kind === 'pinn-2d') Object.assign(raw, { grid: 3, kappa: 1.5 });
-  const spec = k.schema.parse(raw) as Record<string, unknown>;
-  const f = k.create(spec, new Stream('tfjs-hess-problem', name)) as NetworkObjective;
-  const theta = f.initial(new Stream('tfjs-hess-init', name));
-  // Off the initialization (Xavier biases are zero): a deterministic perturbation of every entry.
-  const rng = new Stream('tfjs-hess-perturb', name);
-  for (let i = 0; i < theta.length; i++) theta[i] += 0.15 * rng.normal();
-  return { spec, f, theta };
-}
-
-/** θ = [W₁ (w × d₀ row-major), b₁, …, W_L, b_L, c]: offsets and shapes from the spec alone. */
-function blocksOf(spec: Record<string, unknown>, d: number) {
-  const m = spec.fourierFeatures as number;
-  const width = spec.width as number;
-  const blocks: Array<{ off: number; shape: number[] }> = [];
-  let off = 0;
-  let fin = m > 0 ? 2 * m : d;
-  for (let l = 0; l < (spec.depth as number); l++) {
-    blocks.push({ off, shape: [width, fin] }, { off: off + width * fin, shape: [width] });
-    off += width * fin + width;
-    fin = width;
-  }
-  blocks.push({ off, shape: [width] });
-  return { blocks, dim: off + width };
+  return perturbedSetup(raw, caseName(c), 'tfjs-hess');
 }
 
 /**
@@ -100,7 +52,7 @@ function blocksOf(spec: Record<string, unknown>, d: number) {
  */
 function tfHessian(s: Setup): { H: Float64Array; gn: Float64Array } {
   const { spec, f, theta } = s;
-  const kind = spec.kind as Kind;
+  const kind = spec.kind as NetKind;
   const d = kind === 'pinn-2d' ? 2 : 1;
   const { blocks, dim: n } = blocksOf(spec, d);
   if (n !== theta.length) throw new Error(`layout dim ${n} ≠ θ length ${theta.length}`);
@@ -109,12 +61,8 @@ function tfHessian(s: Setup): { H: Float64Array; gn: Float64Array } {
   const gn = new Float64Array(n * n);
   tf.tidy(() => {
     const net = { ...networkBatchOf(tf, spec as { kind: string }, [f]), nestable: true };
-    const residual = (th: tf.Tensor): tf.Tensor => {
-      const p = blocks.map((b) =>
-        tf.reshape(tf.slice(th, [b.off], [b.shape.reduce((q, r) => q * r, 1)]), [1, ...b.shape]),
-      );
-      return tf.reshape(residuals(tf, net, p), [N]);
-    };
+    const residual = (th: tf.Tensor): tf.Tensor =>
+      tf.reshape(residuals(tf, net, blockTensors(th, blocks)), [N]);
     const loss = (th: tf.Tensor): tf.Scalar => tf.mean(tf.square(residual(th)));
     const th0 = tf.tensor1d(Float32Array.from(theta));
     const grad = tf.grad(loss);
@@ -142,13 +90,9 @@ function tfHessian(s: Setup): { H: Float64Array; gn: Float64Array } {
 /** ‖A − R‖_max / max(1, ‖R‖_max). */
 const hessError = (A: Float64Array, R: Float64Array) => relativeError(R, A);
 
-test.before(async () => {
-  tf.enableProdMode(); // silences the "install tfjs-node" banner; no effect on the math
-  await tf.setBackend('cpu');
-  await tf.ready();
-});
+test.before(tfjsCpu);
 
-const CASES: Case[] = [
+const CASES: NetCase[] = [
   { kind: 'mlp-regression', activation: 'tanh', depth: 2, width: 3 },
   { kind: 'mlp-regression', activation: 'sin', omega: 2, depth: 2, width: 3 },
   { kind: 'mlp-regression', activation: 'tanh', depth: 1, width: 4, fourierFeatures: 2 },
@@ -184,7 +128,7 @@ const worst = { err: 0, block: 0, asym: 0 };
 let kept: { H: Float64Array; ref: Float64Array; gn: Float64Array; n: number; blocks: Blocks } | null = null;
 
 for (const c of CASES) {
-  test.serial(`${nameOf(c)}: Hessian matches tfjs reverse-over-reverse`, (t) => {
+  test.serial(`${caseName(c)}: Hessian matches tfjs reverse-over-reverse`, (t) => {
     const s = setup(c);
     const n = s.theta.length;
     const { blocks } = blocksOf(s.spec, c.kind === 'pinn-2d' ? 2 : 1);

@@ -11,6 +11,7 @@ import type { NetworkObjective } from '../../shared/problems/network.js';
 import { Stream } from '../../shared/rng/stream.js';
 import { problemKind } from '../../shared/study/problem-spec.js';
 import { networkBatchOf, residuals } from '../../worker/engines/tfjs/network-model.js';
+import { blocksOf, blockTensors, tfjsCpu } from '../helpers/tfjs-nets.js';
 
 /** ‖Hv − Hv_tf‖₂ / ‖Hv_tf‖₂: float32 through nested reverse passes (observed ≤ 6e-6). */
 const TOL = 1e-4;
@@ -25,27 +26,7 @@ const CASES: Record<string, unknown>[] = [
   { kind: 'pinn-2d', width: 4, depth: 2, activation: 'sin', omega: 1.5, init: 'siren', grid: 3 },
 ];
 
-/** θ = [W₁ (w × d₀), b₁, …, W_L, b_L, c]: offsets and shapes from the spec alone. */
-function blocksOf(spec: Record<string, unknown>, d: number) {
-  const m = spec.fourierFeatures as number;
-  const width = spec.width as number;
-  const blocks: Array<{ off: number; shape: number[] }> = [];
-  let off = 0;
-  let fin = m > 0 ? 2 * m : d;
-  for (let l = 0; l < (spec.depth as number); l++) {
-    blocks.push({ off, shape: [width, fin] }, { off: off + width * fin, shape: [width] });
-    off += width * fin + width;
-    fin = width;
-  }
-  blocks.push({ off, shape: [width] });
-  return { blocks, dim: off + width };
-}
-
-test.before(async () => {
-  tf.enableProdMode();
-  await tf.setBackend('cpu');
-  await tf.ready();
-});
+test.before(tfjsCpu);
 
 for (const raw of CASES) {
   test.serial(`${JSON.stringify(raw)}: Hv matches tfjs reverse-over-reverse`, (t) => {
@@ -64,12 +45,8 @@ for (const raw of CASES) {
     const before = tf.memory().numTensors;
     const ref = tf.tidy(() => {
       const net = { ...networkBatchOf(tf, spec as { kind: string }, [f]), nestable: true };
-      const loss = (th: tf.Tensor): tf.Scalar => {
-        const p = blocks.map((b) =>
-          tf.reshape(tf.slice(th, [b.off], [b.shape.reduce((q, r) => q * r, 1)]), [1, ...b.shape]),
-        );
-        return tf.mean(tf.square(tf.reshape(residuals(tf, net, p), [N])));
-      };
+      const loss = (th: tf.Tensor): tf.Scalar =>
+        tf.mean(tf.square(tf.reshape(residuals(tf, net, blockTensors(th, blocks)), [N])));
       const grad = tf.grad(loss);
       const vt = tf.tensor1d(Float32Array.from(v));
       return tf

@@ -3,7 +3,7 @@
  * gradient against @tensorflow/tfjs reverse-mode autodiff (CPU backend, float32) on the same θ.
  *
  * Nothing of shared/nets is reused on the tfjs side: the parameter blocks are sliced out of θ by
- * a layout recomputed here from the spec; the model is the tfjs engine's
+ * a layout recomputed from the spec (test/helpers/tfjs-nets.ts); the model is the tfjs engine's
  * (worker/engines/tfjs/network-model.ts), in which the network, Fourier embedding and boundary
  * factor are tf ops and u″ / Δu come from nested tf.grad with respect to the input coordinates
  * (no jets, no α weights). The loss is then differentiated w.r.t. all parameter tensors with
@@ -21,11 +21,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import test from 'ava';
-import type { NetworkObjective } from '../../shared/problems/network.js';
-import { Stream } from '../../shared/rng/stream.js';
-import { problemKind } from '../../shared/study/problem-spec.js';
 import { losses, networkBatchOf } from '../../worker/engines/tfjs/network-model.js';
 import { relativeError } from '../helpers/derivatives.js';
+import type { NetCase, NetKind, Setup } from '../helpers/tfjs-nets.js';
+import { blocksOf, caseName, networkFields, perturbedSetup, tfjsCpu } from '../helpers/tfjs-nets.js';
 
 /**
  * Tolerances, honest for float32 (ε ≈ 6e-8; the observed errors are ~1e-7 … 1e-5) yet far below
@@ -35,18 +34,6 @@ import { relativeError } from '../helpers/derivatives.js';
  */
 const GRAD_TOL = 2e-3;
 const VALUE_TOL = 1e-4;
-
-type Kind = 'mlp-regression' | 'pinn-1d' | 'pinn-2d';
-
-interface Case {
-  readonly kind: Kind;
-  readonly activation: 'tanh' | 'sin';
-  readonly omega?: number;
-  readonly depth: number;
-  readonly width: number;
-  readonly fourierFeatures?: number;
-  readonly init?: 'xavier-normal' | 'xavier-uniform' | 'siren';
-}
 
 /** A deliberate bug in the tfjs reference, to show the comparison can fail. */
 type Mutation =
@@ -60,71 +47,16 @@ type Mutation =
   /** pinn-2d without the reaction term κu. */
   | 'drop-kappa';
 
-function specOf(c: Case): Record<string, unknown> {
-  const s: Record<string, unknown> = {
-    kind: c.kind,
-    width: c.width,
-    depth: c.depth,
-    activation: c.activation,
-    omega: c.omega ?? 1,
-    fourierFeatures: c.fourierFeatures ?? 0,
-    fourierSigma: 1,
-    init: c.init ?? 'xavier-normal',
-  };
+function specOf(c: NetCase): Record<string, unknown> {
+  const s: Record<string, unknown> = { ...networkFields(c), init: c.init ?? 'xavier-normal' };
   if (c.kind === 'mlp-regression') s.points = 14;
   if (c.kind === 'pinn-1d') s.points = 12;
   if (c.kind === 'pinn-2d') Object.assign(s, { grid: c.depth === 1 ? 4 : 3, kappa: 1.5 });
   return s;
 }
 
-function nameOf(c: Case): string {
-  const act = c.activation === 'sin' ? `sin(${c.omega}z)` : 'tanh';
-  const ff = c.fourierFeatures ? `, ${c.fourierFeatures} Fourier features` : '';
-  const init = c.init ? `, ${c.init}` : '';
-  return `${c.kind}: ${act}, depth ${c.depth}, width ${c.width}${ff}${init}`;
-}
-
-interface Setup {
-  readonly spec: Record<string, unknown>;
-  readonly f: NetworkObjective;
-  readonly theta: Float64Array;
-}
-
-function setup(c: Case): Setup {
-  const k = problemKind(c.kind);
-  const name = nameOf(c);
-  const spec = k.schema.parse(specOf(c)) as Record<string, unknown>;
-  const f = k.create(spec, new Stream('tfjs-problem', name)) as NetworkObjective;
-  const theta = f.initial(new Stream('tfjs-init', name));
-  // Off the initialization (Xavier biases are zero): a deterministic perturbation of every entry.
-  const rng = new Stream('tfjs-perturb', name);
-  for (let i = 0; i < theta.length; i++) theta[i] += 0.15 * rng.normal();
-  return { spec, f, theta };
-}
-
-/** The flat order θ = [W₁ (w × d₀ row-major), b₁, …, W_L, b_L, c], recomputed from the spec. */
-interface Block {
-  readonly off: number;
-  readonly shape: readonly number[];
-}
-
-function blocksOf(spec: Record<string, unknown>, d: number): { blocks: Block[]; dim: number } {
-  const m = spec.fourierFeatures as number;
-  const width = spec.width as number;
-  const depth = spec.depth as number;
-  const blocks: Block[] = [];
-  let off = 0;
-  let fin = m > 0 ? 2 * m : d;
-  for (let l = 0; l < depth; l++) {
-    blocks.push({ off, shape: [width, fin] });
-    off += width * fin;
-    blocks.push({ off, shape: [width] });
-    off += width;
-    fin = width;
-  }
-  blocks.push({ off, shape: [width] });
-  return { blocks, dim: off + width };
-}
+/** A case's problem (specOf) and a perturbed θ. */
+const setup = (c: NetCase): Setup => perturbedSetup(specOf(c), caseName(c), 'tfjs');
 
 interface Reference {
   readonly value: number;
@@ -139,7 +71,7 @@ interface Reference {
  */
 function tfReference(s: Setup, mutation: Mutation = 'none'): Reference {
   const { spec, f, theta } = s;
-  const kind = spec.kind as Kind;
+  const kind = spec.kind as NetKind;
   const d = kind === 'pinn-2d' ? 2 : 1;
   const { blocks, dim } = blocksOf(spec, d);
   if (dim !== theta.length) throw new Error(`layout dim ${dim} ≠ θ length ${theta.length}`);
@@ -196,11 +128,7 @@ function valueError(v: number, ref: number): number {
   return Math.abs(v - ref) / Math.max(Math.abs(ref), 1e-30);
 }
 
-test.before(async () => {
-  tf.enableProdMode(); // silences the "install tfjs-node" banner; no effect on the math
-  await tf.setBackend('cpu');
-  await tf.ready();
-});
+test.before(tfjsCpu);
 
 test.serial('tanh as sinh/cosh: same values and first derivative as tf.tanh, and nests', (t) => {
   tf.tidy(() => {
@@ -227,7 +155,7 @@ test.serial('tanh as sinh/cosh: same values and first derivative as tf.tanh, and
   });
 });
 
-const CASES: Case[] = [];
+const CASES: NetCase[] = [];
 for (const kind of ['mlp-regression', 'pinn-1d', 'pinn-2d'] as const)
   for (const activation of ['tanh', 'sin'] as const)
     for (const fourierFeatures of [0, kind === 'pinn-2d' ? 2 : 3])
@@ -251,7 +179,7 @@ CASES.push(
 const worst = { value: 0, grad: 0, block: 0 };
 
 for (const c of CASES) {
-  test.serial(`${nameOf(c)}: value and gradient match tfjs autodiff`, (t) => {
+  test.serial(`${caseName(c)}: value and gradient match tfjs autodiff`, (t) => {
     const s = setup(c);
     const before = tf.memory().numTensors;
     const ref = tfReference(s);
@@ -313,7 +241,7 @@ test.serial('points and targets are the documented ones', (t) => {
 
 // The check has teeth: a reference with a misplaced parameter block or a wrong operator term
 // disagrees with the objective far beyond the tolerances above.
-const TEETH: Array<[Mutation, Case]> = [
+const TEETH: Array<[Mutation, NetCase]> = [
   ['swap-b1-c', { kind: 'mlp-regression', activation: 'tanh', depth: 2, width: 4 }],
   ['swap-b1-c', { kind: 'pinn-2d', activation: 'sin', omega: 2, depth: 1, width: 4 }],
   ['transpose-W2', { kind: 'pinn-1d', activation: 'tanh', depth: 2, width: 4 }],
@@ -324,7 +252,7 @@ const TEETH: Array<[Mutation, Case]> = [
 ];
 
 for (const [mutation, c] of TEETH) {
-  test.serial(`teeth: a '${mutation}' reference is caught (${nameOf(c)})`, (t) => {
+  test.serial(`teeth: a '${mutation}' reference is caught (${caseName(c)})`, (t) => {
     const s = setup(c);
     const e = s.f.evaluate(s.theta);
     const good = tfReference(s);

@@ -4,6 +4,7 @@ import { isInputError } from '../../shared/study/errors.js';
 import { expandStudy, planHash } from '../../shared/study/plan.js';
 import { parseSpec } from '../../shared/study/spec.js';
 import type { OptimizeTask } from '../../shared/study/task.js';
+import { keepsRecordedIds } from '../helpers/plan.js';
 
 const good = `
 name: t
@@ -109,15 +110,7 @@ test('engine: a spec without it keeps the task ids it had before engines existed
     '13c68b4f7c92e8a09ead',
     '191d0d4d3e648aca4a31',
   ];
-  const tasks = expandStudy(parseSpec(net)) as OptimizeTask[];
-  t.deepEqual(
-    tasks.map((x) => x.id),
-    before,
-  );
-  t.false(
-    tasks.some((x) => 'engine' in x.optimizer),
-    'no engine written into the task',
-  );
+  keepsRecordedIds(t, net, before, ['engine'], 'no engine written into the task');
   const explicit = net
     .replace('{ kind: adam, lr: 0.01 }', '{ kind: adam, lr: 0.01, engine: f64 }')
     .replace('{ kind: gd }', '{ kind: gd, engine: f64 }')
