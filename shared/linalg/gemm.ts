@@ -28,8 +28,8 @@ export function matmul(
   const cOff = bOff + strips * 4 * p;
   simd.reserve(cOff + strips * 4 * m4);
   const f = simd.view();
-  // Packing is most of the cost at the network Hessian's small sizes (profiled: 1.1 s of JS against
-  // 0.8 s in the kernel, width 10): only the padding is zeroed, and whole groups of four move at once.
+  // Packing is most of the cost at the network Hessian's small sizes (a profile at width 10 found
+  // more time in it than in the kernel): only the padding is zeroed, and whole groups of four move at once.
   // A in row panels of four; rows m … m4 − 1 are zero.
   const lastPanel = (m4 - 4) * p;
   if (m4 > m) for (let q = 0; q < p; q++) f.fill(0, lastPanel + 4 * q + (m & 3), lastPanel + 4 * q + 4);

@@ -37,8 +37,8 @@ export const defaultSubspace = (n: number) => Math.min(n, 100);
 
 function evaluated(f: Objective, x: Float64Array, stepNorm: number, rest: Partial<KrylovState>): KrylovState {
   // Value and gradient from the linearization's own passes: the same quantities as evaluate()'s to
-  // rounding, and at n ≈ 10⁵ an order of magnitude cheaper (GEMMs against per-point loops:
-  // measured 11 against 166 ms CPU at width 314).
+  // rounding, and at n ≈ 10⁵ an order of magnitude cheaper (GEMMs against per-point loops; the
+  // step's cost is in `npm run bench hvp`).
   const op = hessianOperatorOf(f, x);
   return {
     x,

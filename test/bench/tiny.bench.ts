@@ -79,7 +79,10 @@ async function ours(threads: number): Promise<number> {
 export async function bench(): Promise<BenchReport> {
   const np = spawnSync('/usr/bin/python3', ['-c', NUMPY, String(RUNS)], { encoding: 'utf8' });
   if (np.status !== 0) throw new Error(`numpy baseline failed: ${np.stderr}`);
-  const [secs, classes, blasLib, version] = np.stdout.trim().split(/ (?=\[)|(?<=\]) /);
+  // "<seconds> [min, max, saddle] <blas library> <numpy version>"
+  const m = /^(\S+) (\[[^\]]*\]) (\S+) (\S+)$/.exec(np.stdout.trim());
+  if (!m) throw new Error(`numpy baseline printed ${np.stdout}`);
+  const [, secs, classes, blasLib, version] = m;
   const numpyRate = RUNS / Number(secs);
   const rows: BenchRow[] = [{ case: `numpy ${version} vectorized`, 'runs/s': numpyRate, ratio: 1 }];
   for (const threads of [1, 2]) {
