@@ -3,6 +3,9 @@ import type { Figure } from './figure.js';
 import { OUTCOME_ORDER, outcome, outcomeScale } from './outcome.js';
 import { getOr } from './sample.js';
 
+/** A count as the caption writes it: whole, or to 0.1 for expected counts of estimated spectra. */
+const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
+
 /** Bins per decade of |λ|. */
 const PER_DECADE = 4;
 
@@ -33,6 +36,8 @@ export interface NearZero {
 interface Pool {
   readonly first: { problem: string; problem_params: string };
   runs: number;
+  /** Runs whose spectrum is an SLQ estimate (drawn as expected counts). */
+  estimated: number;
   readonly configs: Set<string>;
   /** `optimizer\0outcome\0sign\0bin` → count. */
   readonly bins: Map<string, number>;
@@ -50,10 +55,13 @@ interface Pool {
 export function spectrumFigures(ctx: ReportContext): Figure[] {
   const pools = new Map<string, Pool>();
   for (const r of ctx.runs()) {
-    if (r.eigenvalues === null || r.eigenvalues.length === 0) continue;
+    const dense = r.eigenvalues !== null && r.eigenvalues.length > 0;
+    const density = !dense && (r.spectral_nodes?.length ?? 0) > 0 && (r.spectral_weights?.length ?? 0) > 0;
+    if (!dense && !density) continue;
     const p = getOr(pools, problemKey(r), () => ({
       first: r,
       runs: 0,
+      estimated: 0,
       configs: new Set<string>(),
       bins: new Map<string, number>(),
       zero: new Map<string, number>(),
@@ -63,17 +71,37 @@ export function spectrumFigures(ctx: ReportContext): Figure[] {
     const o = outcome(r);
     p.runs++;
     p.configs.add(`${r.optimizer} ${r.optimizer_params}`);
-    p.eigenvalues += r.eigenvalues.length;
-    const byMagnitude = Array.from(r.eigenvalues).sort((a, b) => Math.abs(a) - Math.abs(b));
-    const nz = Math.min(r.n_zero ?? 0, byMagnitude.length);
     const zk = `${opt}\0${o}`;
-    if (nz > 0) p.zero.set(zk, (p.zero.get(zk) ?? 0) + nz);
-    for (const l of byMagnitude.slice(nz)) {
-      if (!(l !== 0 && Number.isFinite(l))) continue;
+    const bin = (l: number, count: number) => {
+      if (!(l !== 0 && Number.isFinite(l)) || count <= 0) return;
       const b = Math.floor(Math.log10(Math.abs(l)) * PER_DECADE);
       const k = `${opt}\0${o}\0${Math.sign(l)}\0${b}`;
-      p.bins.set(k, (p.bins.get(k) ?? 0) + 1);
+      p.bins.set(k, (p.bins.get(k) ?? 0) + count);
+    };
+    if (dense) {
+      p.eigenvalues += r.eigenvalues!.length;
+      const byMagnitude = Array.from(r.eigenvalues!).sort((a, b) => Math.abs(a) - Math.abs(b));
+      const nz = Math.min(r.n_zero ?? 0, byMagnitude.length);
+      if (nz > 0) p.zero.set(zk, (p.zero.get(zk) ?? 0) + nz);
+      for (const l of byMagnitude.slice(nz)) bin(l, 1);
+      continue;
     }
+    // Stochastic Lanczos quadrature (counts_estimated): the density Σ w δ(λ − node), w summing to 1,
+    // drawn as expected counts n·w. The n_zero estimate takes the mass of the nodes smallest in
+    // |λ|, as a dense spectrum's zeros are its n_zero smallest eigenvalues.
+    const n = (r.n_positive ?? 0) + (r.n_negative ?? 0) + (r.n_zero ?? 0);
+    const nodes = r.spectral_nodes!;
+    const weights = r.spectral_weights!;
+    const order = Array.from(nodes.keys()).sort((a, b) => Math.abs(nodes[a]) - Math.abs(nodes[b]));
+    let zeroMass = n > 0 ? (r.n_zero ?? 0) / n : 0;
+    for (const i of order) {
+      const take = Math.min(weights[i], zeroMass);
+      zeroMass -= take;
+      bin(nodes[i], (weights[i] - take) * n);
+    }
+    if ((r.n_zero ?? 0) > 0) p.zero.set(zk, (p.zero.get(zk) ?? 0) + (r.n_zero ?? 0));
+    p.eigenvalues += n;
+    p.estimated++;
   }
   const out: Figure[] = [];
   for (const p of pools.values()) out.push(spectrumFigure(ctx, p, out.length + 1));
@@ -188,7 +216,7 @@ function spectrumFigure(ctx: ReportContext, p: Pool, id: number): Figure {
   return {
     id: `spectrum-${id}`,
     title: `Hessian eigenvalues at the final point: ${label}`,
-    caption: `Eigenvalues of the exact Hessian at the final point of ${p.runs} runs (${p.eigenvalues} eigenvalues: ${nonzero} nonzero, binned at ${PER_DECADE} bins per decade of |λ| on a signed log axis, negative to the left; ${zeros} zero within zeroTol·max|λ|, counted in the narrow panel on its own scale, shown where any was), one row per optimizer configuration, coloured by the run's outcome. Both signs at one point make it a saddle; the many zeros are the flat directions (paper Fig. 6). ${label}. ${settings(ctx, p.runs, p.configs)}`,
+    caption: `Eigenvalues of the exact Hessian at the final point of ${p.runs} runs${p.estimated > 0 ? ` (${p.estimated} of them with more parameters than a dense eigendecomposition affords: their spectra are stochastic Lanczos quadrature estimates, drawn as expected counts n·w of the estimated density, the zero panel holding their estimated n_zero)` : ''} (${fmt(p.eigenvalues)} eigenvalues: ${fmt(nonzero)} nonzero, binned at ${PER_DECADE} bins per decade of |λ| on a signed log axis, negative to the left; ${fmt(zeros)} zero within zeroTol·max|λ|, counted in the narrow panel on its own scale, shown where any was), one row per optimizer configuration, coloured by the run's outcome. Both signs at one point make it a saddle; the many zeros are the flat directions (paper Fig. 6). ${label}. ${settings(ctx, p.runs, p.configs)}`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       vconcat: rows,
