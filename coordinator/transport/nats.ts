@@ -155,7 +155,7 @@ export class NatsTransport implements Transport {
     this.retries = new TaskRetries(maxDeliver > 0 ? maxDeliver : 5);
     this.publishing = false;
     await this.registry.putManifest(key, manifest);
-    await this.registry.putStatus(this.status);
+    await this.registry.updateStatus(this.status); // not over a `complete` written since it was read
     this.workers.listen(this.nc);
     this.timer = setInterval(() => void this.tick(), 1000);
 

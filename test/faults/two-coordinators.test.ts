@@ -69,11 +69,12 @@ test.serial(
     const procs: CliProcess[] = [];
     try {
       procs.push(await startWorker(url, 1, FAST));
+      // Started together, so that both run the study at once (on a loaded machine a second one
+      // started later could find it complete already).
       const c1 = startTracked(['run', file, '--nats', url, '--out', out1], FAST);
-      procs.push(c1);
-      const [, key] = await c1.out.waitFor(/study (\S+) \(epoch \d+\)/, 120_000);
       const c2 = startTracked(['run', file, '--nats', url, '--out', out2], FAST);
-      procs.push(c2);
+      procs.push(c1, c2);
+      const [, key] = await c1.out.waitFor(/study (\S+) \(epoch \d+\)/, 120_000);
       await c2.out.waitFor(/publishing \d+/, 120_000);
       // The second is held while the first completes (and, before the fix, purged the results
       // the second had not read yet), then interrupted.
