@@ -16,9 +16,12 @@ const ANSI = new RegExp(`${String.fromCharCode(27)}(\\[[0-9;?]*[A-Za-z]|[78])`, 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function atTerminal(args: readonly string[]) {
-  const command = [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' ');
+  // `exec`: script runs the command through $SHELL -c; a shell left between it and node (dash, CI's
+  // /bin/sh, forks) would be in the foreground group too, die of the SIGINT and set the exit code.
+  const command = `exec ${[process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' ')}`;
   const child = spawn('script', ['-qfec', command, '/dev/null'], {
     cwd: REPO,
+    env: { ...process.env, SHELL: '/bin/sh' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let text = '';
