@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import type { SeedBlock } from '../shared/study/block.js';
 import { InputError } from '../shared/study/errors.js';
 import { StudyPlan } from '../shared/study/plan.js';
 import type { StudySpec } from '../shared/study/spec.js';
@@ -71,6 +72,34 @@ export function* pendingTasks(plan: StudyPlan, sink: ResultSink): Generator<Task
 }
 
 /**
+ * The same pending tasks as seed blocks of one configuration each (SeedBlock), for a transport
+ * that runs many seeds a message: up to `sizeOf(body)` seeds a block. A plan alternates its
+ * optimizers seed by seed, so each configuration's seeds are gathered from a window of the plan;
+ * rows are keyed by (config, seed), never by order. Optimizer studies only (a trials study has no seeds).
+ */
+export function* pendingBlocks(
+  plan: StudyPlan,
+  sink: ResultSink,
+  sizeOf: (body: SeedBlock['body']) => number,
+): Generator<SeedBlock> {
+  const open = new Map<number, number[]>();
+  const limit = (g: number) => Math.max(1, sizeOf(plan.groups[g].content as SeedBlock['body']));
+  for (let i = 0; i < plan.size; i++) {
+    const { group, unit } = plan.slot(i);
+    const seed = plan.unitKey(unit);
+    if (sink.has(plan.groups[group].config, seed)) continue;
+    let seeds = open.get(group);
+    if (!seeds) open.set(group, (seeds = []));
+    seeds.push(seed);
+    if (seeds.length >= limit(group)) {
+      open.delete(group);
+      yield plan.blockOf(group, seeds);
+    }
+  }
+  for (const [group, seeds] of open) yield plan.blockOf(group, seeds);
+}
+
+/**
  * Runs the tasks of a planned study that have no row yet, through a transport, into an out dir.
  * Validation and the out-dir check happen before anything is written.
  */
@@ -101,7 +130,12 @@ export async function runStudy(p: PlannedStudy, o: RunOptions): Promise<RunOutco
     const progress = new Progress(total, done, o.log, () => transport.stats());
     try {
       await transport.run(
-        Object.assign(pendingTasks(p.plan, sink), { count: total - done }),
+        Object.assign(pendingTasks(p.plan, sink), {
+          count: total - done,
+          blocks: p.plan.seeds
+            ? (sizeOf: (body: SeedBlock['body']) => number) => pendingBlocks(p.plan, sink, sizeOf)
+            : undefined,
+        }),
         {
           add: (r) => {
             if (sink.add(r)) progress.add(r.row);

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { move } from 'piscina';
 import { runTask } from '../shared/run-task.js';
+import { blockTasks, type SeedBlock } from '../shared/study/block.js';
 import type { Result } from '../shared/study/result.js';
 import type { Task } from '../shared/study/task.js';
 import { encodeResultMessage } from '../shared/study/wire.js';
@@ -17,6 +18,11 @@ export default function run(task: Task): Result {
 /** Piscina entry point for a block of tasks (shared/study/block.ts): each run as it would be alone. */
 export function runBlock(tasks: Task[]): Result[] {
   return tasks.map((t) => runTask(t, { worker, lean: true }));
+}
+
+/** Piscina entry point for a seed block (one configuration, many seeds): the tasks are built here. */
+export function runSeedBlock(block: SeedBlock): Result[] {
+  return blockTasks(block).map((t) => runTask(t, { worker, lean: true }));
 }
 
 /** A task message as the NATS worker hands it to a thread (the bytes are a copy, transferred). */

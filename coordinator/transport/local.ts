@@ -1,13 +1,13 @@
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import type { Piscina } from 'piscina';
-import { autoBlock } from '../../shared/study/block.js';
+import { autoBlock, blockTasks, type SeedBlock } from '../../shared/study/block.js';
 import { isTfjsTask } from '../../shared/study/engine.js';
 import type { Result } from '../../shared/study/result.js';
 import type { OptimizeTask, Task } from '../../shared/study/task.js';
 import { openTaskPool } from '../../worker/task-pool.js';
 import { TfjsPool, tfjsBatches } from '../../worker/tfjs-pool.js';
-import type { ResultReceiver, Transport, TransportStats } from './types.js';
+import type { PendingTasks, ResultReceiver, Transport, TransportStats } from './types.js';
 
 /**
  * The embedded default: a Piscina pool in this process, no server. f64 tasks run on the pool's
@@ -28,7 +28,7 @@ export class LocalTransport implements Transport {
     this.pool = openTaskPool(threads);
   }
 
-  async run(tasks: Iterable<Task>, results: ResultReceiver, signal?: AbortSignal): Promise<void> {
+  async run(tasks: PendingTasks, results: ResultReceiver, signal?: AbortSignal): Promise<void> {
     // Each result is journaled as it comes (a kill loses only the tasks in flight).
     const report = (rs: readonly Result[]) => {
       if (results.addAll) results.addAll(rs);
@@ -37,8 +37,64 @@ export class LocalTransport implements Transport {
     };
     // f64 tasks are taken from the (lazy) plan as pool slots free up; tfjs tasks met on the way
     // are kept, grouped into batches of one problem, optimizer and stop rule once the plan is seen.
-    const it = tasks[Symbol.iterator]();
     const tfjsTasks: OptimizeTask[] = [];
+    const pumpF64 = tasks.blocks
+      ? this.pumpSeedBlocks(tasks.blocks, tfjsTasks, report, signal)
+      : this.pumpTaskBlocks(tasks, tfjsTasks, report, signal);
+    await pumpF64;
+    const batches = tfjsBatches(tfjsTasks);
+    if (batches.length === 0) return;
+    this.tfjs ??= new TfjsPool(this.log);
+    let b = 0;
+    await this.pumpAll(
+      () => batches[b++] ?? null,
+      2,
+      (batch: OptimizeTask[]) => this.tfjs!.run(batch),
+      report,
+      signal,
+      (batch) => batch.length,
+    );
+  }
+
+  /**
+   * Seed blocks (one configuration, many seeds: shared/study/block.ts) to the pool, 2 per thread
+   * in flight; the thread builds the tasks. The blocks of tfjs configurations are set aside.
+   */
+  private pumpSeedBlocks(
+    blocks: NonNullable<PendingTasks['blocks']>,
+    tfjsTasks: OptimizeTask[],
+    report: (rs: readonly Result[]) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const it = blocks((body) => (isTfjsTask(body as Task) ? 4096 : (this.block ?? autoBlock(body))))[
+      Symbol.iterator
+    ]();
+    const next = (): SeedBlock | null => {
+      for (;;) {
+        const n = it.next();
+        if (n.done) return null;
+        if (isTfjsTask(n.value.body as Task)) tfjsTasks.push(...blockTasks(n.value));
+        else return n.value;
+      }
+    };
+    return this.pumpAll(
+      next,
+      this.threads * 2,
+      (b) => this.pool.run(b, { name: 'runSeedBlock' }) as Promise<Result[]>,
+      report,
+      signal,
+      (b) => b.seeds.length,
+    );
+  }
+
+  /** Tasks to the pool in blocks of the spec's `block` (or autoBlock's choice), 2 per thread in flight. */
+  private pumpTaskBlocks(
+    tasks: Iterable<Task>,
+    tfjsTasks: OptimizeTask[],
+    report: (rs: readonly Result[]) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const it = tasks[Symbol.iterator]();
     const nextF64 = (): Task | null => {
       for (;;) {
         const n = it.next();
@@ -62,25 +118,13 @@ export class LocalTransport implements Transport {
     };
     // Keep a bounded window in flight (2 per thread, 2 batches on the tfjs thread) so a
     // million-task plan is never queued at once.
-    await this.pumpAll(
+    return this.pumpAll(
       nextBlock,
       this.threads * 2,
       (b) => this.pool.run(b, { name: 'runBlock' }) as Promise<Result[]>,
       report,
       signal,
       (b) => b.length,
-    );
-    const batches = tfjsBatches(tfjsTasks);
-    if (batches.length === 0) return;
-    this.tfjs ??= new TfjsPool(this.log);
-    let b = 0;
-    await this.pumpAll(
-      () => batches[b++] ?? null,
-      2,
-      (batch: OptimizeTask[]) => this.tfjs!.run(batch),
-      report,
-      signal,
-      (batch) => batch.length,
     );
   }
 

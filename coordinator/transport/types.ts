@@ -1,3 +1,4 @@
+import type { SeedBlock } from '../../shared/study/block.js';
 import type { Result } from '../../shared/study/result.js';
 import type { Task } from '../../shared/study/task.js';
 
@@ -21,8 +22,14 @@ export interface ResultReceiver {
   flush(): void;
 }
 
-/** The tasks of a study still without a row, in plan order, and (when known) how many. */
-export type PendingTasks = Iterable<Task> & { readonly count?: number };
+/**
+ * The tasks of a study still without a row, in plan order, and (when known) how many; `blocks`,
+ * when given, yields the same tasks grouped as seed blocks of up to `sizeOf(body)` seeds.
+ */
+export type PendingTasks = Iterable<Task> & {
+  readonly count?: number;
+  readonly blocks?: (sizeOf: (body: SeedBlock['body']) => number) => Iterable<SeedBlock>;
+};
 
 /**
  * The only thing that differs between a laptop and a cluster: it takes the tasks that

@@ -1,7 +1,12 @@
-import type { Task } from './task.js';
+import { textHash } from './canonical.js';
+import type { OptimizeTask, Task } from './task.js';
+import { TASK_ID_CHARS } from './task-id.js';
 
 /** Problems of two angles (or a KKT system of a few unknowns): a run takes microseconds. */
 const TINY_PROBLEMS: ReadonlySet<string> = new Set(['circle', 'torus', 'circle-kkt', 'torus-kkt']);
+
+/** What autoBlock reads of a task: its configuration is enough. */
+type BlockKey = Pick<Task, 'kind'> & Partial<Pick<OptimizeTask, 'problem' | 'stop'>>;
 
 /**
  * Tasks a pool thread takes at once when the spec does not say (`block`): a run of a tiny
@@ -9,9 +14,41 @@ const TINY_PROBLEMS: ReadonlySet<string> = new Set(['circle', 'torus', 'circle-k
  * (test/bench/tiny.bench.ts measures the rate); any other task goes alone. A block changes no id
  * and no bit: each task in it is run by runTask as it would be alone.
  */
-export function autoBlock(task: Task): number {
-  if (task.kind !== 'optimize' || !TINY_PROBLEMS.has(task.problem.kind)) return 1;
+export function autoBlock(task: BlockKey): number {
+  if (task.kind !== 'optimize' || !task.problem || !task.stop || !TINY_PROBLEMS.has(task.problem.kind))
+    return 1;
   // A block should stay short (an interrupt waits for the blocks in flight): at most about
   // 256 × 200 iterations of a two-angle problem, fewer seeds when each may run longer.
   return Math.max(1, Math.min(256, Math.floor((256 * 200) / Math.max(1, task.stop.maxIter))));
+}
+
+/** What the tasks of one configuration share: all but the seed and the id. */
+export type SeedTaskBody = Omit<OptimizeTask, 'id' | 'study' | 'seed' | 'config'>;
+
+/**
+ * Several seeds of one configuration, as the local pool sends them to a thread: the configuration
+ * once, then the seeds. The thread builds each task (taskAtSeed) as the plan would, so its id and
+ * rows are those of the task sent alone; only the message is smaller (one body, not 256 clones of
+ * it) and the ids are hashed off the coordinator's thread.
+ */
+export interface SeedBlock {
+  readonly body: SeedTaskBody;
+  readonly config: string;
+  readonly study: string;
+  /** Canonical JSON of the task around its seed: the id hashes idHead + seed + idTail. */
+  readonly idHead: string;
+  readonly idTail: string;
+  readonly seeds: readonly number[];
+}
+
+/** The task of a configuration at one seed, its id hashed from the canonical text around the seed. */
+export function taskAtSeed(block: Omit<SeedBlock, 'seeds'>, seed: number): OptimizeTask {
+  // The same text taskId() would hash: canonical JSON with the seed in its sorted place.
+  const id = textHash(block.idHead + seed + block.idTail, TASK_ID_CHARS);
+  return { ...block.body, seed, id, study: block.study, config: block.config };
+}
+
+/** The tasks of a block, in its seeds' order. */
+export function blockTasks(block: SeedBlock): OptimizeTask[] {
+  return block.seeds.map((s) => taskAtSeed(block, s));
 }

@@ -1,3 +1,4 @@
+import { type SeedBlock, taskAtSeed } from './block.js';
 import { canonicalJson, contentHash, textHash } from './canonical.js';
 import { optimizerConfigs, problemVariants } from './expand.js';
 import { SeedSet } from './seed-set.js';
@@ -136,19 +137,7 @@ export class StudyPlan {
   taskOf(group: number, unit: number): Task {
     const g = this.groups[group];
     const study = this.spec.name;
-    if (this.seeds) {
-      const seed = this.seeds.at(unit);
-      const [head, tail] = this.idParts[group];
-      // The same text taskId() would hash: canonical JSON with the seed in its sorted place.
-      const id = textHash(head + seed + tail, TASK_ID_CHARS);
-      return {
-        ...(g.content as Omit<OptimizeTask, 'id' | 'study' | 'seed'>),
-        seed,
-        id,
-        study,
-        config: g.config,
-      };
-    }
+    if (this.seeds) return taskAtSeed(this.blockOf(group, []), this.seeds.at(unit));
     const t = this.spec.trials!;
     const firstTrial = unit * t.batch;
     const body = {
@@ -157,6 +146,21 @@ export class StudyPlan {
       params: { ...(g.content as object), trials: Math.min(t.batch, t.trials - firstTrial), firstTrial },
     } as Omit<TrialsTask, 'id' | 'study'>;
     return { ...body, id: taskId(body), study, config: g.config };
+  }
+
+  /** Seeds of one optimizer group as a block (a pool thread builds the tasks: shared/study/block.ts). */
+  blockOf(group: number, seeds: readonly number[]): SeedBlock {
+    if (!this.seeds) throw new Error('blockOf: a trials study has no seeds');
+    const g = this.groups[group];
+    const [idHead, idTail] = this.idParts[group];
+    return {
+      body: g.content as SeedBlock['body'],
+      config: g.config,
+      study: this.spec.name,
+      idHead,
+      idTail,
+      seeds,
+    };
   }
 
   /** Every task from index `from` on, in plan order. */
