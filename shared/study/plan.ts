@@ -1,10 +1,10 @@
 import { type SeedBlock, taskAtSeed } from './block.js';
-import { canonicalJson, contentHash, textHash } from './canonical.js';
+import { canonicalJson, contentHash } from './canonical.js';
 import { optimizerConfigs, problemVariants } from './expand.js';
 import { SeedSet } from './seed-set.js';
 import type { StudySpec } from './spec.js';
-import { type OptimizeTask, type Task, type TrialsTask, taskId } from './task.js';
-import { CONFIG_CHARS, TASK_ID_CHARS } from './task-id.js';
+import { type Task, type TrialsTask, taskId } from './task.js';
+import { CONFIG_CHARS } from './task-id.js';
 
 /**
  * One configuration of a study: what every task of it shares (problem variant × optimizer, or a
