@@ -88,8 +88,8 @@ export function* pendingBlocks(
     const { group, unit } = plan.slot(i);
     const seed = plan.unitKey(unit);
     if (sink.has(plan.groups[group].config, seed)) continue;
-    let seeds = open.get(group);
-    if (!seeds) open.set(group, (seeds = []));
+    const seeds = open.get(group) ?? [];
+    if (seeds.length === 0) open.set(group, seeds);
     seeds.push(seed);
     if (seeds.length >= limit(group)) {
       open.delete(group);
