@@ -8,7 +8,7 @@ import { OutDirLock } from './store/lock.js';
 import { journalPath, StoredResults, segmentsDoneSet, unitOfRow } from './store/read.js';
 import { commitSegment, nextSegment, recoverSegments } from './store/segments.js';
 import { tableFromRows } from './tables/arrow-io.js';
-import { STORED_RUN_COLUMNS, STORED_TRIAL_COLUMNS } from './tables/stored-columns.js';
+import { STORED_RUN_COLUMNS, STORED_TRIAL_COLUMNS } from '../shared/tables/stored-columns.js';
 
 export { historyRowsOf } from './store/read.js';
 

@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import { type Data, Float64, Int32, makeData, RecordBatch, Struct, Table, Utf8 } from 'apache-arrow';
 import type { HistoryColumns } from '../../shared/study/result.js';
 import { HISTORY_COLUMNS } from '../../shared/study/runs-columns.js';
-import { arrowSchema } from '../tables/columns.js';
+import { arrowSchema } from '../../shared/tables/arrow-schema.js';
 
 /** One run's trace as a worker returns it: its task id and its columns. */
 export type HistoryEntry = readonly [taskId: string, columns: HistoryColumns];

@@ -1,7 +1,7 @@
 /**
  * A table's schema as data: each column written once (name, type, nullable, doc), and from the
  * list the row type (RowOf), the empty row (emptyRow), the wire schema (shared/study/wire.ts), the
- * Arrow schema (coordinator/tables/columns.ts) and the README's column table (markdownTable; a
+ * Arrow schema (shared/tables/arrow-schema.ts) and the README's column table (markdownTable; a
  * test compares it with README.md). Adding a column is one edit of its table's list.
  */
 export type ColumnType = 'utf8' | 'f64' | 'i32' | 'bool' | 'f64[]';

@@ -9,7 +9,7 @@ import { tempDir, writeSpec } from '../helpers/cli.js';
 import { type BenchReport, type BenchRow, timeMs } from './harness.js';
 
 /**
- * Building the Arrow tables an out dir holds from row objects (coordinator/tables/column-data.ts,
+ * Building the Arrow tables an out dir holds from row objects (shared/tables/column-data.ts,
  * its buffers written directly) against apache-arrow's builders (`vectorFromArray`) on the same
  * rows, in the same run: the rows of a real study, repeated to 4,000 runs and their history.
  */

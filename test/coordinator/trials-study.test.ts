@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import test from 'ava';
-import { arrowSchema } from '../../coordinator/tables/columns.js';
-import { STORED_TRIAL_COLUMNS } from '../../coordinator/tables/stored-columns.js';
+import { arrowSchema } from '../../shared/tables/arrow-schema.js';
+import { STORED_TRIAL_COLUMNS } from '../../shared/tables/stored-columns.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { readTable } from '../helpers/rows.js';
 

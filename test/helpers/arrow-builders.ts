@@ -1,6 +1,6 @@
 import { type Data, makeData, vectorFromArray } from 'apache-arrow';
 import { tableOf } from '../../coordinator/tables/arrow-io.js';
-import { arrowType } from '../../coordinator/tables/columns.js';
+import { arrowType } from '../../shared/tables/arrow-schema.js';
 import type { Column } from '../../shared/study/columns.js';
 
 type Row = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { Bool, type DataType, Field, Float64, Int32, List, Schema, Utf8 } from 'apache-arrow';
-import type { Column, ColumnType } from '../../shared/study/columns.js';
+import type { Column, ColumnType } from '../study/columns.js';
 
 /** The Arrow side of a table schema (shared/study/columns.ts): the type of a column. */
 export function arrowType(t: ColumnType): DataType {

@@ -1,6 +1,6 @@
-import type { Column } from '../../shared/study/columns.js';
-import { RUN_COLUMNS } from '../../shared/study/runs-columns.js';
-import { TRIAL_COLUMNS } from '../../shared/study/trials-columns.js';
+import type { Column } from '../study/columns.js';
+import { RUN_COLUMNS } from '../study/runs-columns.js';
+import { TRIAL_COLUMNS } from '../study/trials-columns.js';
 
 /**
  * Columns a row shares with every row of its configuration: stored once, in the variants table

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { Bool, type Data, Float64, Int32, type List, makeData, Utf8 } from 'apache-arrow';
-import type { Column } from '../../shared/study/columns.js';
-import { arrowType } from './columns.js';
+import type { Column } from '../study/columns.js';
+import { arrowType } from './arrow-schema.js';
 
 type Row = Record<string, unknown>;
 
