@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { SeedBlock } from '../shared/study/block.js';
 import { InputError } from '../shared/study/errors.js';
 import { StudyPlan } from '../shared/study/plan.js';
+import type { RunRow } from '../shared/study/result.js';
 import type { StudySpec } from '../shared/study/spec.js';
 import type { Task } from '../shared/study/task.js';
 import { outFiles, prepareOutDir, type StudyManifest } from './out-dir.js';
@@ -142,6 +143,9 @@ export async function runStudy(p: PlannedStudy, o: RunOptions): Promise<RunOutco
           },
           addAll: (rs) => {
             for (const r of sink.addAll(rs)) progress.add(r.row);
+          },
+          addRunsIpc: (ipc) => {
+            for (const r of sink.addRunsIpc(ipc)) progress.add(r as RunRow);
           },
           flush: () => sink.flush(),
         },

@@ -1,14 +1,15 @@
 import { existsSync, statSync, unlinkSync } from 'node:fs';
-import type { Result, RunRow, TrialsRow } from '../shared/study/result.js';
+import { type RecordBatch, Table, tableFromIPC } from 'apache-arrow';
+import type { JournalRecord, Result, RunRow, RunsIpc, TrialsRow } from '../shared/study/result.js';
+import { STORED_RUN_COLUMNS, STORED_TRIAL_COLUMNS } from '../shared/tables/stored-columns.js';
+import { tableFromRows } from '../shared/tables/table-of.js';
 import { Journal, type JournalDamage } from './journal.js';
 import { recoverCompaction } from './store/compact.js';
 import type { DoneSet } from './store/done-set.js';
 import { type HistoryEntry, historyTable } from './store/history-table.js';
 import { OutDirLock } from './store/lock.js';
-import { journalPath, StoredResults, segmentsDoneSet, unitOfRow } from './store/read.js';
+import { journalPath, recordResults, StoredResults, segmentsDoneSet, unitOfRow } from './store/read.js';
 import { commitSegment, nextSegment, recoverSegments } from './store/segments.js';
-import { tableFromRows } from './tables/arrow-io.js';
-import { STORED_RUN_COLUMNS, STORED_TRIAL_COLUMNS } from '../shared/tables/stored-columns.js';
 
 export { historyRowsOf } from './store/read.js';
 
@@ -33,6 +34,9 @@ function segmentLimits(env: NodeJS.ProcessEnv) {
   };
 }
 
+/** What progress reads of a row (report/outcome.ts). */
+export type OutcomeFields = Pick<RunRow, 'status' | 'output_norm_ratio' | 'point_class' | 'trivial'>;
+
 /** What opening an out dir found and mended: for the log (none of it is silent). */
 export interface SinkNotes {
   readonly recovered: string[];
@@ -53,6 +57,9 @@ export class ResultSink {
   private readonly done: DoneSet;
   private readonly lock: OutDirLock;
   private runs: RunRow[] = [];
+  /** Record batches of seed blocks (addRunsIpc), committed with `runs`. */
+  private runBatches: RecordBatch[] = [];
+  private batchedRuns = 0;
   private history: HistoryEntry[] = [];
   private historyRows = 0;
   private trials: TrialsRow[] = [];
@@ -75,15 +82,16 @@ export class ResultSink {
       this.done = segmentsDoneSet(dir);
       this.seq = nextSegment(dir);
       const path = journalPath(dir);
-      const scan = Journal.scan<Result | Result[]>(path);
+      const scan = Journal.scan<JournalRecord>(path);
       this.journal = new Journal(path);
       // Results of an earlier session that never reached a segment: stored now, then the journal
       // (with any torn tail or damage it had) is emptied, so this session appends to a clean file.
-      for (const r of scan.records.flat()) if (this.store(r)) this.added--;
+      const earlier = scan.records.flatMap(recordResults);
+      for (const r of earlier) if (this.store(r)) this.added--;
       this.commit(true);
       this.notes = {
         recovered,
-        journalRecords: scan.records.flat().length,
+        journalRecords: earlier.length,
         journalDamage: scan.damage,
         tornTail: scan.tornTail,
       };
@@ -142,12 +150,45 @@ export class ResultSink {
     return fresh;
   }
 
+  /**
+   * Stores a seed block's runs given as Arrow IPC (RunsIpc: a pool thread built the record batch),
+   * journaled as the bytes they came in; returns the new rows' outcome columns (for progress). A
+   * block with any (config, seed) already stored (a retry) goes the row-by-row way instead.
+   */
+  addRunsIpc(ipc: Uint8Array): OutcomeFields[] {
+    const table = tableFromIPC(ipc);
+    const n = table.numRows;
+    const config = table.getChild('config')!;
+    const seed = table.getChild('seed')!;
+    for (let i = 0; i < n; i++)
+      if (this.done.has(config.get(i) as string, seed.get(i) as number))
+        return this.addAll(recordResults({ kind: 'runs-ipc', ipc })).map((r) => r.row as OutcomeFields);
+    for (let i = 0; i < n; i++) this.done.add(config.get(i) as string, seed.get(i) as number);
+    this.runBatches.push(...table.batches);
+    this.batchedRuns += n;
+    this.added += n;
+    this.journal.append({ kind: 'runs-ipc', ipc } satisfies RunsIpc);
+    const status = table.getChild('status')!;
+    const ratio = table.getChild('output_norm_ratio')!;
+    const pointClass = table.getChild('point_class')!;
+    const trivial = table.getChild('trivial')!;
+    const out = new Array<OutcomeFields>(n);
+    for (let i = 0; i < n; i++)
+      out[i] = {
+        status: status.get(i),
+        output_norm_ratio: ratio.get(i),
+        point_class: pointClass.get(i),
+        trivial: trivial.get(i),
+      };
+    return out;
+  }
+
   /** Hands every result added since the last flush to the OS; commits a segment when one is full. */
   flush(): void {
     this.journal.flush();
     const l = this.limits;
     const full =
-      this.runs.length >= l.runs ||
+      this.runs.length + this.batchedRuns >= l.runs ||
       this.historyRows >= l.history ||
       this.trials.length >= l.trials ||
       Date.now() - this.lastCommit >= l.ms;
@@ -157,8 +198,13 @@ export class ResultSink {
   /** Moves the buffered rows into a segment, then empties the journal. */
   private commit(always: boolean): void {
     this.journal.flush();
-    if (this.runs.length > 0) {
-      const runs = tableFromRows(STORED_RUN_COLUMNS, this.runs as unknown as Record<string, unknown>[]);
+    const anyRuns = this.runs.length + this.batchedRuns > 0;
+    if (anyRuns) {
+      const rows = tableFromRows(STORED_RUN_COLUMNS, this.runs as unknown as Record<string, unknown>[]);
+      // A decoded schema has the base types (Int_, Float), which the builders' subclasses (Int32,
+      // Float64) match but not the other way round: the table takes the decoded one when there is one.
+      const schema = this.runBatches[0]?.schema ?? rows.schema;
+      const runs = new Table(schema, [...rows.batches, ...this.runBatches]);
       commitSegment(this.dir, this.seq++, [
         ['history', historyTable(this.history)],
         ['runs', runs],
@@ -168,8 +214,10 @@ export class ResultSink {
       commitSegment(this.dir, this.seq++, [
         ['trials', tableFromRows(STORED_TRIAL_COLUMNS, this.trials as unknown as Record<string, unknown>[])],
       ]);
-    if (always || this.runs.length > 0 || this.trials.length > 0) this.journal.truncate();
+    if (always || anyRuns || this.trials.length > 0) this.journal.truncate();
     this.runs = [];
+    this.runBatches = [];
+    this.batchedRuns = 0;
     this.history = [];
     this.historyRows = 0;
     this.trials = [];

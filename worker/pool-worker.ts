@@ -1,11 +1,14 @@
 import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
+import { tableToIPC } from 'apache-arrow';
 import { move } from 'piscina';
 import { runTask } from '../shared/run-task.js';
 import { blockTasks, type SeedBlock } from '../shared/study/block.js';
 import type { Result } from '../shared/study/result.js';
 import type { Task } from '../shared/study/task.js';
 import { encodeResultMessage } from '../shared/study/wire.js';
+import { STORED_RUN_COLUMNS } from '../shared/tables/stored-columns.js';
+import { tableFromRows } from '../shared/tables/table-of.js';
 import { type TaskOutcome, taskOfMessage } from './task-bytes.js';
 
 const worker = `${hostname()}#${threadId}`;
@@ -20,9 +23,16 @@ export function runBlock(tasks: Task[]): Result[] {
   return tasks.map((t) => runTask(t, { worker, lean: true }));
 }
 
-/** Piscina entry point for a seed block (one configuration, many seeds): the tasks are built here. */
-export function runSeedBlock(block: SeedBlock): Result[] {
-  return blockTasks(block).map((t) => runTask(t, { worker, lean: true }));
+/**
+ * Piscina entry point for a seed block (one configuration, many seeds): the tasks are built here,
+ * and when no run has history the rows leave as one Arrow IPC stream, transferred (RunsIpc), so
+ * the coordinator's thread neither clones a row object per run nor builds their columns.
+ */
+export function runSeedBlock(block: SeedBlock): Result[] | ReturnType<typeof move> {
+  const results = blockTasks(block).map((t) => runTask(t, { worker, lean: true }));
+  if (results.some((r) => r.kind !== 'run' || r.history !== null)) return results;
+  const rows = results.map((r) => r.row) as unknown as Record<string, unknown>[];
+  return move(tableToIPC(tableFromRows(STORED_RUN_COLUMNS, rows), 'stream'));
 }
 
 /** A task message as the NATS worker hands it to a thread (the bytes are a copy, transferred). */

@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RecordBatch } from 'apache-arrow';
+import { type RecordBatch, tableFromIPC } from 'apache-arrow';
 import { canonicalJson } from '../../shared/study/canonical.js';
 import { InputError } from '../../shared/study/errors.js';
-import type { HistoryColumns, Result, RunRow, TrialsRow } from '../../shared/study/result.js';
+import type { HistoryColumns, JournalRecord, Result, RunRow, TrialsRow } from '../../shared/study/result.js';
 import { Journal } from '../journal.js';
 import { compactionPending } from './compact.js';
 import { DoneSet } from './done-set.js';
@@ -34,13 +34,22 @@ export function segmentsDoneSet(dir: string): DoneSet {
   return done;
 }
 
+/** The results of one journal record: a result, a block's results, or a block's runs as IPC. */
+export function recordResults(record: JournalRecord): Result[] {
+  if (Array.isArray(record)) return record;
+  if (record.kind !== 'runs-ipc') return [record];
+  const out: Result[] = [];
+  for (const b of tableFromIPC(record.ipc).batches)
+    for (const row of batchRows(b)) out.push({ kind: 'run', row: row as unknown as RunRow, history: null });
+  return out;
+}
+
 /** Results in the journal that are not yet in segments (a study killed, or still running). */
 export function journalResults(dir: string, done: DoneSet): Result[] {
   const path = journalPath(dir);
   if (!existsSync(path) || statSync(path).size === 0) return [];
-  // A record is one result, or the results of a block.
-  return Journal.read<Result | Result[]>(path)
-    .flat()
+  return Journal.read<JournalRecord>(path)
+    .flatMap(recordResults)
     .filter((r) => done.add(r.row.config, unitOfRow(r.row)));
 }
 

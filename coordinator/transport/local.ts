@@ -7,6 +7,7 @@ import type { Result } from '../../shared/study/result.js';
 import type { OptimizeTask, Task } from '../../shared/study/task.js';
 import { openTaskPool } from '../../worker/task-pool.js';
 import { TfjsPool, tfjsBatches } from '../../worker/tfjs-pool.js';
+import { recordResults } from '../store/read.js';
 import type { PendingTasks, ResultReceiver, Transport, TransportStats } from './types.js';
 
 /**
@@ -30,8 +31,11 @@ export class LocalTransport implements Transport {
 
   async run(tasks: PendingTasks, results: ResultReceiver, signal?: AbortSignal): Promise<void> {
     // Each result is journaled as it comes (a kill loses only the tasks in flight).
-    const report = (rs: readonly Result[]) => {
-      if (results.addAll) results.addAll(rs);
+    const report = (rs: readonly Result[] | Uint8Array) => {
+      if (rs instanceof Uint8Array) {
+        if (results.addRunsIpc) results.addRunsIpc(rs);
+        else for (const r of recordResults({ kind: 'runs-ipc', ipc: rs })) results.add(r);
+      } else if (results.addAll) results.addAll(rs);
       else for (const r of rs) results.add(r);
       results.flush();
     };
@@ -63,7 +67,7 @@ export class LocalTransport implements Transport {
   private pumpSeedBlocks(
     blocks: NonNullable<PendingTasks['blocks']>,
     tfjsTasks: OptimizeTask[],
-    report: (rs: readonly Result[]) => void,
+    report: (rs: readonly Result[] | Uint8Array) => void,
     signal?: AbortSignal,
   ): Promise<void> {
     const it = blocks((body) => (isTfjsTask(body as Task) ? 4096 : (this.block ?? autoBlock(body))))[
@@ -80,7 +84,7 @@ export class LocalTransport implements Transport {
     return this.pumpAll(
       next,
       this.threads * 2,
-      (b) => this.pool.run(b, { name: 'runSeedBlock' }) as Promise<Result[]>,
+      (b) => this.pool.run(b, { name: 'runSeedBlock' }) as Promise<Result[] | Uint8Array>,
       report,
       signal,
       (b) => b.seeds.length,

@@ -27,6 +27,20 @@ export interface TrialsResult {
 }
 
 export type Result = RunResult | TrialsResult;
+
+/**
+ * The runs of a seed block as one Arrow IPC stream of the stored runs columns
+ * (shared/tables/stored-columns.ts), built by the pool thread that ran them: the coordinator's
+ * thread journals the bytes and commits the record batch without a row object per run. Only for
+ * blocks without history (worker/pool-worker.ts, runSeedBlock).
+ */
+export interface RunsIpc {
+  readonly kind: 'runs-ipc';
+  readonly ipc: Uint8Array;
+}
+
+/** What one journal record holds: a result, a block's results, or a block's runs as IPC. */
+export type JournalRecord = Result | Result[] | RunsIpc;
 export type AnyRow = RunRow | TrialsRow;
 
 /** Columns that depend on where and when a task ran, not on the task: excluded from reproducibility checks. */
