@@ -9,15 +9,28 @@ import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
  * never on the thread, machine or order that draws from it.
  */
 export class Stream {
-  private readonly gen: RandomGenerator;
+  private generator: RandomGenerator | null = null;
   private spare = Number.NaN;
+  private readonly key: Array<string | number>;
 
   constructor(...key: Array<string | number>) {
-    const digest = createHash('sha256').update(JSON.stringify(key)).digest();
-    const state = [0, 1, 2, 3].map((i) => digest.readInt32LE(4 * i));
-    // xoroshiro128+ must not start from the all-zero state.
-    if (!state.some((s) => s !== 0)) state[0] = 1;
-    this.gen = xoroshiro128plusFromState(state);
+    this.key = key;
+  }
+
+  /**
+   * The generator, seeded at the first draw: a task builds its problem and init streams, and a
+   * problem without random parts (a torus) never draws from the first, whose SHA-256 would be
+   * a sizeable share of a tiny run.
+   */
+  private get gen(): RandomGenerator {
+    if (this.generator === null) {
+      const digest = createHash('sha256').update(JSON.stringify(this.key)).digest();
+      const state = [0, 1, 2, 3].map((i) => digest.readInt32LE(4 * i));
+      // xoroshiro128+ must not start from the all-zero state.
+      if (!state.some((s) => s !== 0)) state[0] = 1;
+      this.generator = xoroshiro128plusFromState(state);
+    }
+    return this.generator;
   }
 
   /** Uniform on [0, 1), a multiple of 2⁻⁵³. */

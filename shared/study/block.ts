@@ -45,7 +45,20 @@ export interface SeedBlock {
 export function taskAtSeed(block: Omit<SeedBlock, 'seeds'>, seed: number): OptimizeTask {
   // The same text taskId() would hash: canonical JSON with the seed in its sorted place.
   const id = textHash(block.idHead + seed + block.idTail, TASK_ID_CHARS);
-  return { ...block.body, seed, id, study: block.study, config: block.config };
+  // Written out field by field: a spread of the body cost a tenth of a tiny run's time.
+  const b = block.body;
+  return {
+    kind: b.kind,
+    id,
+    study: block.study,
+    config: block.config,
+    studySeed: b.studySeed,
+    seed,
+    problem: b.problem,
+    optimizer: b.optimizer,
+    stop: b.stop,
+    record: b.record,
+  } satisfies Required<OptimizeTask>;
 }
 
 /** The tasks of a block, in its seeds' order. */

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
+import { HISTORY_COLUMNS } from '../../shared/study/runs-columns.js';
 import { arrowSchema } from '../../shared/tables/arrow-schema.js';
 import { STORED_RUN_COLUMNS } from '../../shared/tables/stored-columns.js';
-import { HISTORY_COLUMNS } from '../../shared/study/runs-columns.js';
 import { runCli, slowTorusSpec, startRunUntilJournal, tempDir, writeSpec } from '../helpers/cli.js';
 import { readTable, reproducibleRows } from '../helpers/rows.js';
 

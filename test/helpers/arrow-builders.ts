@@ -1,7 +1,7 @@
 import { type Data, makeData, vectorFromArray } from 'apache-arrow';
 import { tableOf } from '../../coordinator/tables/arrow-io.js';
-import { arrowType } from '../../shared/tables/arrow-schema.js';
 import type { Column } from '../../shared/study/columns.js';
+import { arrowType } from '../../shared/tables/arrow-schema.js';
 
 type Row = Record<string, unknown>;
 
