@@ -29,10 +29,16 @@ export function runBlock(tasks: Task[]): Result[] {
  * the coordinator's thread neither clones a row object per run nor builds their columns.
  */
 export function runSeedBlock(block: SeedBlock): Result[] | ReturnType<typeof move> {
+  const out = seedBlockResults(block);
+  return out instanceof Uint8Array ? move(out) : out;
+}
+
+/** A seed block's results: its runs as one IPC stream when none has history, else the results. */
+export function seedBlockResults(block: SeedBlock): Result[] | Uint8Array {
   const results = blockTasks(block).map((t) => runTask(t, { worker, lean: true }));
   if (results.some((r) => r.kind !== 'run' || r.history !== null)) return results;
   const rows = results.map((r) => r.row) as unknown as Record<string, unknown>[];
-  return move(tableToIPC(tableFromRows(STORED_RUN_COLUMNS, rows), 'stream'));
+  return tableToIPC(tableFromRows(STORED_RUN_COLUMNS, rows), 'stream');
 }
 
 /** A task message as the NATS worker hands it to a thread (the bytes are a copy, transferred). */

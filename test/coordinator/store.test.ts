@@ -10,12 +10,14 @@ import { OutDirLock } from '../../coordinator/store/lock.js';
 import { StoredResults } from '../../coordinator/store/read.js';
 import { commitSegment, recoverSegments, segmentFiles } from '../../coordinator/store/segments.js';
 import { tableFromRows } from '../../coordinator/tables/arrow-io.js';
-import { baseRow } from '../../shared/run-task.js';
+import { baseRow, runTask } from '../../shared/run-task.js';
 import { StudyPlan } from '../../shared/study/plan.js';
 import type { HistoryColumns, RunResult } from '../../shared/study/result.js';
 import { HISTORY_COLUMNS } from '../../shared/study/runs-columns.js';
 import { parseSpec } from '../../shared/study/spec.js';
 import type { OptimizeTask } from '../../shared/study/task.js';
+import { STORED_RUN_COLUMNS } from '../../shared/tables/stored-columns.js';
+import { seedBlockResults } from '../../worker/pool-worker.js';
 import { tempDir } from '../helpers/cli.js';
 import { readTable } from '../helpers/rows.js';
 
@@ -166,4 +168,37 @@ test('lock: a second writer of an out dir is refused, naming the holder', (t) =>
   // A lock left by a process that is gone is taken over.
   writeFileSync(join(dir, '.lock'), JSON.stringify({ pid: DEAD_PID, host: hostname(), since: 'then' }));
   t.notThrows(() => OutDirLock.acquire(dir).release());
+});
+
+test('sink: a seed block’s runs as Arrow IPC are journaled as bytes, recovered after a kill, committed with row results; a repeated block adds nothing', (t) => {
+  const dir = tempDir();
+  // The pool thread's own entry point: tasks built from the block, rows encoded as IPC.
+  const ipc = seedBlockResults(plan.blockOf(0, [0, 1, 2, 3, 4, 5, 6, 7])) as unknown as Uint8Array;
+  t.true(ipc instanceof Uint8Array);
+  const first = new ResultSink(dir);
+  t.is(first.addRunsIpc(ipc).length, 8);
+  first.add(result(8, 2));
+  first.flush();
+  // Killed: no close(); the next session takes the IPC record and the row result from the journal.
+  writeFileSync(join(dir, '.lock'), JSON.stringify({ pid: DEAD_PID, host: hostname(), since: 'then' }));
+  const second = new ResultSink(dir);
+  t.is(second.size, 9);
+  t.is(second.notes.journalRecords, 9);
+  t.is(second.addRunsIpc(ipc).length, 0, 'every (config, seed) of the block is stored already');
+  const more = seedBlockResults(plan.blockOf(0, [8, 9, 10])) as unknown as Uint8Array;
+  t.is(second.addRunsIpc(more).length, 2, 'seed 8 is stored: only 9 and 10 are new');
+  second.close();
+  const stored = [...new StoredResults(dir).runs()];
+  t.deepEqual(
+    stored.map((r) => r.seed).sort((a, b) => a - b),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+  );
+  // Each IPC row equals runTask's row for its task (but where and how long it ran).
+  const alone = (seed: number) => runTask(plan.task(seed), { worker: 'test', lean: true }).row;
+  for (const r of stored.filter((r) => r.seed !== 8)) {
+    const want = alone(r.seed) as unknown as Record<string, unknown>;
+    for (const c of STORED_RUN_COLUMNS)
+      if (!['wall_ms', 'worker'].includes(c.name))
+        t.deepEqual(r[c.name as keyof typeof r], want[c.name], `seed ${r.seed}: ${c.name}`);
+  }
 });
