@@ -40,7 +40,14 @@ function problemText(problem: OptimizeTask['problem']): string {
 
 export function buildObjective(task: OptimizeTask, streams = taskStreams(task)): Objective {
   const kind = problemKind(task.problem.kind);
-  return kind.create(kind.schema.parse(task.problem), streams.problem);
+  return kind.create(parsedProblem(task.problem, kind.schema), streams.problem);
+}
+
+/** A problem's parameters through its schema (defaults filled), once per problem object. */
+const parsedProblems = new WeakMap<object, unknown>();
+function parsedProblem<T>(problem: OptimizeTask['problem'], schema: { parse(x: unknown): T }): T {
+  if (!parsedProblems.has(problem)) parsedProblems.set(problem, schema.parse(problem));
+  return parsedProblems.get(problem) as T;
 }
 
 /**
