@@ -1,5 +1,5 @@
 import { existsSync, statSync, unlinkSync } from 'node:fs';
-import { type RecordBatch, Table, tableFromIPC } from 'apache-arrow';
+import { RecordBatch, Table, tableFromIPC } from 'apache-arrow';
 import type { JournalRecord, Result, RunRow, RunsIpc, TrialsRow } from '../shared/study/result.js';
 import { STORED_RUN_COLUMNS, STORED_TRIAL_COLUMNS } from '../shared/tables/stored-columns.js';
 import { tableFromRows } from '../shared/tables/table-of.js';
@@ -201,10 +201,11 @@ export class ResultSink {
     const anyRuns = this.runs.length + this.batchedRuns > 0;
     if (anyRuns) {
       const rows = tableFromRows(STORED_RUN_COLUMNS, this.runs as unknown as Record<string, unknown>[]);
-      // A decoded schema has the base types (Int_, Float), which the builders' subclasses (Int32,
-      // Float64) match but not the other way round: the table takes the decoded one when there is one.
-      const schema = this.runBatches[0]?.schema ?? rows.schema;
-      const runs = new Table(schema, [...rows.batches, ...this.runBatches]);
+      // One schema object for every batch: a decoded schema has the base types (Int_, Float), which
+      // the builders' (Int32, Float64) are not instances of, and the IPC writer starts a new file
+      // (closing this one) at a batch whose schema does not compare equal.
+      const blocks = this.runBatches.map((b) => new RecordBatch(rows.schema, b.data));
+      const runs = new Table(rows.schema, [...rows.batches, ...blocks]);
       commitSegment(this.dir, this.seq++, [
         ['history', historyTable(this.history)],
         ['runs', runs],

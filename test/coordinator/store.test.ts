@@ -170,32 +170,42 @@ test('lock: a second writer of an out dir is refused, naming the holder', (t) =>
   t.notThrows(() => OutDirLock.acquire(dir).release());
 });
 
-test('sink: a seed block’s runs as Arrow IPC are journaled as bytes, recovered after a kill, committed with row results; a repeated block adds nothing', (t) => {
+test('sink: a seed block’s runs as Arrow IPC are journaled as bytes, committed beside row results, recovered after a kill; a repeated block adds nothing', (t) => {
   const dir = tempDir();
   // The pool thread's own entry point: tasks built from the block, rows encoded as IPC.
-  const ipc = seedBlockResults(plan.blockOf(0, [0, 1, 2, 3, 4, 5, 6, 7])) as unknown as Uint8Array;
-  t.true(ipc instanceof Uint8Array);
+  const block = (seeds: number[]) => seedBlockResults(plan.blockOf(0, seeds)) as Uint8Array;
+  t.true(block([0]) instanceof Uint8Array);
   const first = new ResultSink(dir);
-  t.is(first.addRunsIpc(ipc).length, 8);
+  t.is(first.addRunsIpc(block([0, 1, 2, 3, 4, 5, 6, 7])).length, 8);
   first.add(result(8, 2));
-  first.flush();
-  // Killed: no close(); the next session takes the IPC record and the row result from the journal.
-  writeFileSync(join(dir, '.lock'), JSON.stringify({ pid: DEAD_PID, host: hostname(), since: 'then' }));
+  // One segment with both: row results' batch and the block's.
+  first.close();
   const second = new ResultSink(dir);
   t.is(second.size, 9);
-  t.is(second.notes.journalRecords, 9);
-  t.is(second.addRunsIpc(ipc).length, 0, 'every (config, seed) of the block is stored already');
-  const more = seedBlockResults(plan.blockOf(0, [8, 9, 10])) as unknown as Uint8Array;
-  t.is(second.addRunsIpc(more).length, 2, 'seed 8 is stored: only 9 and 10 are new');
-  second.close();
-  const stored = [...new StoredResults(dir).runs()];
+  t.is(
+    second.addRunsIpc(block([0, 1, 2, 3])).length,
+    0,
+    'every (config, seed) of the block is stored already',
+  );
+  t.is(second.addRunsIpc(block([8, 9, 10])).length, 2, 'seed 8 is stored: only 9 and 10 are new');
+  t.is(second.addRunsIpc(block([11, 12])).length, 2);
+  second.add(result(13, 2));
+  second.flush();
+  // Killed: no close(); the next session takes the IPC record and the row results from the journal.
+  writeFileSync(join(dir, '.lock'), JSON.stringify({ pid: DEAD_PID, host: hostname(), since: 'then' }));
+  const third = new ResultSink(dir);
+  t.is(third.size, 14);
+  t.is(third.notes.journalRecords, 5);
+  third.close();
+  const table = readTable(dir, 'runs');
   t.deepEqual(
-    stored.map((r) => r.seed).sort((a, b) => a - b),
-    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    (Array.from(table.getChild('seed')!.toArray()) as number[]).sort((a, b) => a - b),
+    Array.from({ length: 14 }, (_, i) => i),
   );
   // Each IPC row equals runTask's row for its task (but where and how long it ran).
   const alone = (seed: number) => runTask(plan.task(seed), { worker: 'test', lean: true }).row;
-  for (const r of stored.filter((r) => r.seed !== 8)) {
+  for (const r of new StoredResults(dir).runs()) {
+    if (r.seed === 8 || r.seed === 13) continue;
     const want = alone(r.seed) as unknown as Record<string, unknown>;
     for (const c of STORED_RUN_COLUMNS)
       if (!['wall_ms', 'worker'].includes(c.name))
