@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
+import { prefixHash } from './prefix-hash.js';
 
 /**
  * A seeded stream of float64 variates. The generator is pure-rand's xoroshiro128+, whose full
@@ -24,7 +25,14 @@ export class Stream {
    */
   private get gen(): RandomGenerator {
     if (this.generator === null) {
-      const digest = createHash('sha256').update(JSON.stringify(this.key)).digest();
+      // SHA-256 of JSON.stringify(key), its head (all but the last part, the seed) hashed once.
+      const key = this.key;
+      const digest =
+        key.length > 1
+          ? prefixHash(`${JSON.stringify(key.slice(0, -1)).slice(0, -1)},`).digest(
+              `${JSON.stringify(key[key.length - 1])}]`,
+            )
+          : createHash('sha256').update(JSON.stringify(key)).digest();
       const state = [0, 1, 2, 3].map((i) => digest.readInt32LE(4 * i));
       // xoroshiro128+ must not start from the all-zero state.
       if (!state.some((s) => s !== 0)) state[0] = 1;

@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import test from 'ava';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
+import { PrefixHash, prefixHash } from '../../shared/rng/prefix-hash.js';
+import { Stream } from '../../shared/rng/stream.js';
+
+/** The stream's definition written out: xoroshiro128+ from SHA-256 of the key's JSON, hashed whole. */
+function reference(key: Array<string | number>, draws: number): number[] {
+  const digest = createHash('sha256').update(JSON.stringify(key)).digest();
+  const state = [0, 1, 2, 3].map((i) => digest.readInt32LE(4 * i));
+  if (!state.some((s) => s !== 0)) state[0] = 1;
+  const gen = xoroshiro128plusFromState(state);
+  return Array.from({ length: draws }, () => uniformFloat64(gen));
+}
+
+test('a stream draws what its key hashed whole gives, whatever the key (its head hashed once and copied)', (t) => {
+  const problem = JSON.stringify({ kind: 'torus', note: 'quotes " and \\ and ünïcödé', R: 2 });
+  const keys: Array<Array<string | number>> = [['only'], ['v', 'hvp-bench'], ['init', 2025, problem, 0]];
+  for (let seed = 0; seed < 300; seed++)
+    keys.push(['init', 2025, problem, seed], ['problem', 7, problem, seed * 7919]);
+  for (const key of keys) {
+    const s = new Stream(...key);
+    t.deepEqual(
+      Array.from({ length: 5 }, () => s.uniform()),
+      reference(key, 5),
+      JSON.stringify(key),
+    );
+  }
+});
+
+test('a prefix hash is SHA-256 of head + tail, call after call, the head state never changed by a tail', (t) => {
+  const head = '{"kind":"optimize","optimizer":{"kind":"newton"},"seed":'.repeat(5);
+  const h = new PrefixHash(head);
+  for (const tail of ['0}', '1}', '', '123456789}', '0}', 'ü'.repeat(100)]) {
+    const want = createHash('sha256')
+      .update(head + tail)
+      .digest('hex');
+    t.is(h.hex(tail), want, tail);
+    t.is(h.hex(tail, 20), want.slice(0, 20));
+    t.deepEqual(
+      h.digest(tail),
+      createHash('sha256')
+        .update(head + tail)
+        .digest(),
+    );
+  }
+  t.is(prefixHash(head), prefixHash(head), 'the cache gives the same hasher for a head');
+});
