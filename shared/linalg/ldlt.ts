@@ -37,8 +37,11 @@ export interface LDLT {
 
 export function ldlt(a: Float64Array, n: number, opts: { zeroTol?: number } = {}): LDLT {
   if (a.length !== n * n) throw new RangeError(`ldlt: matrix has ${a.length} entries, expected ${n}×${n}`);
-  const m = Float64Array.from(a);
-  const perm = Int32Array.from({ length: n }, (_, i) => i);
+  // slice and a loop, not TypedArray.from: from() walks its source through the iterator protocol,
+  // a visible cost on the 2×2 systems of tiny problems' Newton steps.
+  const m = a.slice();
+  const perm = new Int32Array(n);
+  for (let i = 0; i < n; i++) perm[i] = i;
   /** block[k] = 1 for a 1×1 pivot at k; 2 at the first index of a 2×2 pivot, 0 at its second. */
   const block = new Uint8Array(n);
   let scale = 0;

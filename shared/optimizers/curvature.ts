@@ -11,7 +11,7 @@ import { ldlt } from '../linalg/ldlt.js';
  */
 export function damped(lambda: number): (h: Float64Array, n: number, g: Float64Array) => Float64Array | null {
   return (h, n, g) => {
-    const m = Float64Array.from(h);
+    const m = h.slice();
     for (let i = 0; i < n; i++) m[i * n + i] += lambda;
     const f = ldlt(m, n);
     return f.singular ? null : f.solve(g);
