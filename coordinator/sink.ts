@@ -59,7 +59,6 @@ export class ResultSink {
   private runs: RunRow[] = [];
   /** Record batches of seed blocks (addRunsIpc), committed with `runs`. */
   private runBatches: RecordBatch[] = [];
-  private batchedRuns = 0;
   private history: HistoryEntry[] = [];
   private historyRows = 0;
   private trials: TrialsRow[] = [];
@@ -165,7 +164,6 @@ export class ResultSink {
         return this.addAll(recordResults({ kind: 'runs-ipc', ipc })).map((r) => r.row as OutcomeFields);
     for (let i = 0; i < n; i++) this.done.add(config.get(i) as string, seed.get(i) as number);
     this.runBatches.push(...table.batches);
-    this.batchedRuns += n;
     this.added += n;
     this.journal.append({ kind: 'runs-ipc', ipc } satisfies RunsIpc);
     const status = table.getChild('status')!;
@@ -188,17 +186,24 @@ export class ResultSink {
     this.journal.flush();
     const l = this.limits;
     const full =
-      this.runs.length + this.batchedRuns >= l.runs ||
+      this.bufferedRuns() >= l.runs ||
       this.historyRows >= l.history ||
       this.trials.length >= l.trials ||
       Date.now() - this.lastCommit >= l.ms;
     if (full) this.commit(false);
   }
 
+  /** Runs waiting for the next segment: row results and seed blocks' batches. */
+  private bufferedRuns(): number {
+    let n = this.runs.length;
+    for (const b of this.runBatches) n += b.numRows;
+    return n;
+  }
+
   /** Moves the buffered rows into a segment, then empties the journal. */
   private commit(always: boolean): void {
     this.journal.flush();
-    const anyRuns = this.runs.length + this.batchedRuns > 0;
+    const anyRuns = this.bufferedRuns() > 0;
     if (anyRuns) {
       const rows = tableFromRows(STORED_RUN_COLUMNS, this.runs as unknown as Record<string, unknown>[]);
       // One schema object for every batch: a decoded schema has the base types (Int_, Float), which
@@ -218,7 +223,6 @@ export class ResultSink {
     if (always || anyRuns || this.trials.length > 0) this.journal.truncate();
     this.runs = [];
     this.runBatches = [];
-    this.batchedRuns = 0;
     this.history = [];
     this.historyRows = 0;
     this.trials = [];

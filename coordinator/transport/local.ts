@@ -7,7 +7,6 @@ import type { Result } from '../../shared/study/result.js';
 import type { OptimizeTask, Task } from '../../shared/study/task.js';
 import { openTaskPool } from '../../worker/task-pool.js';
 import { TfjsPool, tfjsBatches } from '../../worker/tfjs-pool.js';
-import { recordResults } from '../store/read.js';
 import type { PendingTasks, ResultReceiver, Transport, TransportStats } from './types.js';
 
 /**
@@ -32,10 +31,8 @@ export class LocalTransport implements Transport {
   async run(tasks: PendingTasks, results: ResultReceiver, signal?: AbortSignal): Promise<void> {
     // Each result is journaled as it comes (a kill loses only the tasks in flight).
     const report = (rs: readonly Result[] | Uint8Array) => {
-      if (rs instanceof Uint8Array) {
-        if (results.addRunsIpc) results.addRunsIpc(rs);
-        else for (const r of recordResults({ kind: 'runs-ipc', ipc: rs })) results.add(r);
-      } else if (results.addAll) results.addAll(rs);
+      if (rs instanceof Uint8Array) results.addRunsIpc(rs);
+      else if (results.addAll) results.addAll(rs);
       else for (const r of rs) results.add(r);
       results.flush();
     };

@@ -20,7 +20,7 @@ export interface ResultReceiver {
   /** Several results at once (a block): one journal record. */
   addAll?(rs: readonly Result[]): void;
   /** A seed block's runs as Arrow IPC (RunsIpc): one journal record, no row objects. */
-  addRunsIpc?(ipc: Uint8Array): void;
+  addRunsIpc(ipc: Uint8Array): void;
   flush(): void;
 }
 
