@@ -4,11 +4,13 @@ import {
   fsyncSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   writeSync,
 } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { type RecordBatch, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { Compression, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
 import { InputError } from '../shared/study/errors.js';
@@ -59,7 +61,27 @@ export function exportStudy(dir: string, format: ExportFormat, outDir = join(dir
   const manifest = readManifest(dir);
   if (format !== 'parquet' && format !== 'csv')
     throw new InputError(`--format must be parquet or csv, not '${format}'`);
-  const tables: TableName[] = manifest.spec.trials ? ['trials'] : ['runs', 'history'];
+  // Written aside and moved in once whole: a damaged segment found halfway leaves no partial export.
+  const staging = `${outDir}.tmp-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  let written: string[];
+  try {
+    written = writeExport(dir, manifest.spec.trials !== undefined, format, staging);
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+  mkdirSync(outDir, { recursive: true });
+  for (const entry of readdirSync(staging)) {
+    rmSync(join(outDir, entry), { recursive: true, force: true });
+    renameSync(join(staging, entry), join(outDir, entry));
+  }
+  rmSync(staging, { recursive: true, force: true });
+  return written.map((p) => join(outDir, relative(staging, p)));
+}
+
+function writeExport(dir: string, trials: boolean, format: ExportFormat, outDir: string): string[] {
+  const tables: TableName[] = trials ? ['trials'] : ['runs', 'history'];
   const written: string[] = [];
   for (const name of tables) {
     const files = segmentFiles(dir, name);

@@ -16,6 +16,8 @@ export interface JournalDamage {
 
 export interface JournalScan<T> {
   readonly records: T[];
+  /** Where each record's frame lies, for reports about it. */
+  readonly frames: { readonly offset: number; readonly bytes: number }[];
   readonly damage: JournalDamage[];
   /** Bytes at the end that are the start of a record cut short (a kill during a write). */
   readonly tornTail: number;
@@ -87,8 +89,9 @@ export class Journal {
   /** Every intact record, with where and why the rest could not be read. */
   static scan<T>(path: string): JournalScan<T> {
     const records: T[] = [];
+    const frames: { offset: number; bytes: number }[] = [];
     const damage: JournalDamage[] = [];
-    if (!existsSync(path)) return { records, damage, tornTail: 0 };
+    if (!existsSync(path)) return { records, frames, damage, tornTail: 0 };
     const buf = readFileSync(path);
     let off = 0;
     let tornTail = 0;
@@ -98,6 +101,7 @@ export class Journal {
         const len = buf.readUInt32LE(off + 4);
         try {
           records.push(deserialize(buf.subarray(off + HEAD, off + HEAD + len)) as T);
+          frames.push({ offset: off, bytes: HEAD + len });
           off += HEAD + len;
           continue;
         } catch (e) {
@@ -119,7 +123,7 @@ export class Journal {
       damage.push({ offset: off, bytes: end - off, reason: why === 'torn' ? 'record cut short' : why });
       off = end;
     }
-    return { records, damage, tornTail };
+    return { records, frames, damage, tornTail };
   }
 }
 

@@ -8,7 +8,14 @@ import { recoverCompaction } from './store/compact.js';
 import type { DoneSet } from './store/done-set.js';
 import { type HistoryEntry, historyTable } from './store/history-table.js';
 import { OutDirLock } from './store/lock.js';
-import { journalPath, recordResults, StoredResults, segmentsDoneSet, unitOfRow } from './store/read.js';
+import {
+  journalPath,
+  recordResults,
+  StoredResults,
+  scanJournal,
+  segmentsDoneSet,
+  unitOfRow,
+} from './store/read.js';
 import { commitSegment, nextSegment, recoverSegments } from './store/segments.js';
 
 export { historyRowsOf } from './store/read.js';
@@ -81,7 +88,7 @@ export class ResultSink {
       this.done = segmentsDoneSet(dir);
       this.seq = nextSegment(dir);
       const path = journalPath(dir);
-      const scan = Journal.scan<JournalRecord>(path);
+      const scan = scanJournal(path);
       this.journal = new Journal(path);
       // Results of an earlier session that never reached a segment: stored now, then the journal
       // (with any torn tail or damage it had) is emptied, so this session appends to a clean file.

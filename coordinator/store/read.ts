@@ -4,7 +4,7 @@ import { type RecordBatch, tableFromIPC } from 'apache-arrow';
 import { canonicalJson } from '../../shared/study/canonical.js';
 import { InputError } from '../../shared/study/errors.js';
 import type { HistoryColumns, JournalRecord, Result, RunRow, TrialsRow } from '../../shared/study/result.js';
-import { Journal } from '../journal.js';
+import { Journal, type JournalScan } from '../journal.js';
 import { compactionPending } from './compact.js';
 import { DoneSet } from './done-set.js';
 import { tableBatches } from './segments.js';
@@ -44,12 +44,56 @@ export function recordResults(record: JournalRecord): Result[] {
   return out;
 }
 
+/** Why a decoded journal record is not a result, a block's results or a block's IPC, or null. */
+function recordProblem(r: unknown): string | null {
+  const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+  const resultProblem = (x: unknown): string | null => {
+    if (!isObject(x) || (x.kind !== 'run' && x.kind !== 'trials')) return 'not a result';
+    const row = x.row;
+    if (!isObject(row) || typeof row.config !== 'string') return `a ${x.kind} result without a row`;
+    const unit = x.kind === 'run' ? row.seed : row.first_trial;
+    return typeof unit === 'number'
+      ? null
+      : `a ${x.kind} row without its ${x.kind === 'run' ? 'seed' : 'first_trial'}`;
+  };
+  if (Array.isArray(r)) {
+    for (const x of r) {
+      const why = resultProblem(x);
+      if (why !== null) return `a block of results holding ${why}`;
+    }
+    return null;
+  }
+  if (isObject(r) && r.kind === 'runs-ipc')
+    return r.ipc instanceof Uint8Array ? null : 'runs-ipc without bytes';
+  return resultProblem(r);
+}
+
+/**
+ * The journal's intact records. A record of the wrong shape (a foreign or hand-edited file: its
+ * frame and checksum are whole) is reported as damage with its offset, like a damaged frame.
+ */
+export function scanJournal(path: string): JournalScan<JournalRecord> {
+  const scan = Journal.scan<unknown>(path);
+  const records: JournalRecord[] = [];
+  const frames: JournalScan<unknown>['frames'] = [];
+  const damage = [...scan.damage];
+  scan.records.forEach((r, i) => {
+    const why = recordProblem(r);
+    if (why === null) {
+      records.push(r as JournalRecord);
+      frames.push(scan.frames[i]);
+    } else damage.push({ ...scan.frames[i], reason: `a record of the wrong shape (${why})` });
+  });
+  damage.sort((a, b) => a.offset - b.offset);
+  return { records, frames, damage, tornTail: scan.tornTail };
+}
+
 /** Results in the journal that are not yet in segments (a study killed, or still running). */
 export function journalResults(dir: string, done: DoneSet): Result[] {
   const path = journalPath(dir);
   if (!existsSync(path) || statSync(path).size === 0) return [];
-  return Journal.read<JournalRecord>(path)
-    .flatMap(recordResults)
+  return scanJournal(path)
+    .records.flatMap(recordResults)
     .filter((r) => done.add(r.row.config, unitOfRow(r.row)));
 }
 

@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { type RecordBatch, RecordBatchReader, type Table, tableToIPC } from 'apache-arrow';
+import { InputError } from '../../shared/study/errors.js';
 import { withPath } from '../files.js';
 
 /** The tables of an out dir, each a folder of segments (README, "Results"). */
@@ -134,8 +135,19 @@ export function recoverSegments(dir: string, order: readonly TableName[]): strin
 
 /** The record batches of one segment file, read whole (a segment is one flush window). */
 export function* fileBatches(path: string): Generator<RecordBatch> {
-  const reader = RecordBatchReader.from(readFileSync(path));
-  for (const batch of reader) yield batch;
+  const batches: RecordBatch[] = [];
+  try {
+    // Decoded whole before the first yield, so a damaged part fails here, not halfway through a
+    // reader's pass: apache-arrow's own errors name neither the file nor what to do.
+    for (const batch of RecordBatchReader.from(readFileSync(path))) batches.push(batch);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== undefined) throw e;
+    throw new InputError(
+      `${path}: not a readable Arrow IPC segment (${(e as Error).message}); ` +
+        'move it out of the out dir and rerun the study to compute its tasks again',
+    );
+  }
+  yield* batches;
 }
 
 /** Every record batch of a table, segment after segment (memory: one segment at a time). */
