@@ -1,6 +1,6 @@
 import { existsSync, statSync, unlinkSync } from 'node:fs';
 import { RecordBatch, Table, tableFromIPC } from 'apache-arrow';
-import type { JournalRecord, Result, RunRow, RunsIpc, TrialsRow } from '../shared/study/result.js';
+import type { Result, RunRow, RunsIpc, TrialsRow } from '../shared/study/result.js';
 import { STORED_RUN_COLUMNS, STORED_TRIAL_COLUMNS } from '../shared/tables/stored-columns.js';
 import { tableFromRows } from '../shared/tables/table-of.js';
 import { Journal, type JournalDamage } from './journal.js';

@@ -1,5 +1,5 @@
 import type { RunRow } from '../../shared/study/result.js';
-import { problemLabel, type ReportContext, settings } from './context.js';
+import { type ReportContext, settings } from './context.js';
 import type { Figure } from './figure.js';
 import { encodePng } from './png.js';
 

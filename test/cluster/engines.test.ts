@@ -3,11 +3,10 @@
  * only tfjs workers pull; f64 tasks go to every worker. An old tasks stream (without the tfjs
  * subjects) is brought up to date.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jetstreamManager, RetentionPolicy } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { tableFromIPC } from 'apache-arrow';
 import test from 'ava';
 import {
   TASKS_STREAM,

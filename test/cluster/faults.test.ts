@@ -1,8 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { tableFromIPC } from 'apache-arrow';
 import test, { type ExecutionContext } from 'ava';
 import { Journal } from '../../coordinator/journal.js';
 import { tempDir } from '../helpers/cli.js';

@@ -2,9 +2,8 @@
  * A study with f64 and tfjs runs through the local transport (the CLI as a child process): every
  * task one row; the tfjs tasks batched on the one tfjs thread, the backend logged and stored.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
 import test from 'ava';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { readTable } from '../helpers/rows.js';

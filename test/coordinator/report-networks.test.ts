@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
 import test from 'ava';
 import { reportedOnce } from '../helpers/cli.js';
 import { readTable } from '../helpers/rows.js';

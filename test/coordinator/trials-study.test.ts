@@ -1,6 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
 import test from 'ava';
 import { arrowSchema } from '../../shared/tables/arrow-schema.js';
 import { STORED_TRIAL_COLUMNS } from '../../shared/tables/stored-columns.js';

@@ -8,7 +8,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
 import test from 'ava';
 import { planStudy } from '../../coordinator/run-study.js';
 import { REPO, runCli, tempDir } from '../helpers/cli.js';
