@@ -3,7 +3,7 @@ import { type Table, tableFromIPC, tableToIPC, Vector } from 'apache-arrow';
 import test from 'ava';
 import { rowsOf, tableFromRows } from '../../coordinator/tables/arrow-io.js';
 import type { Column } from '../../shared/study/columns.js';
-import { HISTORY_COLUMNS, } from '../../shared/study/runs-columns.js';
+import { HISTORY_COLUMNS } from '../../shared/study/runs-columns.js';
 import { columnData } from '../../shared/tables/column-data.js';
 import { STORED_RUN_COLUMNS } from '../../shared/tables/stored-columns.js';
 import { columnByBuilders, tableByBuilders } from '../helpers/arrow-builders.js';
