@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-import { prefixHash } from './prefix-hash.js';
+import { type PrefixHash, prefixHash } from './prefix-hash.js';
 
 /**
  * A seeded stream of float64 variates. The generator is pure-rand's xoroshiro128+, whose full
@@ -29,9 +29,7 @@ export class Stream {
       const key = this.key;
       const digest =
         key.length > 1
-          ? prefixHash(`${JSON.stringify(key.slice(0, -1)).slice(0, -1)},`).digest(
-              `${JSON.stringify(key[key.length - 1])}]`,
-            )
+          ? headHash(key).digest(`${JSON.stringify(key[key.length - 1])}]`)
           : createHash('sha256').update(JSON.stringify(key)).digest();
       const state = [0, 1, 2, 3].map((i) => digest.readInt32LE(4 * i));
       // xoroshiro128+ must not start from the all-zero state.
@@ -71,4 +69,25 @@ export class Stream {
     for (let i = 0; i < out.length; i++) out[i] = mean + sd * this.normal();
     return out;
   }
+}
+
+/** The heads of the last few keys and their PrefixHash: a block's streams share all but the seed. */
+const heads: { parts: Array<string | number>; hash: PrefixHash }[] = [];
+
+/**
+ * The PrefixHash of a key's head (all parts but the last, as JSON up to its last comma). A key
+ * whose head parts equal a recent one's (the same strings and numbers) reuses its hash without
+ * building the head's JSON and looking it up by that text, both a sizeable share of a tiny run.
+ */
+function headHash(key: Array<string | number>): PrefixHash {
+  const m = key.length - 1;
+  search: for (const h of heads) {
+    if (h.parts.length !== m) continue;
+    for (let i = 0; i < m; i++) if (h.parts[i] !== key[i]) continue search;
+    return h.hash;
+  }
+  const hash = prefixHash(`${JSON.stringify(key.slice(0, -1)).slice(0, -1)},`);
+  if (heads.length >= 8) heads.shift();
+  heads.push({ parts: key.slice(0, -1), hash });
+  return hash;
 }

@@ -86,13 +86,14 @@ export function emptyRow<Cs extends readonly Column[]>(columns: Cs): RowOf<Cs> {
  * of the commit that made this function) and a tenth of a tiny torus task.
  */
 export function rowMaker<Cs extends readonly Column[]>(columns: Cs): () => RowOf<Cs> {
-  const names = columns.map((c) => c.name);
   const values = columns.map(emptyCell);
-  return () => {
-    const row: Record<string, unknown> = {};
-    for (let i = 0; i < names.length; i++) row[names[i]] = values[i];
-    return row as RowOf<Cs>;
-  };
+  // An object literal with the names written out: V8 builds it from one boilerplate, where a loop
+  // of keyed stores walked 40 hidden-class transitions a row. Names must be identifiers (checked).
+  const fields = columns.map((c, i) => {
+    if (!/^[a-z_][a-z0-9_]*$/.test(c.name)) throw new Error(`column name ${c.name} is not an identifier`);
+    return `${c.name}: v[${i}]`;
+  });
+  return new Function('v', `return () => ({ ${fields.join(', ')} });`)(values) as () => RowOf<Cs>;
 }
 
 /** The names of `columns`, in order. */

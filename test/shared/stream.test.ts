@@ -47,3 +47,26 @@ test('a prefix hash is SHA-256 of head + tail, call after call, the head state n
   }
   t.is(prefixHash(head), prefixHash(head), 'the cache gives the same hasher for a head');
 });
+
+test('the JavaScript SHA-256 of head + ASCII tail equals node:crypto at every length around the block edges', (t) => {
+  // Heads and tails from 0 to 200 bytes: the padding falls in the same block, the next one, or
+  // the one after; heads of multibyte characters keep their byte count apart from their length.
+  const heads = ['', 'h', 'ü€'.repeat(11)];
+  for (let n = 50; n <= 200; n += 7) heads.push('x'.repeat(n));
+  let checked = 0;
+  for (const head of heads) {
+    const h = new PrefixHash(head);
+    for (let m = 0; m <= 200; m += 1 + (m % 5)) {
+      const tail = Array.from({ length: m }, (_, i) => String.fromCharCode(32 + ((i * 37 + m) % 95))).join(
+        '',
+      );
+      const want = createHash('sha256')
+        .update(head + tail)
+        .digest();
+      t.deepEqual(h.digest(tail), want, `${head.length} + ${m}`);
+      t.is(h.hex(tail, 19), want.toString('hex').slice(0, 19));
+      checked++;
+    }
+  }
+  t.true(checked > 1000, `${checked} checked`);
+});
