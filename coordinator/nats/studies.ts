@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { KV } from '@nats-io/kv';
 import { z } from 'zod';
 import { manifestKey, statusKey } from '../../worker/nats/names.js';
@@ -40,9 +41,14 @@ export type StudyStatus = z.output<typeof StudyStatus>;
 export function startingStatus(
   prev: StudyStatus | null,
   s: Pick<StudyStatus, 'key' | 'name' | 'planHash' | 'total' | 'out' | 'coordinator'> & { todo: number },
+  alive: (coordinator: string) => boolean = coordinatorMayBeAlive,
 ): { status: StudyStatus; warning: string | null } {
   const ago = prev ? Date.now() - Date.parse(prev.updated) : Number.POSITIVE_INFINITY;
-  const concurrent = prev?.state === 'running' && prev.coordinator !== s.coordinator && ago < 10_000;
+  const concurrent =
+    prev?.state === 'running' &&
+    prev.coordinator !== s.coordinator &&
+    ago < 10_000 &&
+    alive(prev.coordinator);
   const warning = concurrent
     ? `study ${s.key} was updated ${Math.round(ago / 1000)} s ago by coordinator ${prev.coordinator} (${prev.out}): two coordinators of one study split its tasks`
     : null;
@@ -62,6 +68,23 @@ export function startingStatus(
     },
     warning,
   };
+}
+
+/**
+ * Whether the coordinator `host:pid` may still be running: false only when it ran on this host and
+ * its process is gone (a coordinator killed and started again at once is not a second one). A
+ * coordinator on another host cannot be asked, so it counts as alive while its status is fresh.
+ */
+export function coordinatorMayBeAlive(coordinator: string): boolean {
+  const at = coordinator.lastIndexOf(':');
+  const pid = Number(coordinator.slice(at + 1));
+  if (at < 0 || coordinator.slice(0, at) !== hostname() || !Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }
 
 /** The studies bucket: `<key>.manifest` (the out dir's study.json) and `<key>.status`. */

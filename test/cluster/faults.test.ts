@@ -132,6 +132,8 @@ test('SIGKILL the coordinator and start it again: it resumes and completes with 
     procs.push(again);
     const done = await again.exit;
     t.is(done.code, 0, again.out.text);
+    // Its predecessor's process is gone: no warning of a second coordinator (issue 22, item 11).
+    t.notRegex(again.out.text, /two coordinators/);
     const m = again.out.text.match(/(\d+) already done, (\d+) to run/);
     t.truthy(m, again.out.text);
     t.true(Number(m![1]) >= kept);

@@ -1,9 +1,11 @@
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { jetstream } from '@nats-io/jetstream';
 import test from 'ava';
 import pino from 'pino';
 import { lostTasks } from '../../coordinator/nats/lost-tasks.js';
-import { StudyRegistry, startingStatus } from '../../coordinator/nats/studies.js';
+import { coordinatorMayBeAlive, StudyRegistry, startingStatus } from '../../coordinator/nats/studies.js';
 import { finishStudy } from '../../coordinator/nats/study-finish.js';
 import { resultsConsumer } from '../../coordinator/nats/study-streams.js';
 import {
@@ -205,4 +207,17 @@ test('each coordinator session takes a new epoch, but one joining a running stud
   t.is(joined.status.epoch, 3, 'a second coordinator of a running study shares its epoch');
   t.regex(joined.warning ?? '', /two coordinators of one study/);
   t.is(startingStatus(prev('running', 2000, 'h:1'), s).warning, null);
+  // A predecessor whose process is gone (killed, then a coordinator started at once): not a second
+  // coordinator; its session is over, so the new one takes a fresh epoch.
+  const restarted = startingStatus(prev('running', 2000), s, () => false);
+  t.is(restarted.warning, null);
+  t.is(restarted.status.epoch, 4);
+});
+
+test('a coordinator on this host whose process has exited is not alive; one on another host may be', (t) => {
+  t.true(coordinatorMayBeAlive(`${hostname()}:${process.pid}`));
+  const gone = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid;
+  t.false(coordinatorMayBeAlive(`${hostname()}:${gone}`));
+  t.true(coordinatorMayBeAlive(`another-host-${hostname()}:${gone}`));
+  t.true(coordinatorMayBeAlive('no pid here'));
 });
