@@ -39,10 +39,23 @@ const median = (xs) => {
 };
 
 console.log(
-  '| width (parameters) | trivial saddles | other outcomes | steps | products a step (median) | classified by | run time (median) |',
+  '| width (parameters) | trivial saddles | other outcomes | steps | products a step (median) | steps at the product cap | classified by | run time (median) |',
 );
-console.log('|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const dir of process.argv.slice(2)) {
+  // Steps whose MINRES stopped at maxKrylov (inexact Newton steps), per task, from the history.
+  const capOf = new Map();
+  const capped = new Map();
+  const steps = new Map();
+  if (existsSync(`${dir}/runs`)) {
+    for (const r of new StoredResults(dir).runs({ task: true }))
+      capOf.set(r.task_id, JSON.parse(r.task).optimizer.maxKrylov ?? Number.POSITIVE_INFINITY);
+    for (const h of new StoredResults(dir).history()) {
+      if (h.iteration === 0 || !Number.isFinite(h.krylov_products)) continue;
+      steps.set(h.task_id, (steps.get(h.task_id) ?? 0) + 1);
+      if (h.krylov_products >= capOf.get(h.task_id)) capped.set(h.task_id, (capped.get(h.task_id) ?? 0) + 1);
+    }
+  }
   const byWidth = new Map();
   for (const r of rowsOf(dir)) {
     const w = JSON.parse(r.problem_params).width;
@@ -63,10 +76,20 @@ for (const dir of process.argv.slice(2)) {
       .filter((r) => r.iterations > 0 && r.krylov_products !== null)
       .map((r) => r.krylov_products / r.iterations);
     const est = rows.filter((r) => r.counts_estimated).length;
+    const share = (rs) => {
+      let nSteps = 0;
+      let nCapped = 0;
+      for (const r of rs) {
+        nSteps += steps.get(r.task_id) ?? 0;
+        nCapped += capped.get(r.task_id) ?? 0;
+      }
+      return nSteps > 0 ? `${nCapped}/${nSteps}` : '—';
+    };
+    const capShare = `${share(rows)} (trivial runs ${share(trivial)})`;
     console.log(
       `| ${w} (${n.toLocaleString('en')}) | ${trivial.length}/${rows.length} [${iw.lo.toFixed(2)}, ${iw.hi.toFixed(2)}] | ` +
         `${[...others].map(([k, c]) => `${c} ${k}`).join(', ') || '—'} | ${range(rows.map((r) => r.iterations))} | ` +
-        `${median(perStep).toFixed(0)} (${range(perStep)}) | ${est === rows.length ? 'Lanczos/SLQ' : est === 0 ? 'dense' : 'mixed'} | ` +
+        `${median(perStep).toFixed(0)} (${range(perStep)}) | ${capShare} | ${est === rows.length ? 'Lanczos/SLQ' : est === 0 ? 'dense' : 'mixed'} | ` +
         `${(median(rows.map((r) => r.wall_ms)) / 1000).toFixed(0)} s |`,
     );
   }
