@@ -62,7 +62,8 @@ function definiteFigure(ctx: ReportContext, rows: DefinitenessRow[]): Figure {
   const law = ns
     .map((n) => ({ n, p: 2 * Math.exp(-(Math.log(3) / 4) * n * n) }))
     .filter((d) => d.p <= 1 && d.p > 1e-300);
-  const exact = rows.filter((r) => r.exact !== null).map((r) => ({ n: r.n, p: r.exact }));
+  // Each exact value at its own series' place: one cross at n for all would cover the middle series.
+  const exact = rows.flatMap((r, i) => (r.exact === null ? [] : [{ x: points[i].x, p: r.exact }]));
   const total = rows.reduce((s, r) => s + r.trials, 0);
   // A Wilson lower end of 0 cannot sit on a log axis: it does not set the bottom.
   const lowest = Math.min(
@@ -89,7 +90,7 @@ function definiteFigure(ctx: ReportContext, rows: DefinitenessRow[]): Figure {
   return {
     id: 'trials-definite',
     title: 'How often is a random symmetric matrix definite?',
-    caption: `P(positive or negative definite) of random symmetric matrices against their size n: points with 95% Wilson intervals; triangles: one-sided 95% Clopper–Pearson upper bounds where no definite matrix was seen; series are shifted sideways around each n so they do not hide each other; dashed: the Dean–Majumdar law 2·exp(−(ln 3/4) n²) for the GOE (leading order, drawn where ≤ 1); crosses: exact values (n ≤ 2). ${rows.length} (ensemble, model, n) points, ${total} trials in all. Study ${ctx.manifest.name} (seed ${ctx.manifest.spec.seed}).`,
+    caption: `P(positive or negative definite) of random symmetric matrices against their size n: points with 95% Wilson intervals; triangles: one-sided 95% Clopper–Pearson upper bounds where no definite matrix was seen; series are shifted sideways around each n so they do not hide each other; dashed: the Dean–Majumdar law 2·exp(−(ln 3/4) n²) for the GOE (leading order, drawn where ≤ 1); black bars: exact values (n ≤ 2), beside each series' estimate. ${rows.length} (ensemble, model, n) points, ${total} trials in all. Study ${ctx.manifest.name} (seed ${ctx.manifest.spec.seed}).`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       width: WIDTH,
@@ -98,6 +99,11 @@ function definiteFigure(ctx: ReportContext, rows: DefinitenessRow[]): Figure {
         {
           data: { values: law.map((d) => ({ ...d, x: d.n })) },
           mark: { type: 'line', strokeDash: [6, 4], color: '#555' },
+          encoding: { x, y: { field: 'p', ...y } },
+        },
+        {
+          data: { values: exact },
+          mark: { type: 'tick', orient: 'horizontal', size: 22, thickness: 2, color: '#222' },
           encoding: { x, y: { field: 'p', ...y } },
         },
         {
@@ -114,11 +120,6 @@ function definiteFigure(ctx: ReportContext, rows: DefinitenessRow[]): Figure {
           data: { values: points.filter((d) => d.bound !== null) },
           mark: { type: 'point', shape: 'triangle-down', filled: true, size: 70 },
           encoding: { x, y: { field: 'bound', ...y }, color: colour },
-        },
-        {
-          data: { values: exact.map((d) => ({ ...d, x: d.n })) },
-          mark: { type: 'point', shape: 'cross', size: 90, color: 'black' },
-          encoding: { x, y: { field: 'p', ...y } },
         },
       ],
     } as never,

@@ -232,7 +232,22 @@ test('trials figures: P(definite) capped at 1 with integer n, density and index 
   const sum = (rs: Record<string, unknown>[], k: string) => rs.reduce((s, r) => s + (r[k] as number), 0);
 
   const definite = spec_(out, 'trials-definite');
-  const pts = definite.layer[2].data.values as Array<Record<string, number | string>>;
+  const layerOf = (type: string, shape?: string) =>
+    definite.layer.find(
+      (l: { mark: { type: string; shape?: string } }) => l.mark.type === type && l.mark.shape === shape,
+    );
+  const pts = layerOf('point').data.values as Array<Record<string, number | string>>;
+  // Exact values (n ≤ 2) at their own series' place, not one mark covering the middle series.
+  const exact = layerOf('tick').data.values as Array<{ x: number; p: number }>;
+  t.deepEqual(
+    exact.map((e) => e.x).sort(),
+    pts
+      .filter((p) => (p.n as number) <= 2)
+      .map((p) => p.x as number)
+      .sort(),
+  );
+  const goe2 = pts.find((p) => p.series === 'goe (dense)' && p.n === 2)!;
+  t.is(exact.find((e) => e.x === goe2.x)!.p, 1 - Math.SQRT1_2);
   for (const p of pts) {
     const rs = at(String(p.series).split(' ')[0], p.n as number);
     t.is(p.count, sum(rs, 'positive_definite') + sum(rs, 'negative_definite'));
@@ -240,8 +255,8 @@ test('trials figures: P(definite) capped at 1 with integer n, density and index 
     t.true((p.hi as number) <= 1);
   }
   for (const d of definite.layer[0].data.values) t.true(d.p <= 1, `law at n = ${d.n}`);
-  t.is(definite.layer[2].encoding.y.scale.domain[1], 1);
-  t.deepEqual(definite.layer[2].encoding.x.axis.values, [1, 2, 3, 5]);
+  t.is(layerOf('point').encoding.y.scale.domain[1], 1);
+  t.deepEqual(layerOf('point').encoding.x.axis.values, [1, 2, 3, 5]);
   const xs = pts.filter((p) => p.n === 2).map((p) => p.x);
   t.is(new Set(xs).size, xs.length, 'series at one n are drawn apart');
 
