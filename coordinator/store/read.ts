@@ -4,6 +4,7 @@ import { type RecordBatch, tableFromIPC } from 'apache-arrow';
 import { canonicalJson } from '../../shared/study/canonical.js';
 import { InputError } from '../../shared/study/errors.js';
 import type { HistoryColumns, JournalRecord, Result, RunRow, TrialsRow } from '../../shared/study/result.js';
+import { columnCells } from '../../shared/tables/column-cells.js';
 import { Journal, type JournalScan } from '../journal.js';
 import { compactionPending } from './compact.js';
 import { DoneSet } from './done-set.js';
@@ -97,23 +98,38 @@ export function journalResults(dir: string, done: DoneSet): Result[] {
     .filter((r) => done.add(r.row.config, unitOfRow(r.row)));
 }
 
-function cell(v: unknown): unknown {
-  return v !== null && typeof v === 'object' && 'toArray' in (v as object)
-    ? Float64Array.from((v as { toArray(): ArrayLike<number> }).toArray())
-    : typeof v === 'bigint'
-      ? Number(v)
-      : v;
-}
-
 /** The rows of a record batch as plain objects (list cells as Float64Array). */
 export function* batchRows(b: RecordBatch): Generator<Record<string, unknown>> {
   const names = b.schema.fields.map((f) => f.name);
-  const cols = names.map((n) => b.getChild(n)!);
-  for (let i = 0; i < b.numRows; i++) {
-    const row: Record<string, unknown> = {};
-    for (let j = 0; j < names.length; j++) row[names[j]] = cell(cols[j].get(i));
-    yield row;
+  const cols = names.map((n) => columnCells(b.getChild(n)!));
+  const row = rowOf(names);
+  for (let i = 0; i < b.numRows; i++) yield row(cols, i);
+}
+
+/**
+ * Row i of columns `names` as an object literal with the names written in (one boilerplate, one
+ * hidden class), or by keyed stores when a name is not an identifier: a row built by forty keyed
+ * stores took longer than reading its cells.
+ */
+const rowMakers = new Map<string, (cols: unknown[][], i: number) => Record<string, unknown>>();
+function rowOf(names: readonly string[]): (cols: unknown[][], i: number) => Record<string, unknown> {
+  const key = names.join('\n');
+  let make = rowMakers.get(key);
+  if (make === undefined) {
+    make = names.every((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n))
+      ? (new Function('c', 'i', `return { ${names.map((n, j) => `${n}: c[${j}][i]`).join(', ')} };`) as (
+          cols: unknown[][],
+          i: number,
+        ) => Record<string, unknown>)
+      : (cols, i) => {
+          const row: Record<string, unknown> = {};
+          for (let j = 0; j < names.length; j++) row[names[j]] = cols[j][i];
+          return row;
+        };
+    if (rowMakers.size > 64) rowMakers.clear();
+    rowMakers.set(key, make);
   }
+  return make;
 }
 
 export interface ReadOptions {

@@ -4,6 +4,7 @@ import test from 'ava';
 import { rowsOf, tableFromRows } from '../../coordinator/tables/arrow-io.js';
 import type { Column } from '../../shared/study/columns.js';
 import { HISTORY_COLUMNS } from '../../shared/study/runs-columns.js';
+import { columnCells } from '../../shared/tables/column-cells.js';
 import { columnData } from '../../shared/tables/column-data.js';
 import { STORED_RUN_COLUMNS } from '../../shared/tables/stored-columns.js';
 import { columnByBuilders, tableByBuilders } from '../helpers/arrow-builders.js';
@@ -67,6 +68,26 @@ test('columnData: every cell, null and null count equal the builders’, for eve
     t.deepEqual(cellsOf(table, c.name), want, c.name);
     // Through the IPC file format and back, as pandas or DuckDB would read it.
     t.deepEqual(cellsOf(tableFromIPC(tableToIPC(table, 'file')), c.name), want, `${c.name} via IPC`);
+  }
+});
+
+test('columnCells: every cell as get() gives it, for every type, sliced, in several chunks, after IPC', (t) => {
+  // Repeated texts (decoded once) beside their neighbours, and one row differing by its last byte.
+  const rows: Row[] = [...awkward, ...awkward.slice(0, 6), { s: 'row 1' }, { s: 'row 1' }, { s: 'row 2' }];
+  for (const c of columns) {
+    const table = tableFromRows([c], rows);
+    const viaGet = (v: Vector) =>
+      [...v].map((x) => (x !== null && typeof x === 'object' ? Float64Array.from(x as Vector) : x));
+    const check = (v: Vector, what: string) => {
+      t.deepEqual(columnCells(v).map(bits), viaGet(v).map(bits), `${c.name} ${what}`);
+    };
+    const v = table.getChild(c.name)!;
+    check(v, 'whole');
+    check(v.slice(3, 17), 'sliced');
+    check(v.concat(v.slice(2, 9), v), 'in chunks');
+    check(tableFromIPC(tableToIPC(table, 'stream')).getChild(c.name)!, 'via IPC');
+    for (const cell of columnCells(v))
+      if (cell !== null && typeof cell === 'object') t.true(cell instanceof Float64Array);
   }
 });
 
