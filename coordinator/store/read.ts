@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RecordBatch, tableFromIPC } from 'apache-arrow';
 import { canonicalJson } from '../../shared/study/canonical.js';
+import { literalMaker } from '../../shared/study/columns.js';
 import { InputError } from '../../shared/study/errors.js';
 import type { HistoryColumns, JournalRecord, Result, RunRow, TrialsRow } from '../../shared/study/result.js';
 import { columnCells } from '../../shared/tables/column-cells.js';
@@ -106,26 +107,19 @@ export function* batchRows(b: RecordBatch): Generator<Record<string, unknown>> {
   for (let i = 0; i < b.numRows; i++) yield row(cols, i);
 }
 
-/**
- * Row i of columns `names` as an object literal with the names written in (one boilerplate, one
- * hidden class), or by keyed stores when a name is not an identifier: a row built by forty keyed
- * stores took longer than reading its cells.
- */
+/** Row i of columns `names` (columns.ts's literalMaker; keyed stores for names that are not identifiers). */
 const rowMakers = new Map<string, (cols: unknown[][], i: number) => Record<string, unknown>>();
 function rowOf(names: readonly string[]): (cols: unknown[][], i: number) => Record<string, unknown> {
   const key = names.join('\n');
   let make = rowMakers.get(key);
   if (make === undefined) {
-    make = names.every((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n))
-      ? (new Function('c', 'i', `return { ${names.map((n, j) => `${n}: c[${j}][i]`).join(', ')} };`) as (
-          cols: unknown[][],
-          i: number,
-        ) => Record<string, unknown>)
-      : (cols, i) => {
-          const row: Record<string, unknown> = {};
-          for (let j = 0; j < names.length; j++) row[names[j]] = cols[j][i];
-          return row;
-        };
+    make =
+      (literalMaker(names, (j) => `c[${j}][i]`, 'c', 'i') as typeof make | null) ??
+      ((cols, i) => {
+        const row: Record<string, unknown> = {};
+        for (let j = 0; j < names.length; j++) row[names[j]] = cols[j][i];
+        return row;
+      });
     if (rowMakers.size > 64) rowMakers.clear();
     rowMakers.set(key, make);
   }

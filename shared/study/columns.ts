@@ -87,13 +87,34 @@ export function emptyRow<Cs extends readonly Column[]>(columns: Cs): RowOf<Cs> {
  */
 export function rowMaker<Cs extends readonly Column[]>(columns: Cs): () => RowOf<Cs> {
   const values = columns.map(emptyCell);
-  // An object literal with the names written out: V8 builds it from one boilerplate, where a loop
-  // of keyed stores walked 40 hidden-class transitions a row. Names must be identifiers (checked).
-  const fields = columns.map((c, i) => {
-    if (!/^[a-z_][a-z0-9_]*$/.test(c.name)) throw new Error(`column name ${c.name} is not an identifier`);
-    return `${c.name}: v[${i}]`;
-  });
-  return new Function('v', `return () => ({ ${fields.join(', ')} });`)(values) as () => RowOf<Cs>;
+  const make = literalMaker(
+    columns.map((c) => c.name),
+    (j) => `v[${j}]`,
+    'v',
+  );
+  if (make === null)
+    throw new Error(`column names must be identifiers: ${columns.map((c) => c.name).join(', ')}`);
+  return () => (make as (v: unknown[]) => RowOf<Cs>)(values);
+}
+
+/** A name that generated code can write as a property name or after a dot. */
+export const isIdentifier = (name: string) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+
+/**
+ * A function of `params` returning the object literal { names[j]: cell(j) }, or null when a name
+ * is not an identifier. V8 builds such a literal from one boilerplate with one hidden class, where
+ * a loop of keyed stores walks a hidden-class transition a field: for forty columns that took
+ * longer than filling them (rows of tiny runs, rows read back from segments).
+ */
+export function literalMaker(
+  names: readonly string[],
+  cell: (j: number) => string,
+  ...params: string[]
+): ((...args: never[]) => Record<string, unknown>) | null {
+  if (!names.every(isIdentifier)) return null;
+  return new Function(...params, `return { ${names.map((n, j) => `${n}: ${cell(j)}`).join(', ')} };`) as (
+    ...args: never[]
+  ) => Record<string, unknown>;
 }
 
 /** The names of `columns`, in order. */

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { Bool, type Data, Float64, Int32, type List, makeData, Utf8 } from 'apache-arrow';
-import type { Column } from '../study/columns.js';
+import { type Column, isIdentifier } from '../study/columns.js';
 import { arrowType } from './arrow-schema.js';
 
 type Row = Record<string, unknown>;
@@ -54,7 +54,7 @@ const readers = new Map<string, (rows: readonly Row[]) => unknown[]>();
 function cellsOf(name: string): (rows: readonly Row[]) => unknown[] {
   let read = readers.get(name);
   if (read === undefined) {
-    if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`column name ${name} is not an identifier`);
+    if (!isIdentifier(name)) throw new Error(`column name ${name} is not an identifier`);
     read = new Function(
       'rows',
       `const n = rows.length, c = new Array(n); for (let i = 0; i < n; i++) c[i] = rows[i].${name} ?? null; return c;`,
