@@ -2,13 +2,14 @@ import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { tableToIPC } from 'apache-arrow';
 import { move } from 'piscina';
+import { fusesTorusNewton, torusNewtonCells } from '../shared/fused/torus-newton.js';
 import { runTask } from '../shared/run-task.js';
 import { blockTasks, type SeedBlock } from '../shared/study/block.js';
 import type { Result } from '../shared/study/result.js';
 import type { Task } from '../shared/study/task.js';
 import { encodeResultMessage } from '../shared/study/wire.js';
 import { STORED_RUN_COLUMNS } from '../shared/tables/stored-columns.js';
-import { tableFromRows } from '../shared/tables/table-of.js';
+import { tableFromCells, tableFromRows } from '../shared/tables/table-of.js';
 import { type TaskOutcome, taskOfMessage } from './task-bytes.js';
 
 const worker = `${hostname()}#${threadId}`;
@@ -33,8 +34,15 @@ export function runSeedBlock(block: SeedBlock): Result[] | ReturnType<typeof mov
   return out instanceof Uint8Array ? move(out) : out;
 }
 
-/** A seed block's results: its runs as one IPC stream when none has history, else the results. */
+/**
+ * A seed block's results: its runs as one IPC stream when none has history, else the results. A
+ * dense Newton block on the torus runs fused (shared/fused/torus-newton.ts), the same rows.
+ */
 export function seedBlockResults(block: SeedBlock): Result[] | Uint8Array {
+  if (fusesTorusNewton(block.body)) {
+    const cells = torusNewtonCells(block, worker);
+    return tableToIPC(tableFromCells(STORED_RUN_COLUMNS, block.seeds.length, cells), 'stream');
+  }
   const results = blockTasks(block).map((t) => runTask(t, { worker, lean: true }));
   if (results.some((r) => r.kind !== 'run' || r.history !== null)) return results;
   const rows = results.map((r) => r.row) as unknown as Record<string, unknown>[];

@@ -5,7 +5,7 @@ import { dot, norm2 } from '../linalg/vector.js';
 import { hessianOperatorOf } from '../problems/curvature-operator.js';
 import type { Objective } from '../problems/objective.js';
 import { backtrack } from './line-search.js';
-import { type Optimizer, type OptimizerState, StepFailure } from './types.js';
+import { type Optimizer, type OptimizerState, SINGULAR_NEWTON, StepFailure } from './types.js';
 
 /**
  * Newton and saddle-free Newton without a dense Hessian: the step solves its system with exact
@@ -99,7 +99,7 @@ export function krylovNewton(p: KrylovNewtonOptions): Optimizer<KrylovState> {
         maxIter: p.maxKrylov ?? defaultMaxKrylov(n),
       });
       // The dense path fails on a singular H + λI; MINRES says so when the Krylov space shows it.
-      if (r.status === 'singular') throw new StepFailure('singular Newton system (H + λI)', 'error');
+      if (r.status === 'singular') throw new StepFailure(SINGULAR_NEWTON, 'error');
       const x = new Float64Array(n);
       for (let i = 0; i < n; i++) x[i] = s.x[i] - p.alpha * r.x[i];
       return evaluated(f, x, p.alpha * norm2(r.x), {

@@ -2,7 +2,7 @@ import { dot, norm2 } from '../linalg/vector.js';
 import type { Objective } from '../problems/objective.js';
 import { absoluteEigen, damped } from './curvature.js';
 import { backtrack } from './line-search.js';
-import { type Optimizer, type OptimizerState, StepFailure } from './types.js';
+import { type Optimizer, type OptimizerState, SINGULAR_NEWTON, StepFailure } from './types.js';
 
 export interface SecondOrderState extends OptimizerState {
   /** Exact Hessian at x, n × n row-major. */
@@ -32,7 +32,7 @@ export function secondOrder(o: SecondOrderOptions): Optimizer<SecondOrderState> 
     step(f, s) {
       const n = f.dim;
       const d = o.direction(s.hessian, n, s.gradient);
-      if (d === null) throw new StepFailure('singular Newton system (H + λI)', 'error');
+      if (d === null) throw new StepFailure(SINGULAR_NEWTON, 'error');
       let alpha = o.alpha;
       if (o.backtracking) alpha = backtrack(f, s.x, s.value, d, dot(s.gradient, d), o.alpha);
       const x = new Float64Array(n);

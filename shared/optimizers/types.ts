@@ -29,6 +29,9 @@ export interface Optimizer<S extends OptimizerState = OptimizerState> {
   step(f: Objective, state: S): S;
 }
 
+/** Why a Newton step could not be taken: H + λI is singular (dense, Krylov and fused steps alike). */
+export const SINGULAR_NEWTON = 'singular Newton system (H + λI)';
+
 /** Thrown by a step that cannot be taken (a singular Newton system, a failed line search). */
 export class StepFailure extends Error {
   override readonly name = 'StepFailure';

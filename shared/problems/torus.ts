@@ -42,9 +42,9 @@ export class Torus implements Objective {
   readonly dim = 2;
 
   constructor(
-    private readonly R: number,
-    private readonly r: number,
-    private readonly e: number,
+    readonly R: number,
+    readonly r: number,
+    readonly e: number,
     private readonly initGrid?: number,
   ) {}
 
@@ -65,28 +65,12 @@ export class Torus implements Objective {
     return this.evaluateWith(x, true) as { value: number; gradient: Float64Array; hessian: Float64Array };
   }
 
-  /**
-   * Value, gradient and (when asked) Hessian from one set of sines and cosines, each expression
-   * as in value() and the header's formulas, so the bits are those of computing them apart; one
-   * object a call, not three (a Newton run on the torus is a few microseconds of arithmetic).
-   */
+  /** Value, gradient and (when asked) Hessian, from torusTerms; one object a call, not three. */
   private evaluateWith(x: Float64Array, second: boolean) {
-    const { R, r, e } = this;
-    const s1 = Math.sin(x[0]);
-    const c1 = Math.cos(x[0]);
-    const s2 = Math.sin(x[1]);
-    const c2 = Math.cos(x[1]);
-    const rho = R + r * c2;
-    const A = c1 * c1 + e * e * s1 * s1;
-    const dA = (e * e - 1) * 2 * s1 * c1;
-    const value = 0.5 * (rho * rho * A + r * r * s2 * s2);
-    const gradient = Float64Array.of(0.5 * rho * rho * dA, r * s2 * (r * c2 - rho * A));
-    if (!second) return { value, gradient };
-    const ddA = 2 * (e * e - 1) * (c1 * c1 - s1 * s1);
-    const h11 = 0.5 * rho * rho * ddA;
-    const h12 = -r * rho * s2 * dA;
-    const h22 = r * c2 * (r * c2 - rho * A) - r * r * s2 * s2 * (1 - A);
-    return { value, gradient, hessian: Float64Array.of(h11, h12, h12, h22) };
+    const t = torusTerms(this.R, this.r, this.e, x[0], x[1], second, TERMS);
+    const gradient = Float64Array.of(t[1], t[2]);
+    if (!second) return { value: t[0], gradient };
+    return { value: t[0], gradient, hessian: Float64Array.of(t[3], t[4], t[4], t[5]) };
   }
 
   /** The paper's initialization: each angle uniform in [−π, π]. */
@@ -142,6 +126,40 @@ export class Torus implements Objective {
 }
 
 const CENSUS = new Map<string, StationaryPoint[]>();
+const TERMS = new Float64Array(6);
+
+/**
+ * L, ∂₁L, ∂₂L and (when `second`) ∂₁₁L, ∂₁₂L, ∂₂₂L at (θ₁, θ₂) into out[0 … 5], from one set of
+ * sines and cosines, each expression as in value() and the class header's formulas, so the bits
+ * are those of computing them apart. The one definition of the torus's derivatives: evaluate,
+ * evaluate2 and the fused Newton runs (a run on the torus is a few microseconds of arithmetic).
+ */
+export function torusTerms(
+  R: number,
+  r: number,
+  e: number,
+  t1: number,
+  t2: number,
+  second: boolean,
+  out: Float64Array,
+): Float64Array {
+  const s1 = Math.sin(t1);
+  const c1 = Math.cos(t1);
+  const s2 = Math.sin(t2);
+  const c2 = Math.cos(t2);
+  const rho = R + r * c2;
+  const A = c1 * c1 + e * e * s1 * s1;
+  const dA = (e * e - 1) * 2 * s1 * c1;
+  out[0] = 0.5 * (rho * rho * A + r * r * s2 * s2);
+  out[1] = 0.5 * rho * rho * dA;
+  out[2] = r * s2 * (r * c2 - rho * A);
+  if (!second) return out;
+  const ddA = 2 * (e * e - 1) * (c1 * c1 - s1 * s1);
+  out[3] = 0.5 * rho * rho * ddA;
+  out[4] = -r * rho * s2 * dA;
+  out[5] = r * c2 * (r * c2 - rho * A) - r * r * s2 * s2 * (1 - A);
+  return out;
+}
 
 export const torus: ProblemKind<typeof schema> = {
   kind: 'torus',

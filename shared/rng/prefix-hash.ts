@@ -1,26 +1,62 @@
 import { createHash, type Hash } from 'node:crypto';
+import { Sha256Head } from './sha256.js';
 
 /**
  * SHA-256 of many texts that share a long head (a configuration's tasks, around their seed): the
- * hash state after the head is kept and copied for each text. The digest is SHA-256 of head +
- * tail, bit for bit; a copy saves hashing the head again and half the cost of a fresh hash object
- * (tiny runs hash a task id and an init stream each).
+ * hash state after the head is kept for each text. The digest is SHA-256 of head + tail, bit for
+ * bit: ASCII tails through sha256.ts's JavaScript compressions from the head's state, others
+ * through a copy of node:crypto's (tiny runs hash a task id and an init stream each).
  */
 export class PrefixHash {
   private readonly state: Hash;
+  private readonly js: Sha256Head;
+  private readonly words = new Int32Array(8);
 
   constructor(readonly head: string) {
     this.state = createHash('sha256').update(head);
+    this.js = new Sha256Head(Buffer.from(head, 'utf8'));
   }
 
+  /** The digest (a fresh Buffer). */
   digest(tail: string): Buffer {
-    return this.state.copy().update(tail).digest();
+    if (!this.js.digestWords(tail, this.words)) return this.state.copy().update(tail).digest();
+    const out = Buffer.alloc(32);
+    for (let i = 0; i < 8; i++) out.writeInt32BE(this.words[i], 4 * i);
+    return out;
   }
 
+  /** The digest's first `chars` hex digits. */
   hex(tail: string, chars = 64): string {
-    return this.state.copy().update(tail).digest('hex').slice(0, chars);
+    if (!this.js.digestWords(tail, this.words))
+      return this.state.copy().update(tail).digest('hex').slice(0, chars);
+    let s = '';
+    for (let i = 0; 8 * i < chars; i++) {
+      const w = this.words[i];
+      s += HEX[w >>> 24] + HEX[(w >>> 16) & 0xff] + HEX[(w >>> 8) & 0xff] + HEX[w & 0xff];
+    }
+    return s.length === chars ? s : s.slice(0, chars);
+  }
+
+  /**
+   * The digest's first 16 bytes as four little-endian int32 (a stream's generator state: what
+   * Buffer.readInt32LE reads at 0, 4, 8, 12), with no text in between.
+   */
+  int32LE(tail: string): [number, number, number, number] {
+    if (!this.js.digestWords(tail, this.words)) {
+      const d = this.state.copy().update(tail).digest();
+      return [d.readInt32LE(0), d.readInt32LE(4), d.readInt32LE(8), d.readInt32LE(12)];
+    }
+    const w = this.words;
+    return [swap32(w[0]), swap32(w[1]), swap32(w[2]), swap32(w[3])];
   }
 }
+
+/** A big-endian word read little-endian: its bytes reversed. */
+function swap32(v: number): number {
+  return ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /**
  * The PrefixHash of a head, kept for reuse: a block's tasks, or a study's streams, share a few

@@ -25,15 +25,15 @@ export class Stream {
    */
   private get gen(): RandomGenerator {
     if (this.generator === null) {
-      // SHA-256 of JSON.stringify(key), its head (all but the last part, the seed) hashed once.
+      // SHA-256 of JSON.stringify(key), its head (all but the last part, the seed) hashed once;
+      // the state is the digest's first 16 bytes as little-endian int32.
       const key = this.key;
-      // The digest's first 16 bytes as hex: on texts this short node:crypto's Buffer digest costs
-      // about twice its hex one (the Buffer's allocation; a tiny run seeds one stream).
-      const hex =
-        key.length > 1
-          ? headHash(key).hex(`${JSON.stringify(key[key.length - 1])}]`, 32)
-          : createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 32);
-      const state = [0, 1, 2, 3].map((i) => int32LE(hex, 8 * i));
+      let state: number[];
+      if (key.length > 1) state = headHash(key).int32LE(`${JSON.stringify(key[key.length - 1])}]`);
+      else {
+        const d = createHash('sha256').update(JSON.stringify(key)).digest();
+        state = [d.readInt32LE(0), d.readInt32LE(4), d.readInt32LE(8), d.readInt32LE(12)];
+      }
       // xoroshiro128+ must not start from the all-zero state.
       if (!state.some((s) => s !== 0)) state[0] = 1;
       this.generator = xoroshiro128plusFromState(state);
@@ -92,11 +92,4 @@ function headHash(key: Array<string | number>): PrefixHash {
   if (heads.length >= 8) heads.shift();
   heads.push({ parts: key.slice(0, -1), hash });
   return hash;
-}
-
-/** The little-endian int32 of the 4 bytes written as 8 hex digits at `at` (Buffer.readInt32LE's value). */
-function int32LE(hex: string, at: number): number {
-  let v = 0;
-  for (let b = 3; b >= 0; b--) v = (v << 8) | Number.parseInt(hex.slice(at + 2 * b, at + 2 * b + 2), 16);
-  return v | 0;
 }

@@ -59,7 +59,8 @@ export type ColumnsOf<Cs extends readonly Column[]> = {
   -readonly [C in Cs[number] as C['name']]: C['type'] extends 'i32' ? Int32Array : Float64Array;
 };
 
-function emptyCell(c: Column): unknown {
+/** The cell a column holds until it is filled: its `empty`, else null when nullable, else '', false, [] or 0. */
+export function emptyCell(c: Column): unknown {
   if (c.empty !== undefined) return c.empty;
   if (c.nullable) return null;
   switch (c.type) {

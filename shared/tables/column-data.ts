@@ -14,8 +14,12 @@ type Row = Record<string, unknown>;
  * test/coordinator/column-data.test.ts checks them cell by cell against the builders.
  */
 export function columnData(col: Column, rows: readonly Row[]): Data {
-  const n = rows.length;
-  const cells = cellsOf(col.name)(rows);
+  return cellData(col, cellsOf(col.name)(rows));
+}
+
+/** One column as Arrow data from its cells (null or the column's type), as columnData builds it. */
+export function cellData(col: Column, cells: readonly unknown[]): Data {
+  const n = cells.length;
   let nulls = 0;
   for (let i = 0; i < n; i++) if (cells[i] === null) nulls++;
   if (!col.nullable && nulls > 0)

@@ -1,13 +1,34 @@
 import { type Data, makeData, RecordBatch, Struct, Table } from 'apache-arrow';
 import type { Column } from '../study/columns.js';
 import { arrowSchema } from './arrow-schema.js';
-import { columnData } from './column-data.js';
+import { cellData, columnData } from './column-data.js';
 
 type Row = Record<string, unknown>;
 
 /** Builds a table with exactly the documented schema from row objects. */
 export function tableFromRows(columns: readonly Column[], rows: readonly Row[]): Table {
   return tableOf(columns, rows, columnData);
+}
+
+/**
+ * The same table from its cells held column by column (`cells[name][i]` is row i's cell), as a
+ * computation that fills columns directly produces them (shared/fused/): no row objects.
+ */
+export function tableFromCells(
+  columns: readonly Column[],
+  length: number,
+  cells: Readonly<Record<string, readonly unknown[]>>,
+): Table {
+  const schema = arrowSchema(columns);
+  if (length === 0) return new Table(schema);
+  const children = columns.map((col) => {
+    const c = cells[col.name];
+    if (c?.length !== length)
+      throw new Error(`column ${col.name}: ${c?.length ?? 'no'} cells for ${length} rows`);
+    return cellData(col, c);
+  });
+  const data = makeData({ type: new Struct(schema.fields), length, nullCount: 0, children });
+  return new Table(schema, [new RecordBatch(schema, data)]);
 }
 
 /** One record batch under the documented schema, each column's data built by `column`. */

@@ -39,6 +39,11 @@ test('a prefix hash is SHA-256 of head + tail, call after call, the head state n
     t.is(h.hex(tail), want, tail);
     t.is(h.hex(tail, 20), want.slice(0, 20));
     t.deepEqual(
+      h.int32LE(tail),
+      [0, 4, 8, 12].map((at) => Buffer.from(want, 'hex').readInt32LE(at)),
+      'a stream state, with no text in between',
+    );
+    t.deepEqual(
       h.digest(tail),
       createHash('sha256')
         .update(head + tail)
@@ -65,6 +70,10 @@ test('a prefix hash equals SHA-256 of the whole text at every head and tail leng
         .digest();
       t.deepEqual(h.digest(tail), want, `${head.length} + ${m}`);
       t.is(h.hex(tail, 19), want.toString('hex').slice(0, 19));
+      t.deepEqual(
+        h.int32LE(tail),
+        [0, 4, 8, 12].map((at) => want.readInt32LE(at)),
+      );
       checked++;
     }
   }

@@ -1,0 +1,157 @@
+import { classifyHessian } from '../analysis/classify.js';
+import { solveLdlt2 } from '../linalg/ldlt2.js';
+import { blowUp, divergedMessage, type RunStatus, stopBefore } from '../optimizers/minimize.js';
+import { SINGULAR_NEWTON } from '../optimizers/types.js';
+import { type Torus, torusTerms } from '../problems/torus.js';
+import { buildObjective, runTask, taskStreams } from '../run-task.js';
+import { blockTasks, type SeedBlock, type SeedTaskBody } from '../study/block.js';
+import { emptyCell } from '../study/columns.js';
+import { STORED_RUN_COLUMNS } from '../tables/stored-columns.js';
+
+/**
+ * Exact Newton on the torus for a whole seed block, its rows written straight into columns: the
+ * same loop as minimize ∘ newton ∘ runTask (the stop rule, blow-up test and messages are theirs,
+ * imported), on scalars instead of per-iterate state objects, and with the 2×2 solve of
+ * linalg/ldlt2.ts. The bits of every reproducible cell are those of runTask
+ * (test/worker/fused-torus-newton.test.ts compares 10⁵ seeds and every status). A tiny run had
+ * spent most of its time allocating (states, factorizations, a row object): runTask took about
+ * 9 µs a run of 5 Newton steps, this about a fifth of that (dist/test/bench/run.js tiny).
+ */
+
+/** A block runs fused when nothing in it needs more than the loop below does. */
+export function fusesTorusNewton(body: SeedTaskBody): boolean {
+  const o = body.optimizer;
+  return (
+    body.kind === 'optimize' &&
+    body.problem.kind === 'torus' &&
+    o.kind === 'newton' &&
+    o.solver !== 'krylov' &&
+    body.record.historyStride === 0 &&
+    body.record.spectrumMethod !== 'lanczos'
+  );
+}
+
+/** The stored runs columns' cells of a block's rows: cells[name][i] is seed i's. */
+export type RunCells = Record<string, unknown[]>;
+
+export function torusNewtonCells(block: SeedBlock, worker: string): RunCells {
+  if (!fusesTorusNewton(block.body))
+    throw new Error('torusNewtonCells: not a dense Newton block on the torus');
+  const tasks = blockTasks(block);
+  const n = tasks.length;
+  const cells: RunCells = {};
+  for (const c of STORED_RUN_COLUMNS) cells[c.name] = new Array(n).fill(emptyCell(c));
+  if (n === 0) return cells;
+  const { stop, record } = block.body;
+  const opt = block.body.optimizer as { alpha: number; lambda: number };
+  const { alpha, lambda } = opt;
+  // The torus draws nothing from its problem stream: one objective serves every seed.
+  const f = buildObjective(tasks[0]) as Torus;
+  const { R, r, e } = f;
+  const t = new Float64Array(6);
+  const d = new Float64Array(2);
+  const c = cells;
+  const fixed = { config: block.config, study: block.study, problem: 'torus', optimizer: 'newton', worker };
+  for (const [name, v] of Object.entries(fixed)) c[name].fill(v);
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    const task = tasks[i];
+    c.task_id[i] = task.id;
+    c.seed[i] = task.seed;
+    const x0 = f.initial(taskStreams(task).init, task.seed);
+    // The state: x, L, ∇L, H (symmetric, h12 = h21).
+    let x1 = x0[0];
+    let x2 = x0[1];
+    torusTerms(R, r, e, x1, x2, true, t);
+    let value = t[0];
+    let g1 = t[1];
+    let g2 = t[2];
+    let h11 = t[3];
+    let h12 = t[4];
+    let h22 = t[5];
+    let status: RunStatus;
+    let message = '';
+    let k = 0;
+    const bad = blownUp(value, g1, g2, x1, x2, stop.blowup);
+    if (bad) {
+      status = 'diverged';
+      message = divergedMessage(0, bad);
+    } else
+      for (; ; k++) {
+        const done = stopBefore(k, Math.sqrt(g1 * g1 + g2 * g2), stop);
+        if (done) {
+          status = done;
+          break;
+        }
+        // d = (H + λI)⁻¹ g as curvature.ts's damped(λ) solves it.
+        if (!solveLdlt2(h11 + lambda, h12, h22 + lambda, g1, g2, d)) {
+          status = 'error';
+          message = `step ${k + 1}: ${SINGULAR_NEWTON}`;
+          break;
+        }
+        const y1 = x1 - alpha * d[0];
+        const y2 = x2 - alpha * d[1];
+        torusTerms(R, r, e, y1, y2, true, t);
+        const why = blownUp(t[0], t[1], t[2], y1, y2, stop.blowup);
+        if (why) {
+          status = 'diverged';
+          message = divergedMessage(k + 1, why);
+          k++;
+          break;
+        }
+        x1 = y1;
+        x2 = y2;
+        value = t[0];
+        g1 = t[1];
+        g2 = t[2];
+        h11 = t[3];
+        h12 = t[4];
+        h22 = t[5];
+      }
+    try {
+      // finalColumns of run-task.ts for a torus: no network diagnostics, a dense 2×2 spectrum.
+      const x = Float64Array.of(x1, x2);
+      c.status[i] = status;
+      c.message[i] = message;
+      c.iterations[i] = k;
+      c.loss[i] = value;
+      c.grad_norm[i] = Math.sqrt(g1 * g1 + g2 * g2);
+      if (record.spectrum) {
+        const s = classifyHessian(Float64Array.of(h11, h12, h12, h22), 2, record.zeroTol);
+        c.point_class[i] = s.pointClass;
+        c.n_positive[i] = s.positive;
+        c.n_negative[i] = s.negative;
+        c.n_zero[i] = s.zero;
+        c.eig_min[i] = s.eigMin;
+        c.eig_max[i] = s.eigMax;
+        c.condition_number[i] = s.conditionNumber;
+        c.counts_estimated[i] = false;
+        if (record.eigenvalues) c.eigenvalues[i] = s.eigenvalues;
+      }
+      c.stationary_point[i] = f.identify(x);
+      if (record.finalParams) {
+        c.initial_params[i] = x0;
+        c.final_params[i] = f.canonical(x);
+      }
+    } catch {
+      // runTask turns a throw of the final columns into an error row: let it write this one.
+      const row = runTask(task, { worker, lean: true }).row as unknown as Record<string, unknown>;
+      for (const col of STORED_RUN_COLUMNS) c[col.name][i] = row[col.name];
+    }
+    c.wall_ms[i] = performance.now() - t0;
+  }
+  return cells;
+}
+
+/** minimize's blow-up test (its blownUp) on a two-angle state. */
+function blownUp(
+  value: number,
+  g1: number,
+  g2: number,
+  x1: number,
+  x2: number,
+  limit: number,
+): string | null {
+  const finite = Number.isFinite(g1) && Number.isFinite(g2) && Number.isFinite(x1) && Number.isFinite(x2);
+  return blowUp(value, finite, Math.max(Math.max(0, Math.abs(x1)), Math.abs(x2)), limit);
+}
