@@ -1,6 +1,8 @@
 import { existsSync, statSync, unlinkSync } from 'node:fs';
 import { RecordBatch, Table, tableFromIPC } from 'apache-arrow';
 import type { Result, RunRow, RunsIpc, TrialsRow } from '../shared/study/result.js';
+import { columnCells } from '../shared/tables/column-cells.js';
+import { concatBatches } from '../shared/tables/concat-batches.js';
 import { STORED_RUN_COLUMNS, STORED_TRIAL_COLUMNS } from '../shared/tables/stored-columns.js';
 import { tableFromRows } from '../shared/tables/table-of.js';
 import { Journal, type JournalDamage } from './journal.js';
@@ -164,26 +166,29 @@ export class ResultSink {
   addRunsIpc(ipc: Uint8Array): OutcomeFields[] {
     const table = tableFromIPC(ipc);
     const n = table.numRows;
-    const config = table.getChild('config')!;
-    const seed = table.getChild('seed')!;
+    // Cells read from the column buffers (columnCells), not by get(): a block's config and most of
+    // its statuses are one text, decoded once; get() decoded every cell and was half of this.
+    const cells = (name: string) => columnCells(table.getChild(name)!);
+    const config = cells('config') as string[];
+    const seed = cells('seed') as number[];
     for (let i = 0; i < n; i++)
-      if (this.done.has(config.get(i) as string, seed.get(i) as number))
+      if (this.done.has(config[i], seed[i]))
         return this.addAll(recordResults({ kind: 'runs-ipc', ipc })).map((r) => r.row as OutcomeFields);
-    for (let i = 0; i < n; i++) this.done.add(config.get(i) as string, seed.get(i) as number);
+    for (let i = 0; i < n; i++) this.done.add(config[i], seed[i]);
     this.runBatches.push(...table.batches);
     this.added += n;
     this.journal.append({ kind: 'runs-ipc', ipc } satisfies RunsIpc);
-    const status = table.getChild('status')!;
-    const ratio = table.getChild('output_norm_ratio')!;
-    const pointClass = table.getChild('point_class')!;
-    const trivial = table.getChild('trivial')!;
+    const status = cells('status') as OutcomeFields['status'][];
+    const ratio = cells('output_norm_ratio') as OutcomeFields['output_norm_ratio'][];
+    const pointClass = cells('point_class') as OutcomeFields['point_class'][];
+    const trivial = cells('trivial') as OutcomeFields['trivial'][];
     const out = new Array<OutcomeFields>(n);
     for (let i = 0; i < n; i++)
       out[i] = {
-        status: status.get(i),
-        output_norm_ratio: ratio.get(i),
-        point_class: pointClass.get(i),
-        trivial: trivial.get(i),
+        status: status[i],
+        output_norm_ratio: ratio[i],
+        point_class: pointClass[i],
+        trivial: trivial[i],
       };
     return out;
   }
@@ -217,7 +222,8 @@ export class ResultSink {
       // the builders' (Int32, Float64) are not instances of, and the IPC writer starts a new file
       // (closing this one) at a batch whose schema does not compare equal.
       const blocks = this.runBatches.map((b) => new RecordBatch(rows.schema, b.data));
-      const runs = new Table(rows.schema, [...rows.batches, ...blocks]);
+      const all = [...rows.batches, ...blocks];
+      const runs = new Table(rows.schema, all.length > 1 ? (concatBatches(rows.schema, all) ?? all) : all);
       commitSegment(this.dir, this.seq++, [
         ['history', historyTable(this.history)],
         ['runs', runs],

@@ -4,9 +4,12 @@ import { blowUp, divergedMessage, type RunStatus, stopBefore } from '../optimize
 import { SINGULAR_NEWTON } from '../optimizers/types.js';
 import { type Torus, torusTerms } from '../problems/torus.js';
 import { buildObjective, runTask, taskStreams } from '../run-task.js';
-import { blockTasks, type SeedBlock, type SeedTaskBody } from '../study/block.js';
+import { blockTasks, type SeedBlock } from '../study/block.js';
 import { emptyCell } from '../study/columns.js';
 import { STORED_RUN_COLUMNS } from '../tables/stored-columns.js';
+import { fusesTorusNewton } from './fusable.js';
+
+export { fusesTorusNewton };
 
 /**
  * Exact Newton on the torus for a whole seed block, its rows written straight into columns: the
@@ -17,19 +20,6 @@ import { STORED_RUN_COLUMNS } from '../tables/stored-columns.js';
  * spent most of its time allocating (states, factorizations, a row object): runTask took about
  * 9 µs a run of 5 Newton steps, this about a fifth of that (dist/test/bench/run.js tiny).
  */
-
-/** A block runs fused when nothing in it needs more than the loop below does. */
-export function fusesTorusNewton(body: SeedTaskBody): boolean {
-  const o = body.optimizer;
-  return (
-    body.kind === 'optimize' &&
-    body.problem.kind === 'torus' &&
-    o.kind === 'newton' &&
-    o.solver !== 'krylov' &&
-    body.record.historyStride === 0 &&
-    body.record.spectrumMethod !== 'lanczos'
-  );
-}
 
 /** The stored runs columns' cells of a block's rows: cells[name][i] is seed i's. */
 export type RunCells = Record<string, unknown[]>;
