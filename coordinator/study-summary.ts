@@ -1,6 +1,6 @@
 import type { RunRow, TrialsRow } from '../shared/study/result.js';
 import type { DefinitenessRow } from '../shared/trials/stats.js';
-import { formatSummary, type GroupSummary, summarize } from './summary.js';
+import { formatSummary, type GroupSummary, type SummaryRow, summarize } from './summary.js';
 import { formatTrialsSummary, summarizeTrials } from './trials-summary.js';
 
 export interface StudySummary {
@@ -11,12 +11,12 @@ export interface StudySummary {
 
 /** The rows a summary reads: streams, each read once. */
 export interface SummaryInput {
-  readonly runs: Iterable<RunRow>;
+  readonly runs: Iterable<SummaryRow>;
   readonly trials: Iterable<TrialsRow>;
 }
 
 /** The aggregate of an out dir's rows: optimizer groups and/or random-Hessian points. `rank`: plan order of a row's configuration. */
-export function studySummary(stored: SummaryInput, rank?: (r: RunRow) => number): StudySummary {
+export function studySummary(stored: SummaryInput, rank?: (r: SummaryRow) => number): StudySummary {
   const groups = summarize(stored.runs, rank);
   const trials = [...stored.trials];
   return {

@@ -27,9 +27,27 @@ export interface GroupSummary {
   readonly stationary_points: Record<string, number>;
 }
 
+/** The stored columns summarize reads (the configuration's parameters are joined to them). */
+export const SUMMARY_COLUMNS = [
+  'config',
+  'problem',
+  'optimizer',
+  'status',
+  'output_norm_ratio',
+  'point_class',
+  'trivial',
+  'stationary_point',
+] as const;
+
+/** What summarize reads of a row. */
+export type SummaryRow = Pick<
+  RunRow,
+  (typeof SUMMARY_COLUMNS)[number] | 'problem_params' | 'optimizer_params'
+>;
+
 /** The counts one group keeps while rows stream by. */
 interface Counts {
-  readonly first: RunRow;
+  readonly first: SummaryRow;
   runs: number;
   fitted: number;
   readonly status: Record<string, number>;
@@ -44,7 +62,7 @@ interface Counts {
  * only: memory does not grow with the rows. Groups come in the order `rank` gives their rows
  * (plan order of configurations, so columns follow the spec), else of first appearance.
  */
-export function summarize(rows: Iterable<RunRow>, rank?: (r: RunRow) => number): GroupSummary[] {
+export function summarize(rows: Iterable<SummaryRow>, rank?: (r: SummaryRow) => number): GroupSummary[] {
   const groups = new Map<string, Counts>();
   for (const r of rows) {
     const key = r.config ?? JSON.stringify([r.problem, r.problem_params, r.optimizer, r.optimizer_params]);

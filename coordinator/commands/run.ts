@@ -5,6 +5,7 @@ import { addNatsOptions, type NatsFlags, resolveConnection } from '../../worker/
 import { type LogFormat, makeLogger } from '../logger.js';
 import { planStudy, runStudy } from '../run-study.js';
 import { formatStudySummary, studySummary } from '../study-summary.js';
+import { SUMMARY_COLUMNS } from '../summary.js';
 import { LocalTransport } from '../transport/local.js';
 import { NatsTransport } from '../transport/nats.js';
 import type { Transport } from '../transport/types.js';
@@ -89,7 +90,9 @@ export function registerRun(program: Command): void {
     const stored = r.sink.results();
     console.log(
       formatStudySummary(
-        studySummary({ runs: stored.runs(), trials: stored.trials() }, (row) => plan.plan.rankOf(row.config)),
+        studySummary({ runs: stored.runColumns(SUMMARY_COLUMNS), trials: stored.trials() }, (row) =>
+          plan.plan.rankOf(row.config),
+        ),
       ),
     );
     if (!r.complete) {

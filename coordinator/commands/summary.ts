@@ -3,6 +3,7 @@ import { StudyPlan } from '../../shared/study/plan.js';
 import { readManifest } from '../out-dir.js';
 import { StoredResults } from '../store/read.js';
 import { formatStudySummary, studySummary } from '../study-summary.js';
+import { SUMMARY_COLUMNS } from '../summary.js';
 
 export function registerSummary(program: Command): void {
   program
@@ -14,7 +15,9 @@ export function registerSummary(program: Command): void {
       const manifest = readManifest(dir);
       const plan = new StudyPlan(manifest.spec);
       const stored = new StoredResults(dir);
-      const s = studySummary({ runs: stored.runs(), trials: stored.trials() }, (r) => plan.rankOf(r.config));
+      const s = studySummary({ runs: stored.runColumns(SUMMARY_COLUMNS), trials: stored.trials() }, (r) =>
+        plan.rankOf(r.config),
+      );
       if (o.json)
         console.log(
           JSON.stringify(

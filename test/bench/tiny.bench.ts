@@ -96,9 +96,15 @@ export async function bench(): Promise<BenchReport> {
       const times: number[] = [];
       for (let i = 0; i < REPS; i++) times.push(await ours(threads, runs));
       const rate = runs / median(times);
-      rows.push({ case: `${runs} runs: saddlescope, ${threads} thread(s)`, 'runs/s': rate, ratio: rate / numpyRate });
+      rows.push({
+        case: `${runs} runs: saddlescope, ${threads} thread(s)`,
+        'runs/s': rate,
+        ratio: rate / numpyRate,
+      });
     }
-    notes.push(`${runs} runs, numpy final classes [min, max, saddle]: ${classes}; BLAS mapped by numpy's process: ${blasLib} (elementwise work, BLAS unused)`);
+    notes.push(
+      `${runs} runs, numpy final classes [min, max, saddle]: ${classes}; BLAS mapped by numpy's process: ${blasLib} (elementwise work, BLAS unused)`,
+    );
   }
   return {
     title: `Tiny tasks: torus Newton (median of ${REPS})`,
