@@ -1,4 +1,4 @@
-import type { RunRow, TrialsRow } from '../shared/study/result.js';
+import type { TrialsRow } from '../shared/study/result.js';
 import type { DefinitenessRow } from '../shared/trials/stats.js';
 import { formatSummary, type GroupSummary, type SummaryRow, summarize } from './summary.js';
 import { formatTrialsSummary, summarizeTrials } from './trials-summary.js';
