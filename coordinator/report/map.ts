@@ -4,6 +4,7 @@ import { problemKind } from '../../shared/study/problem-spec.js';
 import type { RunRow } from '../../shared/study/result.js';
 import type { ReportContext } from './context.js';
 import type { Figure } from './figure.js';
+import { matchesTargetNorm } from './outcome.js';
 
 /**
  * The robustness map (issue #17): over the settings a study sweeps (λ × α, λ × width, …), the
@@ -26,11 +27,12 @@ const LOG_AXES = new Set(['lambda', 'lr', 'fourierSigma']);
 export const isTrivial = (r: RunRow) => r.status === 'converged' && r.trivial === true;
 
 /**
- * A run that fits (converged or not): the regressed quantity within 5% of the target's norm and
- * the loss below 10⁻³ of its value at u = 0 (studies/README.md's definition).
+ * A run that fits (converged or not): the regressed quantity's norm matching the target's (as a
+ * fitted run's, outcome.ts) and the loss below 10⁻³ of its value at u = 0 (studies/README.md's
+ * definition), since a matching norm alone does not make a fit.
  */
 export const isFit = (r: RunRow, lossAtZero: number) =>
-  r.output_norm_ratio !== null && Math.abs(r.output_norm_ratio - 1) < 0.05 && r.loss < 1e-3 * lossAtZero;
+  matchesTargetNorm(r.output_norm_ratio) && r.loss < 1e-3 * lossAtZero;
 
 /** Counts of one configuration (problem and optimizer parameters, all seeds). */
 export interface MapCounts {

@@ -9,13 +9,13 @@ import type { RunRow } from '../../shared/study/result.js';
  */
 export const FIT_TOL = 0.05;
 
+/** The output's norm within FIT_TOL of the target's: |‖u‖/‖f‖ − 1| ≤ FIT_TOL (null: not a network). */
+export function matchesTargetNorm(ratio: number | null): boolean {
+  return ratio !== null && Number.isFinite(ratio) && Math.abs(ratio - 1) <= FIT_TOL;
+}
+
 export function isFitted(r: Pick<RunRow, 'status' | 'output_norm_ratio'>): boolean {
-  return (
-    r.status === 'max_iter' &&
-    r.output_norm_ratio !== null &&
-    Number.isFinite(r.output_norm_ratio) &&
-    Math.abs(r.output_norm_ratio - 1) <= FIT_TOL
-  );
+  return r.status === 'max_iter' && matchesTargetNorm(r.output_norm_ratio);
 }
 
 /**
