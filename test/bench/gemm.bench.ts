@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { matmul } from '../../shared/linalg/gemm.js';
-import { type BenchReport, type BenchRow, timeMs } from './harness.js';
+import { type BenchReport, type BenchRow, PY_BLAS, timeMs } from './harness.js';
 import { PYTHON } from './torch-mlp.js';
 
 /**
@@ -23,13 +23,7 @@ import sys, json, time, os
 os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')
 import numpy as np, torch
 torch.set_num_threads(1)
-def blas():
-    libs = set()
-    for line in open('/proc/self/maps'):
-        name = line.split('/')[-1].strip()
-        if 'blas' in name.lower() or 'mkl' in name.lower(): libs.add(name)
-    return ','.join(sorted(libs)) or 'unknown'
-out = []
+${PY_BLAS}out = []
 for m, w in json.loads(sys.argv[1]):
     row = {}
     for lib in ('numpy', 'torch'):

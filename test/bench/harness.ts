@@ -47,3 +47,16 @@ export function formatReport(r: BenchReport): string {
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   return [`## ${r.title}`, '', ...lines, ...(r.notes ?? []).map((n) => `  ${n}`), ''].join('\n');
 }
+
+/**
+ * Python: blas(), the BLAS libraries the process has mapped (file names with blas or mkl in
+ * them, e.g. libopenblasp-r0.3.21.so), for benches whose peer is numpy or torch to print.
+ */
+export const PY_BLAS = `
+def blas():
+    libs = set()
+    for line in open('/proc/self/maps'):
+        name = line.split('/')[-1].strip()
+        if 'blas' in name.lower() or 'mkl' in name.lower(): libs.add(name)
+    return ','.join(sorted(libs)) or 'unknown'
+`;

@@ -6,7 +6,7 @@ import { plannedStudy, runStudy } from '../../coordinator/run-study.js';
 import { LocalTransport } from '../../coordinator/transport/local.js';
 import { parseSpec } from '../../shared/study/spec.js';
 import { tempDir } from '../helpers/cli.js';
-import { type BenchReport, type BenchRow, median } from './harness.js';
+import { type BenchReport, type BenchRow, median, PY_BLAS } from './harness.js';
 
 /**
  * Tiny tasks: exact Newton on the torus (about 5 iterations a run), the whole harness (plan, pool,
@@ -21,13 +21,7 @@ const REPS = 3;
 
 const NUMPY = `
 import sys, time, numpy as np
-def blas():
-    try:
-        for line in open('/proc/self/maps'):
-            if 'blas' in line.lower(): return line.split('/')[-1].strip()
-    except Exception: pass
-    return 'unknown'
-n = int(sys.argv[1]); R, r, e = 2.0, 1.0, 1.5
+${PY_BLAS}n = int(sys.argv[1]); R, r, e = 2.0, 1.0, 1.5
 rng = np.random.default_rng(1)
 best = []
 for rep in range(${REPS}):
