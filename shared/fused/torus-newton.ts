@@ -9,16 +9,15 @@ import { emptyCell } from '../study/columns.js';
 import { STORED_RUN_COLUMNS } from '../tables/stored-columns.js';
 import { fusesTorusNewton } from './fusable.js';
 
-export { fusesTorusNewton };
-
 /**
  * Exact Newton on the torus for a whole seed block, its rows written straight into columns: the
  * same loop as minimize ∘ newton ∘ runTask (the stop rule, blow-up test and messages are theirs,
  * imported), on scalars instead of per-iterate state objects, and with the 2×2 solve of
  * linalg/ldlt2.ts. The bits of every reproducible cell are those of runTask
  * (test/worker/fused-torus-newton.test.ts compares 10⁵ seeds and every status). A tiny run had
- * spent most of its time allocating (states, factorizations, a row object): runTask took about
- * 9 µs a run of 5 Newton steps, this about a fifth of that (dist/test/bench/run.js tiny).
+ * spent most of its time allocating (states, factorizations, a row object): a seed block's rows
+ * and their IPC bytes cost about half of what runTask's rows did (npm run bench tiny prints the
+ * rate of whole studies).
  */
 
 /** The stored runs columns' cells of a block's rows: cells[name][i] is seed i's. */

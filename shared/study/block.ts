@@ -12,16 +12,17 @@ type BlockKey = Pick<Task, 'kind'> & Partial<Pick<OptimizeTask, 'problem' | 'sto
 /**
  * Tasks a pool thread takes at once when the spec does not say (`block`): a run of a tiny
  * problem costs less than the message that would carry it, so up to 256 of them travel together,
- * 1024 when they run fused (test/bench/tiny.bench.ts measures the rate); any other task goes alone. A block changes no id
- * and no bit: each task in it is run by runTask as it would be alone.
+ * 1024 when they run fused (test/bench/tiny.bench.ts measures the rate); any other task goes
+ * alone. A block changes no id and no bit: each task in it runs as it would alone.
  */
 export function autoBlock(task: BlockKey): number {
   if (task.kind !== 'optimize' || !task.problem || !task.stop || !TINY_PROBLEMS.has(task.problem.kind))
     return 1;
   // A block should stay short (an interrupt waits for the blocks in flight): at most about
   // 256 × 200 iterations of a two-angle problem, fewer seeds when each may run longer.
-  // A fused block (shared/fused/) runs a seed in about a fifth of the time: 4 times the seeds for
-  // the same wait, and a quarter of the messages, record batches and journal frames a run.
+  // A fused block (shared/fused/) runs a seed in about half the time: 4 times the seeds wait
+  // about twice as long (milliseconds), for a quarter of the messages, record batches and journal
+  // frames a run.
   const fused = task.optimizer && task.record && fusesTorusNewton(task as OptimizeTask);
   const most = fused ? 1024 : 256;
   return Math.max(1, Math.min(most, Math.floor((most * 200) / Math.max(1, task.stop.maxIter))));

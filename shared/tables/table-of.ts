@@ -19,16 +19,12 @@ export function tableFromCells(
   length: number,
   cells: Readonly<Record<string, readonly unknown[]>>,
 ): Table {
-  const schema = arrowSchema(columns);
-  if (length === 0) return new Table(schema);
-  const children = columns.map((col) => {
+  return oneBatch(columns, length, (col) => {
     const c = cells[col.name];
     if (c?.length !== length)
       throw new Error(`column ${col.name}: ${c?.length ?? 'no'} cells for ${length} rows`);
     return cellData(col, c);
   });
-  const data = makeData({ type: new Struct(schema.fields), length, nullCount: 0, children });
-  return new Table(schema, [new RecordBatch(schema, data)]);
 }
 
 /** One record batch under the documented schema, each column's data built by `column`. */
@@ -37,9 +33,14 @@ export function tableOf(
   rows: readonly Row[],
   column: (col: Column, rows: readonly Row[]) => Data,
 ): Table {
+  return oneBatch(columns, rows.length, (col) => column(col, rows));
+}
+
+/** A table of `length` rows in one record batch (none when empty), its columns' data from `dataOf`. */
+function oneBatch(columns: readonly Column[], length: number, dataOf: (col: Column) => Data): Table {
   const schema = arrowSchema(columns);
-  if (rows.length === 0) return new Table(schema);
-  const children = columns.map((col) => column(col, rows));
-  const data = makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children });
+  if (length === 0) return new Table(schema);
+  const children = columns.map(dataOf);
+  const data = makeData({ type: new Struct(schema.fields), length, nullCount: 0, children });
   return new Table(schema, [new RecordBatch(schema, data)]);
 }

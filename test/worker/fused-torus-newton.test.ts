@@ -1,6 +1,6 @@
 import { tableFromIPC } from 'apache-arrow';
 import test, { type ExecutionContext } from 'ava';
-import { fusesTorusNewton } from '../../shared/fused/torus-newton.js';
+import { fusesTorusNewton } from '../../shared/fused/fusable.js';
 import { runTask } from '../../shared/run-task.js';
 import { blockTasks } from '../../shared/study/block.js';
 import { StudyPlan } from '../../shared/study/plan.js';
