@@ -9,9 +9,9 @@ import type { TransportStats } from './transport/types.js';
 export class OutcomeCounts {
   readonly counts = new Map<string, number>();
 
-  add(row: AnyRow): void {
+  add(row: AnyRow, n = 1): void {
     const key = 'status' in row ? outcome(row) : row.message ? 'error' : 'batches';
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    this.counts.set(key, (this.counts.get(key) ?? 0) + n);
   }
 
   toJSON(): Record<string, number> {
@@ -138,8 +138,13 @@ export class Progress {
   }
 
   add(row: AnyRow): void {
-    this.done++;
-    this.outcomes.add(row);
+    this.addMany(row, 1);
+  }
+
+  /** `n` rows with the outcome fields of `row` (a seed block's tally). */
+  addMany(row: AnyRow, n: number): void {
+    this.done += n;
+    this.outcomes.add(row, n);
     if (this.bar) {
       this.bar.update(this.done, this.payload());
       return;

@@ -144,8 +144,9 @@ export async function runStudy(p: PlannedStudy, o: RunOptions): Promise<RunOutco
           addAll: (rs) => {
             for (const r of sink.addAll(rs)) progress.add(r.row);
           },
-          addRunsIpc: (ipc) => {
-            for (const r of sink.addRunsIpc(ipc)) progress.add(r as RunRow);
+          addRunsIpc: (block, runs) => {
+            for (const [fields, n] of sink.addRunsIpc(block.config, block.seeds, runs))
+              progress.addMany(fields as RunRow, n);
           },
           flush: () => sink.flush(),
         },

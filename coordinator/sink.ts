@@ -1,8 +1,15 @@
 import { existsSync, statSync, unlinkSync } from 'node:fs';
-import { RecordBatch, Table, tableFromIPC } from 'apache-arrow';
-import type { Result, RunRow, RunsIpc, TrialsRow } from '../shared/study/result.js';
-import { columnCells } from '../shared/tables/column-cells.js';
-import { concatBatches } from '../shared/tables/concat-batches.js';
+import type {
+  OutcomeFields,
+  OutcomeTally,
+  Result,
+  RunRow,
+  RunsBlock,
+  RunsIpc,
+  TrialsRow,
+} from '../shared/study/result.js';
+import { arrowSchema } from '../shared/tables/arrow-schema.js';
+import { columnBuffersOf, ipcFile, recordBatchMessage, streamMessages } from '../shared/tables/ipc-messages.js';
 import { STORED_RUN_COLUMNS, STORED_TRIAL_COLUMNS } from '../shared/tables/stored-columns.js';
 import { tableFromRows } from '../shared/tables/table-of.js';
 import { Journal, type JournalDamage } from './journal.js';
@@ -43,8 +50,7 @@ function segmentLimits(env: NodeJS.ProcessEnv) {
   };
 }
 
-/** What progress reads of a row (report/outcome.ts). */
-export type OutcomeFields = Pick<RunRow, 'status' | 'output_norm_ratio' | 'point_class' | 'trivial'>;
+const RUNS_SCHEMA = arrowSchema(STORED_RUN_COLUMNS);
 
 /** What opening an out dir found and mended: for the log (none of it is silent). */
 export interface SinkNotes {
@@ -66,8 +72,12 @@ export class ResultSink {
   private readonly done: DoneSet;
   private readonly lock: OutDirLock;
   private runs: RunRow[] = [];
-  /** Record batches of seed blocks (addRunsIpc), committed with `runs`. */
-  private runBatches: RecordBatch[] = [];
+  /**
+   * Record batch messages of seed blocks (addRunsIpc), committed with `runs` as they came: a
+   * segment file is put together from them (ipc-messages.ts), not decoded and encoded again.
+   */
+  private runMessages: Uint8Array[] = [];
+  private runMessageRows = 0;
   private history: HistoryEntry[] = [];
   private historyRows = 0;
   private trials: TrialsRow[] = [];
@@ -159,38 +169,26 @@ export class ResultSink {
   }
 
   /**
-   * Stores a seed block's runs given as Arrow IPC (RunsIpc: a pool thread built the record batch),
-   * journaled as the bytes they came in; returns the new rows' outcome columns (for progress). A
-   * block with any (config, seed) already stored (a retry) goes the row-by-row way instead.
+   * Stores a seed block's runs given as Arrow IPC (RunsBlock: a pool thread built the record batch
+   * of `seeds` of `config`, in that order, and tallied its outcomes), journaled as the bytes they
+   * came in; returns the new rows' outcomes (for progress). A block with any (config, seed) stored
+   * already (a retry) goes the row-by-row way instead.
    */
-  addRunsIpc(ipc: Uint8Array): OutcomeFields[] {
-    const table = tableFromIPC(ipc);
-    const n = table.numRows;
-    // Cells read from the column buffers (columnCells), not by get(): a block's config and most of
-    // its statuses are one text, decoded once; get() decoded every cell and was half of this.
-    const cells = (name: string) => columnCells(table.getChild(name)!);
-    const config = cells('config') as string[];
-    const seed = cells('seed') as number[];
-    for (let i = 0; i < n; i++)
-      if (this.done.has(config[i], seed[i]))
-        return this.addAll(recordResults({ kind: 'runs-ipc', ipc })).map((r) => r.row as OutcomeFields);
-    for (let i = 0; i < n; i++) this.done.add(config[i], seed[i]);
-    this.runBatches.push(...table.batches);
-    this.added += n;
+  addRunsIpc(config: string, seeds: readonly number[], runs: RunsBlock): OutcomeTally {
+    const { ipc } = runs;
+    const messages = streamMessages(ipc);
+    const rows = messages.length === 2 ? messages[1].rows : null;
+    if (rows !== seeds.length)
+      throw new Error(`a seed block of ${seeds.length} seeds came back as an IPC stream of ${rows} rows`);
+    for (const seed of seeds)
+      if (this.done.has(config, seed))
+        return this.addAll(recordResults({ kind: 'runs-ipc', ipc })).map((r) => [r.row as OutcomeFields, 1]);
+    for (const seed of seeds) this.done.add(config, seed);
+    this.runMessages.push(messages[1].bytes);
+    this.runMessageRows += seeds.length;
+    this.added += seeds.length;
     this.journal.append({ kind: 'runs-ipc', ipc } satisfies RunsIpc);
-    const status = cells('status') as OutcomeFields['status'][];
-    const ratio = cells('output_norm_ratio') as OutcomeFields['output_norm_ratio'][];
-    const pointClass = cells('point_class') as OutcomeFields['point_class'][];
-    const trivial = cells('trivial') as OutcomeFields['trivial'][];
-    const out = new Array<OutcomeFields>(n);
-    for (let i = 0; i < n; i++)
-      out[i] = {
-        status: status[i],
-        output_norm_ratio: ratio[i],
-        point_class: pointClass[i],
-        trivial: trivial[i],
-      };
-    return out;
+    return runs.outcomes;
   }
 
   /** Hands every result added since the last flush to the OS; commits a segment when one is full. */
@@ -207,9 +205,7 @@ export class ResultSink {
 
   /** Runs waiting for the next segment: row results and seed blocks' batches. */
   private bufferedRuns(): number {
-    let n = this.runs.length;
-    for (const b of this.runBatches) n += b.numRows;
-    return n;
+    return this.runs.length + this.runMessageRows;
   }
 
   /** Moves the buffered rows into a segment, then empties the journal. */
@@ -217,13 +213,13 @@ export class ResultSink {
     this.journal.flush();
     const anyRuns = this.bufferedRuns() > 0;
     if (anyRuns) {
-      const rows = tableFromRows(STORED_RUN_COLUMNS, this.runs as unknown as Record<string, unknown>[]);
-      // One schema object for every batch: a decoded schema has the base types (Int_, Float), which
-      // the builders' (Int32, Float64) are not instances of, and the IPC writer starts a new file
-      // (closing this one) at a batch whose schema does not compare equal.
-      const blocks = this.runBatches.map((b) => new RecordBatch(rows.schema, b.data));
-      const all = [...rows.batches, ...blocks];
-      const runs = new Table(rows.schema, all.length > 1 ? (concatBatches(rows.schema, all) ?? all) : all);
+      const messages = [...this.runMessages];
+      if (this.runs.length > 0) {
+        const rows = tableFromRows(STORED_RUN_COLUMNS, this.runs as unknown as Record<string, unknown>[]);
+        const columns = rows.batches[0].data.children.map((d) => columnBuffersOf(d));
+        messages.unshift(recordBatchMessage(rows.numRows, columns));
+      }
+      const runs = ipcFile(RUNS_SCHEMA, messages);
       commitSegment(this.dir, this.seq++, [
         ['history', historyTable(this.history)],
         ['runs', runs],
@@ -235,7 +231,8 @@ export class ResultSink {
       ]);
     if (always || anyRuns || this.trials.length > 0) this.journal.truncate();
     this.runs = [];
-    this.runBatches = [];
+    this.runMessages = [];
+    this.runMessageRows = 0;
     this.history = [];
     this.historyRows = 0;
     this.trials = [];

@@ -75,17 +75,18 @@ function fsyncDir(path: string): void {
  * point (the runs table: a task is done when its run row is). A kill before the first rename
  * leaves only temporaries (deleted by `recoverSegments`, the results still in the journal); a kill
  * between renames leaves a whole, fsynced temporary of the commit point, which recovery renames.
+ * A part is a table, or the bytes of an IPC file already put together (the sink's runs).
  */
 export function commitSegment(
   dir: string,
   seq: number,
-  parts: readonly (readonly [TableName, Table])[],
+  parts: readonly (readonly [TableName, Table | Uint8Array])[],
 ): void {
   const paths = parts.map(([t, table]) => {
     const d = join(dir, t);
     mkdirSync(d, { recursive: true });
     const tmp = join(d, tmpName(seq));
-    writeDurably(tmp, tableToIPC(table, 'file'));
+    writeDurably(tmp, table instanceof Uint8Array ? table : tableToIPC(table, 'file'));
     return [tmp, join(d, name(seq)), d] as const;
   });
   for (const [tmp, final, d] of paths) {

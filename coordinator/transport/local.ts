@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Piscina } from 'piscina';
 import { autoBlock, blockTasks, type SeedBlock } from '../../shared/study/block.js';
 import { isTfjsTask } from '../../shared/study/engine.js';
-import type { Result } from '../../shared/study/result.js';
+import type { Result, RunsBlock } from '../../shared/study/result.js';
 import type { OptimizeTask, Task } from '../../shared/study/task.js';
 import { openTaskPool } from '../../worker/task-pool.js';
 import { TfjsPool, tfjsBatches } from '../../worker/tfjs-pool.js';
@@ -30,17 +30,21 @@ export class LocalTransport implements Transport {
 
   async run(tasks: PendingTasks, results: ResultReceiver, signal?: AbortSignal): Promise<void> {
     // Each result is journaled as it comes (a kill loses only the tasks in flight).
-    const report = (rs: readonly Result[] | Uint8Array) => {
-      if (rs instanceof Uint8Array) results.addRunsIpc(rs);
-      else if (results.addAll) results.addAll(rs);
+    const report = (rs: readonly Result[]) => {
+      if (results.addAll) results.addAll(rs);
       else for (const r of rs) results.add(r);
+      results.flush();
+    };
+    const reportBlock = ({ block, out }: { block: SeedBlock; out: Result[] | RunsBlock }) => {
+      if (Array.isArray(out)) return report(out);
+      results.addRunsIpc(block, out);
       results.flush();
     };
     // f64 tasks are taken from the (lazy) plan as pool slots free up; tfjs tasks met on the way
     // are kept, grouped into batches of one problem, optimizer and stop rule once the plan is seen.
     const tfjsTasks: OptimizeTask[] = [];
     const pumpF64 = tasks.blocks
-      ? this.pumpSeedBlocks(tasks.blocks, tfjsTasks, report, signal)
+      ? this.pumpSeedBlocks(tasks.blocks, tfjsTasks, reportBlock, signal)
       : this.pumpTaskBlocks(tasks, tfjsTasks, report, signal);
     await pumpF64;
     const batches = tfjsBatches(tfjsTasks);
@@ -64,7 +68,7 @@ export class LocalTransport implements Transport {
   private pumpSeedBlocks(
     blocks: NonNullable<PendingTasks['blocks']>,
     tfjsTasks: OptimizeTask[],
-    report: (rs: readonly Result[] | Uint8Array) => void,
+    report: (r: { block: SeedBlock; out: Result[] | RunsBlock }) => void,
     signal?: AbortSignal,
   ): Promise<void> {
     const it = blocks((body) => (isTfjsTask(body as Task) ? 4096 : (this.block ?? autoBlock(body))))[
@@ -81,7 +85,10 @@ export class LocalTransport implements Transport {
     return this.pumpAll(
       next,
       this.threads * 2,
-      (b) => this.pool.run(b, { name: 'runSeedBlock' }) as Promise<Result[] | Uint8Array>,
+      async (block) => ({
+        block,
+        out: (await this.pool.run(block, { name: 'runSeedBlock' })) as Result[] | RunsBlock,
+      }),
       report,
       signal,
       (b) => b.seeds.length,

@@ -1,5 +1,5 @@
 import type { SeedBlock } from '../../shared/study/block.js';
-import type { Result } from '../../shared/study/result.js';
+import type { Result, RunsBlock } from '../../shared/study/result.js';
 import type { Task } from '../../shared/study/task.js';
 
 /** Transport-level facts shown beside the progress bar (workers seen, in flight, redeliveries). */
@@ -19,8 +19,8 @@ export interface ResultReceiver {
   add(r: Result): void;
   /** Several results at once (a block): one journal record. */
   addAll?(rs: readonly Result[]): void;
-  /** A seed block's runs as Arrow IPC (RunsIpc): one journal record, no row objects. */
-  addRunsIpc(ipc: Uint8Array): void;
+  /** A seed block's runs as Arrow IPC (RunsBlock): one journal record, no row objects. */
+  addRunsIpc(block: SeedBlock, runs: RunsBlock): void;
   flush(): void;
 }
 

@@ -5,7 +5,7 @@ import { SINGULAR_NEWTON } from '../optimizers/types.js';
 import { type Torus, torusTerms } from '../problems/torus.js';
 import { buildObjective, runTask, taskStreams } from '../run-task.js';
 import { blockTasks, type SeedBlock } from '../study/block.js';
-import { emptyCell } from '../study/columns.js';
+import { BatchColumns } from '../tables/batch-columns.js';
 import { STORED_RUN_COLUMNS } from '../tables/stored-columns.js';
 import { fusesTorusNewton } from './fusable.js';
 
@@ -20,17 +20,17 @@ import { fusesTorusNewton } from './fusable.js';
  * rate of whole studies).
  */
 
-/** The stored runs columns' cells of a block's rows: cells[name][i] is seed i's. */
-export type RunCells = Record<string, unknown[]>;
-
-export function torusNewtonCells(block: SeedBlock, worker: string): RunCells {
+/**
+ * The block's runs as one record batch's columns (STORED_RUN_COLUMNS), filled in place. `worker`
+ * is the thread's name (host#thread).
+ */
+export function torusNewtonBatch(block: SeedBlock, worker: string): BatchColumns {
   if (!fusesTorusNewton(block.body))
-    throw new Error('torusNewtonCells: not a dense Newton block on the torus');
+    throw new Error('torusNewtonBatch: not a dense Newton block on the torus');
   const tasks = blockTasks(block);
   const n = tasks.length;
-  const cells: RunCells = {};
-  for (const c of STORED_RUN_COLUMNS) cells[c.name] = new Array(n).fill(emptyCell(c));
-  if (n === 0) return cells;
+  const out = new BatchColumns(STORED_RUN_COLUMNS, n);
+  if (n === 0) return out;
   const { stop, record } = block.body;
   const opt = block.body.optimizer as { alpha: number; lambda: number };
   const { alpha, lambda } = opt;
@@ -39,14 +39,33 @@ export function torusNewtonCells(block: SeedBlock, worker: string): RunCells {
   const { R, r, e } = f;
   const t = new Float64Array(6);
   const d = new Float64Array(2);
-  const c = cells;
   const fixed = { config: block.config, study: block.study, problem: 'torus', optimizer: 'newton', worker };
-  for (const [name, v] of Object.entries(fixed)) c[name].fill(v);
+  for (const [name, v] of Object.entries(fixed)) out.refs(name).fill(v);
+  const taskId = out.refs('task_id');
+  const seed = out.numbers('seed');
+  const statusOf = out.refs('status');
+  const messageOf = out.refs('message');
+  const iterations = out.numbers('iterations');
+  const loss = out.numbers('loss');
+  const gradNorm = out.numbers('grad_norm');
+  const pointClass = out.refs('point_class');
+  const nPositive = out.numbers('n_positive');
+  const nNegative = out.numbers('n_negative');
+  const nZero = out.numbers('n_zero');
+  const eigMin = out.numbers('eig_min');
+  const eigMax = out.numbers('eig_max');
+  const conditionNumber = out.numbers('condition_number');
+  const countsEstimated = out.bools('counts_estimated');
+  const eigenvalues = out.refs('eigenvalues');
+  const stationaryPoint = out.refs('stationary_point');
+  const initialParams = out.refs('initial_params');
+  const finalParams = out.refs('final_params');
+  const wallMs = out.numbers('wall_ms');
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     const task = tasks[i];
-    c.task_id[i] = task.id;
-    c.seed[i] = task.seed;
+    taskId[i] = task.id;
+    seed.set(i, task.seed);
     const x0 = f.initial(taskStreams(task).init, task.seed);
     // The state: x, L, ∇L, H (symmetric, h12 = h21).
     let x1 = x0[0];
@@ -100,36 +119,35 @@ export function torusNewtonCells(block: SeedBlock, worker: string): RunCells {
     try {
       // finalColumns of run-task.ts for a torus: no network diagnostics, a dense 2×2 spectrum.
       const x = Float64Array.of(x1, x2);
-      c.status[i] = status;
-      c.message[i] = message;
-      c.iterations[i] = k;
-      c.loss[i] = value;
-      c.grad_norm[i] = Math.sqrt(g1 * g1 + g2 * g2);
+      statusOf[i] = status;
+      messageOf[i] = message;
+      iterations.set(i, k);
+      loss.set(i, value);
+      gradNorm.set(i, Math.sqrt(g1 * g1 + g2 * g2));
       if (record.spectrum) {
         const s = classifyHessian(Float64Array.of(h11, h12, h12, h22), 2, record.zeroTol);
-        c.point_class[i] = s.pointClass;
-        c.n_positive[i] = s.positive;
-        c.n_negative[i] = s.negative;
-        c.n_zero[i] = s.zero;
-        c.eig_min[i] = s.eigMin;
-        c.eig_max[i] = s.eigMax;
-        c.condition_number[i] = s.conditionNumber;
-        c.counts_estimated[i] = false;
-        if (record.eigenvalues) c.eigenvalues[i] = s.eigenvalues;
+        pointClass[i] = s.pointClass;
+        nPositive.set(i, s.positive);
+        nNegative.set(i, s.negative);
+        nZero.set(i, s.zero);
+        eigMin.set(i, s.eigMin);
+        eigMax.set(i, s.eigMax);
+        conditionNumber.set(i, s.conditionNumber);
+        countsEstimated.set(i, false);
+        if (record.eigenvalues) eigenvalues[i] = s.eigenvalues;
       }
-      c.stationary_point[i] = f.identify(x);
+      stationaryPoint[i] = f.identify(x);
       if (record.finalParams) {
-        c.initial_params[i] = x0;
-        c.final_params[i] = f.canonical(x);
+        initialParams[i] = x0;
+        finalParams[i] = f.canonical(x);
       }
     } catch {
       // runTask turns a throw of the final columns into an error row: let it write this one.
-      const row = runTask(task, { worker, lean: true }).row as unknown as Record<string, unknown>;
-      for (const col of STORED_RUN_COLUMNS) c[col.name][i] = row[col.name];
+      out.setRow(i, runTask(task, { worker, lean: true }).row as unknown as Record<string, unknown>);
     }
-    c.wall_ms[i] = performance.now() - t0;
+    wallMs.set(i, performance.now() - t0);
   }
-  return cells;
+  return out;
 }
 
 /** minimize's blow-up test (its blownUp) on a two-angle state. */

@@ -39,6 +39,46 @@ export interface RunsIpc {
   readonly ipc: Uint8Array;
 }
 
+/** What the progress bar reads of a run row (coordinator/report/outcome.ts names its outcome). */
+export type OutcomeFields = Pick<RunRow, 'status' | 'output_norm_ratio' | 'point_class' | 'trivial'>;
+
+/** Rows of a block by their outcome fields: each distinct value once, with its count. */
+export type OutcomeTally = ReadonlyArray<readonly [OutcomeFields, number]>;
+
+/**
+ * A seed block's runs as a pool thread returns them: the IPC stream (RunsIpc's bytes) and its rows'
+ * outcome fields tallied, so the coordinator's thread counts progress without decoding the rows.
+ */
+export interface RunsBlock {
+  readonly ipc: Uint8Array;
+  readonly outcomes: OutcomeTally;
+}
+
+/** Counts rows by their outcome fields (a block has a handful of distinct ones). */
+export class OutcomeTallier {
+  private readonly seen = new Map<string, [OutcomeFields, number]>();
+
+  add(
+    status: RunRow['status'],
+    pointClass: RunRow['point_class'],
+    ratio: RunRow['output_norm_ratio'],
+    trivial: RunRow['trivial'],
+  ): void {
+    const key = `${status}|${pointClass}|${ratio}|${trivial}`;
+    const entry = this.seen.get(key);
+    if (entry) entry[1]++;
+    else
+      this.seen.set(key, [
+        { status, point_class: pointClass, output_norm_ratio: ratio, trivial },
+        1,
+      ]);
+  }
+
+  tally(): OutcomeTally {
+    return [...this.seen.values()];
+  }
+}
+
 /** What one journal record holds: a result, a block's results, or a block's runs as IPC. */
 export type JournalRecord = Result | Result[] | RunsIpc;
 export type AnyRow = RunRow | TrialsRow;

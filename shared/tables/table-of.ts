@@ -10,23 +10,6 @@ export function tableFromRows(columns: readonly Column[], rows: readonly Row[]):
   return tableOf(columns, rows, columnData);
 }
 
-/**
- * The same table from its cells held column by column (`cells[name][i]` is row i's cell), as a
- * computation that fills columns directly produces them (shared/fused/): no row objects.
- */
-export function tableFromCells(
-  columns: readonly Column[],
-  length: number,
-  cells: Readonly<Record<string, readonly unknown[]>>,
-): Table {
-  return oneBatch(columns, length, (col) => {
-    const c = cells[col.name];
-    if (c?.length !== length)
-      throw new Error(`column ${col.name}: ${c?.length ?? 'no'} cells for ${length} rows`);
-    return cellData(col, c);
-  });
-}
-
 /** One record batch under the documented schema, each column's data built by `column`. */
 export function tableOf(
   columns: readonly Column[],

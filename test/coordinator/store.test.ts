@@ -12,7 +12,7 @@ import { commitSegment, recoverSegments, segmentFiles } from '../../coordinator/
 import { tableFromRows } from '../../coordinator/tables/arrow-io.js';
 import { baseRow, runTask } from '../../shared/run-task.js';
 import { StudyPlan } from '../../shared/study/plan.js';
-import type { HistoryColumns, RunResult } from '../../shared/study/result.js';
+import type { HistoryColumns, RunResult, RunsBlock } from '../../shared/study/result.js';
 import { HISTORY_COLUMNS } from '../../shared/study/runs-columns.js';
 import { parseSpec } from '../../shared/study/spec.js';
 import type { OptimizeTask } from '../../shared/study/task.js';
@@ -173,22 +173,28 @@ test('lock: a second writer of an out dir is refused, naming the holder', (t) =>
 test('sink: a seed block’s runs as Arrow IPC are journaled as bytes, committed beside row results, recovered after a kill; a repeated block adds nothing', (t) => {
   const dir = tempDir();
   // The pool thread's own entry point: tasks built from the block, rows encoded as IPC.
-  const block = (seeds: number[]) => seedBlockResults(plan.blockOf(0, seeds)) as Uint8Array;
-  t.true(block([0]) instanceof Uint8Array);
+  const blockOf = (seeds: number[]) => plan.blockOf(0, seeds);
+  const add = (sink: ResultSink, seeds: number[]) => {
+    const block = blockOf(seeds);
+    const out = seedBlockResults(block);
+    if (Array.isArray(out)) throw new Error('a block without history leaves as IPC');
+    return sink.addRunsIpc(block.config, block.seeds, out).reduce((n, [, k]) => n + k, 0);
+  };
   const first = new ResultSink(dir);
-  t.is(first.addRunsIpc(block([0, 1, 2, 3, 4, 5, 6, 7])).length, 8);
+  t.is(add(first, [0, 1, 2, 3, 4, 5, 6, 7]), 8);
+  // A stream that does not hold the block's seeds is refused, naming both counts.
+  const wrong = seedBlockResults(blockOf([20, 21])) as RunsBlock;
+  t.throws(() => first.addRunsIpc(blockOf([0]).config, [20, 21, 22], wrong), {
+    message: /3 seeds came back as an IPC stream of 2 rows/,
+  });
   first.add(result(8, 2));
   // One segment with both: row results' batch and the block's.
   first.close();
   const second = new ResultSink(dir);
   t.is(second.size, 9);
-  t.is(
-    second.addRunsIpc(block([0, 1, 2, 3])).length,
-    0,
-    'every (config, seed) of the block is stored already',
-  );
-  t.is(second.addRunsIpc(block([8, 9, 10])).length, 2, 'seed 8 is stored: only 9 and 10 are new');
-  t.is(second.addRunsIpc(block([11, 12])).length, 2);
+  t.is(add(second, [0, 1, 2, 3]), 0, 'every (config, seed) of the block is stored already');
+  t.is(add(second, [8, 9, 10]), 2, 'seed 8 is stored: only 9 and 10 are new');
+  t.is(add(second, [11, 12]), 2);
   second.add(result(13, 2));
   second.flush();
   // Killed: no close(); the next session takes the IPC record and the row results from the journal.

@@ -4,7 +4,7 @@ import { fusesTorusNewton } from '../../shared/fused/fusable.js';
 import { runTask } from '../../shared/run-task.js';
 import { blockTasks } from '../../shared/study/block.js';
 import { StudyPlan } from '../../shared/study/plan.js';
-import { RUN_CONTEXT_COLUMNS } from '../../shared/study/result.js';
+import { OutcomeTallier, type OutcomeTally, RUN_CONTEXT_COLUMNS, type RunRow } from '../../shared/study/result.js';
 import { parseSpec } from '../../shared/study/spec.js';
 import { STORED_RUN_COLUMNS } from '../../shared/tables/stored-columns.js';
 import { seedBlockResults } from '../../worker/pool-worker.js';
@@ -44,9 +44,11 @@ function compareBlocks(
       Array.from({ length: Math.min(blockSize, seeds - s0) }, (_, i) => s0 + i),
     );
     t.true(fusesTorusNewton(block.body));
-    const ipc = seedBlockResults(block);
-    if (!(ipc instanceof Uint8Array)) return t.fail('a fused block leaves as Arrow IPC') as never;
-    const table = tableFromIPC(ipc);
+    const out = seedBlockResults(block);
+    if (Array.isArray(out)) return t.fail('a fused block leaves as Arrow IPC') as never;
+    const table = tableFromIPC(out.ipc);
+    // The tally the progress bar counts: runTask's rows' outcome fields, each with its count.
+    const tally = new OutcomeTallier();
     const tasks = blockTasks(block);
     t.is(table.numRows, tasks.length);
     const columns = STORED_RUN_COLUMNS.filter(
@@ -56,6 +58,8 @@ function compareBlocks(
       const want = runTask(tasks[i], { worker: 'w', lean: true }).row as unknown as Record<string, unknown>;
       const kind = `${want.status}${String(want.message).startsWith('at the initial point') ? ' at the start' : ''}`;
       statuses.set(kind, (statuses.get(kind) ?? 0) + 1);
+      const w = want as unknown as RunRow;
+      tally.add(w.status, w.point_class, w.output_norm_ratio, w.trivial);
       for (const col of columns) {
         const cell = col.vector.get(i);
         // A list cell reads back as a Vector: its values.
@@ -64,6 +68,8 @@ function compareBlocks(
           t.fail(`seed ${tasks[i].seed}, ${col.name}: fused ${got}, runTask ${want[col.name]}`);
       }
     }
+    const sorted = (x: OutcomeTally) => x.map((e) => JSON.stringify(e)).sort();
+    t.deepEqual(sorted(out.outcomes), sorted(tally.tally()));
   }
   t.is(diffs, 0, `${diffs} cells differ`);
   return statuses;

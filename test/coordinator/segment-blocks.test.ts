@@ -1,17 +1,21 @@
-import { RecordBatch, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { readFileSync } from 'node:fs';
+import { type Table, tableFromIPC } from 'apache-arrow';
 import test from 'ava';
+import { ResultSink } from '../../coordinator/sink.js';
+import { segmentFiles } from '../../coordinator/store/segments.js';
 import { baseRow } from '../../shared/run-task.js';
 import { StudyPlan } from '../../shared/study/plan.js';
+import type { RunResult, RunsBlock } from '../../shared/study/result.js';
 import { parseSpec } from '../../shared/study/spec.js';
 import type { OptimizeTask } from '../../shared/study/task.js';
-import { concatBatches } from '../../shared/tables/concat-batches.js';
 import { STORED_RUN_COLUMNS } from '../../shared/tables/stored-columns.js';
 import { tableFromRows } from '../../shared/tables/table-of.js';
 import { seedBlockResults } from '../../worker/pool-worker.js';
+import { tempDir } from '../helpers/cli.js';
 
 const plan = new StudyPlan(
   parseSpec(
-    'name: concat\nseed: 4\nproblem: { kind: torus }\noptimizers: [ { kind: newton } ]\nseeds: 5000\nrecord: { eigenvalues: true }\n',
+    'name: segment\nseed: 4\nproblem: { kind: torus }\noptimizers: [ { kind: newton } ]\nseeds: 5000\nrecord: { eigenvalues: true }\n',
   ),
 );
 
@@ -25,31 +29,36 @@ function cells(table: Table): unknown[][] {
   );
 }
 
-test('concatBatches: seed blocks of odd sizes and row batches with nulls join into one batch of the same cells', (t) => {
-  const seeds = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+test('a segment put together from seed blocks’ messages and row results holds their cells, one batch each', (t) => {
+  const dir = tempDir();
+  const sink = new ResultSink(dir);
   const sizes = [13, 256, 1, 77, 8, 1024, 3];
-  const batches = [];
+  const want: unknown[][] = [];
   let from = 0;
   for (const n of sizes) {
-    batches.push(...tableFromIPC(seedBlockResults(plan.blockOf(0, seeds(from, n))) as Uint8Array).batches);
+    const block = plan.blockOf(
+      0,
+      Array.from({ length: n }, (_, i) => from + i),
+    );
+    const out = seedBlockResults(block) as RunsBlock;
+    want.push(...cells(tableFromIPC(out.ipc)));
+    t.is(
+      sink.addRunsIpc(block.config, block.seeds, out).reduce((s, [, k]) => s + k, 0),
+      n,
+    );
     from += n;
   }
   // Error rows from row objects: their nullable columns are null, unlike the blocks' (bitmaps of
-  // all ones, all zeros and mixed meet at byte and non-byte boundaries).
+  // all ones, all zeros and mixed meet at byte and non-byte boundaries). The sink writes them as
+  // the segment's first batch.
   const rows = [1, 2, 3, 4, 5].map((i) => baseRow(plan.task(from + i) as OptimizeTask, { worker: 'x' }));
-  const errors = tableFromRows(STORED_RUN_COLUMNS, rows as unknown as Record<string, unknown>[]);
-  batches.splice(2, 0, ...errors.batches);
-  // One schema object for all, as the sink gives them (a decoded schema's types are other classes).
-  const schema = errors.schema;
-  const same = batches.map((b) => new RecordBatch(schema, b.data));
-  const chunked = new Table(schema, same);
-  const joined = concatBatches(schema, same);
-  if (!joined) return t.fail('every stored column type is handled');
-  t.is(joined.numRows, chunked.numRows);
-  // Written and read back as a segment is: an IPC file of one batch.
-  const back = tableFromIPC(tableToIPC(new Table(schema, joined), 'file'));
-  t.is(back.batches.length, 1);
-  const want = cells(chunked);
+  for (const row of rows) sink.add({ kind: 'run', row, history: null } satisfies RunResult);
+  want.unshift(...cells(tableFromRows(STORED_RUN_COLUMNS, rows as unknown as Record<string, unknown>[])));
+  sink.close();
+  const files = segmentFiles(dir, 'runs');
+  t.is(files.length, 1);
+  const back = tableFromIPC(readFileSync(files[0]));
+  t.is(back.batches.length, sizes.length + 1);
   const got = cells(back);
   t.is(got.length, want.length);
   let diffs = 0;

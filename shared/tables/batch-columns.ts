@@ -1,0 +1,178 @@
+import { type Column, emptyCell } from '../study/columns.js';
+import { arrowSchema } from './arrow-schema.js';
+import { cellData } from './column-data.js';
+import { type ColumnBuffers, columnBuffersOf, ipcStream, recordBatchMessage, schemaMessage } from './ipc-messages.js';
+
+/**
+ * A numeric column filled cell by cell into its Arrow buffers: no boxed number per cell (an array
+ * of a tiny run's forty cells had been most of what its block allocated). Cells start as the
+ * column's empty cell (emptyCell).
+ */
+export class NumberCells {
+  readonly values: Float64Array | Int32Array;
+  /** Bit i set when cell i is not null (nullable columns only). */
+  readonly validity: Uint8Array | null;
+
+  constructor(col: Column, length: number) {
+    this.values = col.type === 'f64' ? new Float64Array(length) : new Int32Array(length);
+    const empty = emptyCell(col);
+    if (empty !== null) this.values.fill(empty as number);
+    this.validity = col.nullable ? new Uint8Array((length + 7) >> 3).fill(empty === null ? 0 : 0xff) : null;
+  }
+
+  set(i: number, v: number): void {
+    this.values[i] = v;
+    if (this.validity) this.validity[i >> 3] |= 1 << (i & 7);
+  }
+
+  get(i: number): number | null {
+    return this.validity && !(this.validity[i >> 3] & (1 << (i & 7))) ? null : this.values[i];
+  }
+
+  setNull(i: number): void {
+    if (!this.validity) throw new Error('setNull on a column that is not nullable');
+    this.values[i] = 0;
+    this.validity[i >> 3] &= ~(1 << (i & 7));
+  }
+}
+
+/** A bool column filled cell by cell into its packed values and validity. */
+export class BoolCells {
+  readonly values: Uint8Array;
+  readonly validity: Uint8Array | null;
+
+  constructor(col: Column, length: number) {
+    const bytes = (length + 7) >> 3;
+    const empty = emptyCell(col);
+    this.values = new Uint8Array(bytes).fill(empty === true ? 0xff : 0);
+    this.validity = col.nullable ? new Uint8Array(bytes).fill(empty === null ? 0 : 0xff) : null;
+  }
+
+  get(i: number): boolean | null {
+    const bit = 1 << (i & 7);
+    return this.validity && !(this.validity[i >> 3] & bit) ? null : (this.values[i >> 3] & bit) !== 0;
+  }
+
+  setNull(i: number): void {
+    if (!this.validity) throw new Error('setNull on a column that is not nullable');
+    this.values[i >> 3] &= ~(1 << (i & 7));
+    this.validity[i >> 3] &= ~(1 << (i & 7));
+  }
+
+  set(i: number, v: boolean): void {
+    if (v) this.values[i >> 3] |= 1 << (i & 7);
+    else this.values[i >> 3] &= ~(1 << (i & 7));
+    if (this.validity) this.validity[i >> 3] |= 1 << (i & 7);
+  }
+}
+
+type Cells = NumberCells | BoolCells | unknown[];
+
+/**
+ * The columns of one record batch of `length` rows, filled in place: numbers and bools straight
+ * into their buffers, texts and lists as cells (references, not boxed numbers) encoded at the
+ * end as column-data.ts encodes them. `stream()` is the batch as an Arrow IPC stream, the bytes
+ * tableToIPC writes for the same cells (test/shared/batch-columns.test.ts).
+ */
+export class BatchColumns {
+  private readonly cells = new Map<string, Cells>();
+
+  constructor(
+    private readonly columns: readonly Column[],
+    readonly length: number,
+  ) {
+    for (const c of columns)
+      this.cells.set(
+        c.name,
+        c.type === 'f64' || c.type === 'i32'
+          ? new NumberCells(c, length)
+          : c.type === 'bool'
+            ? new BoolCells(c, length)
+            : new Array(length).fill(emptyCell(c)),
+      );
+  }
+
+  private get(name: string): Cells {
+    const c = this.cells.get(name);
+    if (c === undefined) throw new Error(`no column ${name}`);
+    return c;
+  }
+
+  numbers(name: string): NumberCells {
+    const c = this.get(name);
+    if (!(c instanceof NumberCells)) throw new Error(`column ${name} is not f64 or i32`);
+    return c;
+  }
+
+  bools(name: string): BoolCells {
+    const c = this.get(name);
+    if (!(c instanceof BoolCells)) throw new Error(`column ${name} is not bool`);
+    return c;
+  }
+
+  /** The cells of a utf8 or f64[] column (strings, typed arrays or null). */
+  refs(name: string): unknown[] {
+    const c = this.get(name);
+    if (!Array.isArray(c)) throw new Error(`column ${name} is not utf8 or f64[]`);
+    return c;
+  }
+
+  /** Row i's cells from a row object (a missing cell is null). */
+  setRow(i: number, row: Readonly<Record<string, unknown>>): void {
+    for (const col of this.columns) {
+      const c = this.cells.get(col.name)!;
+      const v = row[col.name] ?? null;
+      if (Array.isArray(c)) c[i] = v;
+      else if (v === null) c.setNull(i);
+      else if (c instanceof BoolCells) c.set(i, v as boolean);
+      else c.set(i, v as number);
+    }
+  }
+
+  /** The columns' buffers, in schema order. */
+  buffers(): ColumnBuffers[] {
+    return this.columns.map((col) => {
+      const c = this.cells.get(col.name)!;
+      if (Array.isArray(c)) return columnBuffersOf(cellData(col, c));
+      const validity = c.validity;
+      if (validity) clearTail(validity, this.length);
+      if (c instanceof BoolCells) clearTail(c.values, this.length);
+      const nullCount = validity ? this.length - ones(validity, this.length) : 0;
+      return { nullCount, validity, values: c.values };
+    });
+  }
+
+  /** The batch as an Arrow IPC stream (schema, one record batch, end of stream). */
+  stream(): Uint8Array {
+    return ipcStream(schemaBytes(this.columns), [recordBatchMessage(this.length, this.buffers())]);
+  }
+}
+
+/** Unset the bits past the first `n` (apache-arrow's bitmaps leave them 0). */
+function clearTail(bits: Uint8Array, n: number): void {
+  if (n & 7) bits[n >> 3] &= (1 << (n & 7)) - 1;
+}
+
+/** Set bits among the first `n` of a bitmap. */
+function ones(bits: Uint8Array, n: number): number {
+  let count = 0;
+  for (let i = 0; i < n >> 3; i++) {
+    let b = bits[i];
+    b -= (b >> 1) & 0x55;
+    b = (b & 0x33) + ((b >> 2) & 0x33);
+    count += (b + (b >> 4)) & 0x0f;
+  }
+  for (let i = n & ~7; i < n; i++) count += (bits[i >> 3] >> (i & 7)) & 1;
+  return count;
+}
+
+/** Each column list's schema message, encoded once. */
+const schemas = new WeakMap<readonly Column[], Uint8Array>();
+function schemaBytes(columns: readonly Column[]): Uint8Array {
+  let s = schemas.get(columns);
+  if (s === undefined) {
+    s = schemaMessage(arrowSchema(columns));
+    schemas.set(columns, s);
+  }
+  return s;
+}
