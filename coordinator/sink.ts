@@ -5,11 +5,10 @@ import type {
   Result,
   RunRow,
   RunsBlock,
-  RunsIpc,
   TrialsRow,
 } from '../shared/study/result.js';
 import { arrowSchema } from '../shared/tables/arrow-schema.js';
-import { columnBuffersOf, ipcFile, recordBatchMessage, streamMessages } from '../shared/tables/ipc-messages.js';
+import { columnBuffersOf, ipcFileParts, recordBatchMessage, streamMessages } from '../shared/tables/ipc-messages.js';
 import { STORED_RUN_COLUMNS, STORED_TRIAL_COLUMNS } from '../shared/tables/stored-columns.js';
 import { tableFromRows } from '../shared/tables/table-of.js';
 import { Journal, type JournalDamage } from './journal.js';
@@ -187,7 +186,7 @@ export class ResultSink {
     this.runMessages.push(messages[1].bytes);
     this.runMessageRows += seeds.length;
     this.added += seeds.length;
-    this.journal.append({ kind: 'runs-ipc', ipc } satisfies RunsIpc);
+    this.journal.appendBytes(ipc);
     return runs.outcomes;
   }
 
@@ -219,7 +218,7 @@ export class ResultSink {
         const columns = rows.batches[0].data.children.map((d) => columnBuffersOf(d));
         messages.unshift(recordBatchMessage(rows.numRows, columns));
       }
-      const runs = ipcFile(RUNS_SCHEMA, messages);
+      const runs = ipcFileParts(RUNS_SCHEMA, messages);
       commitSegment(this.dir, this.seq++, [
         ['history', historyTable(this.history)],
         ['runs', runs],

@@ -4,7 +4,7 @@ import { type RecordBatch, tableFromIPC } from 'apache-arrow';
 import { canonicalJson } from '../../shared/study/canonical.js';
 import { literalMaker } from '../../shared/study/columns.js';
 import { InputError } from '../../shared/study/errors.js';
-import type { HistoryColumns, JournalRecord, Result, RunRow, TrialsRow } from '../../shared/study/result.js';
+import type { HistoryColumns, JournalRecord, Result, RunRow, RunsIpc, TrialsRow } from '../../shared/study/result.js';
 import { columnCells } from '../../shared/tables/column-cells.js';
 import { Journal, type JournalScan } from '../journal.js';
 import { compactionPending } from './compact.js';
@@ -79,7 +79,12 @@ export function scanJournal(path: string): JournalScan<JournalRecord> {
   const records: JournalRecord[] = [];
   const frames: JournalScan<unknown>['frames'] = [];
   const damage = [...scan.damage];
-  scan.records.forEach((r, i) => {
+  scan.records.forEach((bytesOrRecord, i) => {
+    // A record of bytes is a seed block's runs as Arrow IPC (ResultSink.addRunsIpc).
+    const r =
+      bytesOrRecord instanceof Uint8Array
+        ? ({ kind: 'runs-ipc', ipc: bytesOrRecord } satisfies RunsIpc)
+        : bytesOrRecord;
     const why = recordProblem(r);
     if (why === null) {
       records.push(r as JournalRecord);

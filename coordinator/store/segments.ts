@@ -8,12 +8,11 @@ import {
   readFileSync,
   renameSync,
   unlinkSync,
-  writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { type RecordBatch, RecordBatchReader, type Table, tableToIPC } from 'apache-arrow';
 import { InputError } from '../../shared/study/errors.js';
-import { withPath } from '../files.js';
+import { withPath, writeAll } from '../files.js';
 
 /** The tables of an out dir, each a folder of segments (README, "Results"). */
 export type TableName = 'runs' | 'history' | 'trials';
@@ -47,11 +46,10 @@ export function nextSegment(dir: string): number {
   return max + 1;
 }
 
-function writeDurably(path: string, bytes: Uint8Array): void {
+function writeDurably(path: string, parts: readonly Uint8Array[]): void {
   const fd = openSync(path, 'w');
   try {
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+    writeAll(fd, parts);
     fsyncSync(fd);
   } catch (e) {
     throw withPath(e, path);
@@ -75,18 +73,18 @@ function fsyncDir(path: string): void {
  * point (the runs table: a task is done when its run row is). A kill before the first rename
  * leaves only temporaries (deleted by `recoverSegments`, the results still in the journal); a kill
  * between renames leaves a whole, fsynced temporary of the commit point, which recovery renames.
- * A part is a table, or the bytes of an IPC file already put together (the sink's runs).
+ * A part is a table, or the bytes of an IPC file already put together, in pieces (the sink's runs).
  */
 export function commitSegment(
   dir: string,
   seq: number,
-  parts: readonly (readonly [TableName, Table | Uint8Array])[],
+  parts: readonly (readonly [TableName, Table | readonly Uint8Array[]])[],
 ): void {
   const paths = parts.map(([t, table]) => {
     const d = join(dir, t);
     mkdirSync(d, { recursive: true });
     const tmp = join(d, tmpName(seq));
-    writeDurably(tmp, table instanceof Uint8Array ? table : tableToIPC(table, 'file'));
+    writeDurably(tmp, Array.isArray(table) ? table : [tableToIPC(table as Table, 'file')]);
     return [tmp, join(d, name(seq)), d] as const;
   });
   for (const [tmp, final, d] of paths) {

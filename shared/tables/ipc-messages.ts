@@ -136,6 +136,11 @@ export function streamMessages(stream: Uint8Array): StreamMessage[] {
  * each batch's place), its length and the magic again.
  */
 export function ipcFile(schema: Schema, batches: readonly Uint8Array[]): Uint8Array {
+  return concat(ipcFileParts(schema, batches));
+}
+
+/** ipcFile's bytes as the parts it joins, for a writer that takes them as they are (writev). */
+export function ipcFileParts(schema: Schema, batches: readonly Uint8Array[]): Uint8Array[] {
   const parts: Uint8Array[] = [MAGIC, new Uint8Array(2)];
   const blocks: FileBlock[] = [];
   let at = 8;
@@ -149,7 +154,7 @@ export function ipcFile(schema: Schema, batches: readonly Uint8Array[]): Uint8Ar
   const size = new Uint8Array(4);
   new DataView(size.buffer).setInt32(0, footer.byteLength, true);
   parts.push(EOS, footer, size, MAGIC);
-  return concat(parts);
+  return parts;
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
