@@ -27,6 +27,11 @@ export function taskStreams(task: OptimizeTask) {
   return { problem: new Stream('problem', ...key), init: new Stream('init', ...key) };
 }
 
+/** taskStreams(task).init of the task with these fields, built alone (a fused block's). */
+export function initStream(studySeed: number, problem: OptimizeTask['problem'], seed: number): Stream {
+  return new Stream('init', studySeed, problemText(problem), seed);
+}
+
 /** canonicalJson of a problem, once per problem object (the tasks of a block share theirs). */
 const problemTexts = new WeakMap<object, string>();
 function problemText(problem: OptimizeTask['problem']): string {

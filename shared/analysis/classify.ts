@@ -1,4 +1,4 @@
-import { eigSym } from '../linalg/eig.js';
+import { eigSym, eigSym2Values } from '../linalg/eig.js';
 
 export const POINT_CLASSES = ['minimum', 'maximum', 'saddle', 'degenerate'] as const;
 export type PointClass = (typeof POINT_CLASSES)[number];
@@ -59,4 +59,9 @@ export function classifySpectrum(eigenvalues: Float64Array, relTol: number): Spe
 
 export function classifyHessian(hessian: Float64Array, n: number, relTol: number): Spectrum {
   return classifySpectrum(eigSym(hessian, n).values, relTol);
+}
+
+/** classifyHessian of the symmetric 2×2 [[h11, h12], [h12, h22]], without its general reduction. */
+export function classifyHessian2(h11: number, h12: number, h22: number, relTol: number): Spectrum {
+  return classifySpectrum(eigSym2Values(h11, h12, h22, new Float64Array(2)), relTol);
 }

@@ -1,10 +1,12 @@
-import { classifyHessian } from '../analysis/classify.js';
+import { classifyHessian2 } from '../analysis/classify.js';
 import { solveLdlt2 } from '../linalg/ldlt2.js';
 import { blowUp, divergedMessage, type RunStatus, stopBefore } from '../optimizers/minimize.js';
 import { SINGULAR_NEWTON } from '../optimizers/types.js';
 import { type Torus, torusTerms } from '../problems/torus.js';
-import { buildObjective, runTask, taskStreams } from '../run-task.js';
-import { blockTasks, type SeedBlock } from '../study/block.js';
+import { prefixHash } from '../rng/prefix-hash.js';
+import { buildObjective, initStream, runTask } from '../run-task.js';
+import { type SeedBlock, taskAtSeed } from '../study/block.js';
+import { TASK_ID_CHARS } from '../study/task-id.js';
 import { BatchColumns } from '../tables/batch-columns.js';
 import { STORED_RUN_COLUMNS } from '../tables/stored-columns.js';
 import { fusesTorusNewton } from './fusable.js';
@@ -27,21 +29,26 @@ import { fusesTorusNewton } from './fusable.js';
 export function torusNewtonBatch(block: SeedBlock, worker: string): BatchColumns {
   if (!fusesTorusNewton(block.body))
     throw new Error('torusNewtonBatch: not a dense Newton block on the torus');
-  const tasks = blockTasks(block);
-  const n = tasks.length;
-  const out = new BatchColumns(STORED_RUN_COLUMNS, n);
+  const seeds = block.seeds;
+  const n = seeds.length;
+  const out = new BatchColumns(STORED_RUN_COLUMNS, n, {
+    fixedWidth: { task_id: TASK_ID_CHARS },
+    lists: ['initial_params', 'final_params'],
+  });
   if (n === 0) return out;
-  const { stop, record } = block.body;
+  const { stop, record, studySeed, problem } = block.body;
   const opt = block.body.optimizer as { alpha: number; lambda: number };
   const { alpha, lambda } = opt;
   // The torus draws nothing from its problem stream: one objective serves every seed.
-  const f = buildObjective(tasks[0]) as Torus;
+  const f = buildObjective(taskAtSeed(block, seeds[0])) as Torus;
+  // Each seed's id as taskAtSeed hashes it, its digits written straight into the column.
+  const ids = prefixHash(block.idHead);
   const { R, r, e } = f;
   const t = new Float64Array(6);
   const d = new Float64Array(2);
   const fixed = { config: block.config, study: block.study, problem: 'torus', optimizer: 'newton', worker };
   for (const [name, v] of Object.entries(fixed)) out.refs(name).fill(v);
-  const taskId = out.refs('task_id');
+  const taskId = out.fixedText('task_id');
   const seed = out.numbers('seed');
   const statusOf = out.refs('status');
   const messageOf = out.refs('message');
@@ -58,15 +65,16 @@ export function torusNewtonBatch(block: SeedBlock, worker: string): BatchColumns
   const countsEstimated = out.bools('counts_estimated');
   const eigenvalues = out.refs('eigenvalues');
   const stationaryPoint = out.refs('stationary_point');
-  const initialParams = out.refs('initial_params');
-  const finalParams = out.refs('final_params');
+  const initialParams = out.lists('initial_params');
+  const finalParams = out.lists('final_params');
+  const x = new Float64Array(2);
   const wallMs = out.numbers('wall_ms');
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
-    const task = tasks[i];
-    taskId[i] = task.id;
-    seed.set(i, task.seed);
-    const x0 = f.initial(taskStreams(task).init, task.seed);
+    const s = seeds[i];
+    ids.hexInto(s + block.idTail, taskId.bytes, i * TASK_ID_CHARS, TASK_ID_CHARS);
+    seed.set(i, s);
+    const x0 = f.initial(initStream(studySeed, problem, s), s);
     // The state: x, L, ∇L, H (symmetric, h12 = h21).
     let x1 = x0[0];
     let x2 = x0[1];
@@ -118,32 +126,35 @@ export function torusNewtonBatch(block: SeedBlock, worker: string): BatchColumns
       }
     try {
       // finalColumns of run-task.ts for a torus: no network diagnostics, a dense 2×2 spectrum.
-      const x = Float64Array.of(x1, x2);
+      x[0] = x1;
+      x[1] = x2;
       statusOf[i] = status;
       messageOf[i] = message;
       iterations.set(i, k);
       loss.set(i, value);
       gradNorm.set(i, Math.sqrt(g1 * g1 + g2 * g2));
       if (record.spectrum) {
-        const s = classifyHessian(Float64Array.of(h11, h12, h12, h22), 2, record.zeroTol);
-        pointClass[i] = s.pointClass;
-        nPositive.set(i, s.positive);
-        nNegative.set(i, s.negative);
-        nZero.set(i, s.zero);
-        eigMin.set(i, s.eigMin);
-        eigMax.set(i, s.eigMax);
-        conditionNumber.set(i, s.conditionNumber);
+        const sp = classifyHessian2(h11, h12, h22, record.zeroTol);
+        pointClass[i] = sp.pointClass;
+        nPositive.set(i, sp.positive);
+        nNegative.set(i, sp.negative);
+        nZero.set(i, sp.zero);
+        eigMin.set(i, sp.eigMin);
+        eigMax.set(i, sp.eigMax);
+        conditionNumber.set(i, sp.conditionNumber);
         countsEstimated.set(i, false);
-        if (record.eigenvalues) eigenvalues[i] = s.eigenvalues;
+        if (record.eigenvalues) eigenvalues[i] = sp.eigenvalues;
       }
       stationaryPoint[i] = f.identify(x);
       if (record.finalParams) {
-        initialParams[i] = x0;
-        finalParams[i] = f.canonical(x);
+        const canonical = f.canonical(x);
+        initialParams.set2(i, x0[0], x0[1]);
+        finalParams.set2(i, canonical[0], canonical[1]);
       }
     } catch {
       // runTask turns a throw of the final columns into an error row: let it write this one.
-      out.setRow(i, runTask(task, { worker, lean: true }).row as unknown as Record<string, unknown>);
+      const row = runTask(taskAtSeed(block, s), { worker, lean: true }).row;
+      out.setRow(i, row as unknown as Record<string, unknown>);
     }
     wallMs.set(i, performance.now() - t0);
   }

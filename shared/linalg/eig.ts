@@ -32,6 +32,28 @@ export function eigSym(a: Float64Array, n: number, opts: { vectors?: boolean } =
   return sortPairs(d, z, n);
 }
 
+const D2 = new Float64Array(2);
+const E2 = new Float64Array(2);
+
+/**
+ * eigSym(a, 2).values of the symmetric [[a00, a10], [a10, a11]], written into `out` (ascending),
+ * with no allocation: a tiny run's final classification. The reduction has nothing to do for
+ * n = 2 (the column below the subdiagonal is empty: τ = 0, T = A), so the values are qlValues'
+ * on (a00, a11; a10), sorted as Float64Array.sort sorts; test/shared/linalg-eig.test.ts compares
+ * them bit for bit with eigSym's.
+ */
+export function eigSym2Values(a00: number, a10: number, a11: number, out: Float64Array): Float64Array {
+  D2[0] = a00;
+  D2[1] = a11;
+  E2[0] = a10;
+  E2[1] = 0;
+  qlValues(D2, E2, 2);
+  D2.sort();
+  out[0] = D2[0];
+  out[1] = D2[1];
+  return out;
+}
+
 /** Orders eigenpairs by ascending value, permuting the columns of z along. */
 function sortPairs(d: Float64Array, z: Float64Array, n: number): SymEig {
   const order = Int32Array.from({ length: n }, (_, i) => i).sort((i, j) => d[i] - d[j] || i - j);

@@ -37,6 +37,19 @@ export class PrefixHash {
     return s.length === chars ? s : s.slice(0, chars);
   }
 
+  /** hex(tail, chars)'s digits as ASCII bytes, written into out[at …]: no string made. */
+  hexInto(tail: string, out: Uint8Array, at: number, chars: number): void {
+    if (!this.js.digestWords(tail, this.words)) {
+      const h = this.hex(tail, chars);
+      for (let j = 0; j < chars; j++) out[at + j] = h.charCodeAt(j);
+      return;
+    }
+    for (let j = 0; j < chars; j++) {
+      const nibble = (this.words[j >> 3] >>> (28 - 4 * (j & 7))) & 0xf;
+      out[at + j] = nibble < 10 ? 48 + nibble : 87 + nibble;
+    }
+  }
+
   /**
    * The digest's first 16 bytes as four little-endian int32 (a stream's generator state: what
    * Buffer.readInt32LE reads at 0, 4, 8, 12), with no text in between.

@@ -136,3 +136,39 @@ test('BatchColumns: rows set in place (some rows left empty) stream as tableToIP
   }
   t.throws(() => new BatchColumns(STORED_RUN_COLUMNS, 1).numbers('status'), { message: /status is not f64/ });
 });
+
+test('BatchColumns with fixed-width ids and list cells in row order: the same bytes; misuse is refused', (t) => {
+  const layout = { fixedWidth: { task_id: 20 }, lists: ['initial_params', 'final_params'] };
+  for (const [n, seed] of [
+    [1, 40],
+    [9, 41],
+    [700, 42],
+  ]) {
+    const cells = randomCells(STORED_RUN_COLUMNS, n, seed);
+    cells.task_id = cells.task_id.map((_, i) => (i * 2654435761).toString(16).padStart(20, '0').slice(-20));
+    const rows = rowsOf(cells, n);
+    const batch = new BatchColumns(STORED_RUN_COLUMNS, n, layout);
+    const empty = Object.fromEntries(STORED_RUN_COLUMNS.map((c) => [c.name, emptyCell(c)]));
+    rows.forEach((row, i) => {
+      // Rows left empty keep a placeholder id (the column is not nullable): set that one alone.
+      if (i % 4 === 3) {
+        rows[i] = { ...empty, task_id: row.task_id };
+        batch.fixedText('task_id').set(i, row.task_id as string);
+      } else {
+        // The latest row may be set again (a fused run's fallback to runTask's row).
+        if (i % 5 === 0) batch.setRow(i, rows[Math.max(0, i - 1)]);
+        batch.setRow(i, row);
+      }
+    });
+    t.deepEqual(
+      Buffer.from(batch.stream()),
+      Buffer.from(tableToIPC(tableFromRows(STORED_RUN_COLUMNS, rows), 'stream')),
+      `${n} rows`,
+    );
+  }
+  const b = new BatchColumns(STORED_RUN_COLUMNS, 3, layout);
+  t.throws(() => b.fixedText('task_id').set(0, 'short'), { message: /20-character ASCII/ });
+  b.lists('final_params').set2(2, 1, 2);
+  t.throws(() => b.lists('final_params').set2(0, 1, 2), { message: /row order/ });
+  t.throws(() => new BatchColumns(STORED_RUN_COLUMNS, 1, { fixedWidth: { seed: 3 } }), { message: /seed/ });
+});

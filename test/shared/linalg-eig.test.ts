@@ -1,6 +1,6 @@
 import test from 'ava';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { eigSym } from '../../shared/linalg/eig.js';
+import { eigSym, eigSym2Values } from '../../shared/linalg/eig.js';
 import { Stream } from '../../shared/rng/stream.js';
 import { randomSymmetric } from '../helpers/matrices.js';
 
@@ -261,4 +261,28 @@ test('eigSym on tridiagonal classics: 1-2-1 Toeplitz (known spectrum) and glued 
     }
   }
   checkDecomposition(t, g, m);
+});
+
+test('eigSym2Values: eigSym(a, 2)’s values bit for bit, random and special 2×2 matrices', (t) => {
+  const rng = new Stream('eig2', 1);
+  const specials = [0, -0, 1, -1, 1e-300, -1e300, 5e-324, Number.NaN, Number.POSITIVE_INFINITY, -Number.MAX_VALUE];
+  const cases: number[][] = [];
+  for (let i = 0; i < 100_000; i++) {
+    // Scales from 1e-12 to 1e12, with exact ties and zero off-diagonals among them.
+    const s = 10 ** (24 * rng.uniform() - 12);
+    const a = s * rng.normal();
+    const b = i % 7 === 0 ? 0 : s * rng.normal();
+    const c = i % 11 === 0 ? a : s * rng.normal();
+    cases.push([a, b, c]);
+  }
+  for (const a of specials) for (const b of specials) for (const c of specials) cases.push([a, b, c]);
+  const out = new Float64Array(2);
+  let diffs = 0;
+  for (const [a, b, c] of cases) {
+    const want = eigSym(Float64Array.of(a, b, b, c), 2).values;
+    eigSym2Values(a, b, c, out);
+    if (!(Object.is(out[0], want[0]) && Object.is(out[1], want[1])) && diffs++ < 5)
+      t.fail(`[[${a}, ${b}], [${b}, ${c}]]: ${out} vs ${want}`);
+  }
+  t.is(diffs, 0);
 });

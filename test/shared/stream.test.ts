@@ -38,6 +38,10 @@ test('a prefix hash is SHA-256 of head + tail, call after call, the head state n
       .digest('hex');
     t.is(h.hex(tail), want, tail);
     t.is(h.hex(tail, 20), want.slice(0, 20));
+    // The digits as bytes, at an offset of a larger buffer (a task id column's).
+    const bytes = new Uint8Array(30).fill(33);
+    h.hexInto(tail, bytes, 5, 20);
+    t.is(Buffer.from(bytes).toString('latin1'), `${'!'.repeat(5)}${want.slice(0, 20)}${'!'.repeat(5)}`);
     t.deepEqual(
       h.int32LE(tail),
       [0, 4, 8, 12].map((at) => Buffer.from(want, 'hex').readInt32LE(at)),
@@ -70,6 +74,9 @@ test('a prefix hash equals SHA-256 of the whole text at every head and tail leng
         .digest();
       t.deepEqual(h.digest(tail), want, `${head.length} + ${m}`);
       t.is(h.hex(tail, 19), want.toString('hex').slice(0, 19));
+      const bytes = new Uint8Array(19);
+      h.hexInto(tail, bytes, 0, 19);
+      t.is(Buffer.from(bytes).toString('latin1'), want.toString('hex').slice(0, 19));
       t.deepEqual(
         h.int32LE(tail),
         [0, 4, 8, 12].map((at) => want.readInt32LE(at)),
