@@ -115,7 +115,9 @@ export class Journal {
         const len = buf.readUInt32LE(off + 4);
         try {
           const payload = buf.subarray(off + HEAD, off + HEAD + len);
-          records.push((buf[off + 3] === MAGIC_BYTES[3] ? Uint8Array.from(payload) : deserialize(payload)) as T);
+          records.push(
+            (buf[off + 3] === MAGIC_BYTES[3] ? Uint8Array.from(payload) : deserialize(payload)) as T,
+          );
           frames.push({ offset: off, bytes: HEAD + len });
           off += HEAD + len;
           continue;

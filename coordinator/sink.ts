@@ -8,7 +8,12 @@ import type {
   TrialsRow,
 } from '../shared/study/result.js';
 import { arrowSchema } from '../shared/tables/arrow-schema.js';
-import { columnBuffersOf, ipcFileParts, recordBatchMessage, streamMessages } from '../shared/tables/ipc-messages.js';
+import {
+  columnBuffersOf,
+  ipcFileParts,
+  recordBatchMessage,
+  streamMessages,
+} from '../shared/tables/ipc-messages.js';
 import { STORED_RUN_COLUMNS, STORED_TRIAL_COLUMNS } from '../shared/tables/stored-columns.js';
 import { tableFromRows } from '../shared/tables/table-of.js';
 import { Journal, type JournalDamage } from './journal.js';

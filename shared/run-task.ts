@@ -7,7 +7,7 @@ import { makeOptimizer } from './optimizers/mod.js';
 import type { OptimizerState } from './optimizers/types.js';
 import { hessianOperatorOf } from './problems/curvature-operator.js';
 import type { Objective } from './problems/objective.js';
-import { Stream } from './rng/stream.js';
+import { Stream, seedStates } from './rng/stream.js';
 import { runTrialsTask } from './run-trials.js';
 import { canonicalJson } from './study/canonical.js';
 import { rowMaker } from './study/columns.js';
@@ -27,9 +27,13 @@ export function taskStreams(task: OptimizeTask) {
   return { problem: new Stream('problem', ...key), init: new Stream('init', ...key) };
 }
 
-/** taskStreams(task).init of the task with these fields, built alone (a fused block's). */
-export function initStream(studySeed: number, problem: OptimizeTask['problem'], seed: number): Stream {
-  return new Stream('init', studySeed, problemText(problem), seed);
+/** The states of taskStreams(task).init for the seeds of one configuration (Stream.ofState's). */
+export function initStates(
+  studySeed: number,
+  problem: OptimizeTask['problem'],
+  seeds: ArrayLike<number>,
+): Int32Array {
+  return seedStates(['init', studySeed, problemText(problem)], seeds);
 }
 
 /** canonicalJson of a problem, once per problem object (the tasks of a block share theirs). */

@@ -6,7 +6,13 @@ import { fusesTorusNewton } from '../shared/fused/fusable.js';
 import { torusNewtonBatch } from '../shared/fused/torus-newton.js';
 import { runTask } from '../shared/run-task.js';
 import { blockTasks, type SeedBlock } from '../shared/study/block.js';
-import { OutcomeTallier, type Result, type RunResult, type RunRow, type RunsBlock } from '../shared/study/result.js';
+import {
+  OutcomeTallier,
+  type Result,
+  type RunResult,
+  type RunRow,
+  type RunsBlock,
+} from '../shared/study/result.js';
 import type { Task } from '../shared/study/task.js';
 import { encodeResultMessage } from '../shared/study/wire.js';
 import { STORED_RUN_COLUMNS } from '../shared/tables/stored-columns.js';
@@ -58,7 +64,10 @@ export function seedBlockResults(block: SeedBlock): Result[] | RunsBlock {
   const rows = results.map((r) => (r as RunResult).row);
   const tally = new OutcomeTallier();
   for (const r of rows) tally.add(r.status, r.point_class, r.output_norm_ratio, r.trivial);
-  const ipc = tableToIPC(tableFromRows(STORED_RUN_COLUMNS, rows as unknown as Record<string, unknown>[]), 'stream');
+  const ipc = tableToIPC(
+    tableFromRows(STORED_RUN_COLUMNS, rows as unknown as Record<string, unknown>[]),
+    'stream',
+  );
   return { ipc, outcomes: tally.tally() };
 }
 

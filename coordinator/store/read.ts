@@ -4,7 +4,14 @@ import { type RecordBatch, tableFromIPC } from 'apache-arrow';
 import { canonicalJson } from '../../shared/study/canonical.js';
 import { literalMaker } from '../../shared/study/columns.js';
 import { InputError } from '../../shared/study/errors.js';
-import type { HistoryColumns, JournalRecord, Result, RunRow, RunsIpc, TrialsRow } from '../../shared/study/result.js';
+import type {
+  HistoryColumns,
+  JournalRecord,
+  Result,
+  RunRow,
+  RunsIpc,
+  TrialsRow,
+} from '../../shared/study/result.js';
 import { columnCells } from '../../shared/tables/column-cells.js';
 import { Journal, type JournalScan } from '../journal.js';
 import { compactionPending } from './compact.js';

@@ -4,7 +4,8 @@ import { blowUp, divergedMessage, type RunStatus, stopBefore } from '../optimize
 import { SINGULAR_NEWTON } from '../optimizers/types.js';
 import { type Torus, torusTerms } from '../problems/torus.js';
 import { prefixHash } from '../rng/prefix-hash.js';
-import { buildObjective, initStream, runTask } from '../run-task.js';
+import { Stream } from '../rng/stream.js';
+import { buildObjective, initStates, runTask } from '../run-task.js';
 import { type SeedBlock, taskAtSeed } from '../study/block.js';
 import { TASK_ID_CHARS } from '../study/task-id.js';
 import { BatchColumns } from '../tables/batch-columns.js';
@@ -41,14 +42,20 @@ export function torusNewtonBatch(block: SeedBlock, worker: string): BatchColumns
   const { alpha, lambda } = opt;
   // The torus draws nothing from its problem stream: one objective serves every seed.
   const f = buildObjective(taskAtSeed(block, seeds[0])) as Torus;
-  // Each seed's id as taskAtSeed hashes it, its digits written straight into the column.
+  // Each seed's id as taskAtSeed hashes it, its digits written straight into the column, and
+  // each seed's init stream state: four hashed at once (PrefixHash.seedsHexInto4).
   const ids = prefixHash(block.idHead);
+  const taskIdBytes = out.fixedText('task_id').bytes;
+  let k4 = 0;
+  for (; k4 + 4 <= n; k4 += 4)
+    ids.seedsHexInto4(seeds, k4, block.idTail, taskIdBytes, k4 * TASK_ID_CHARS, TASK_ID_CHARS, TASK_ID_CHARS);
+  for (; k4 < n; k4++) ids.hexInto(seeds[k4] + block.idTail, taskIdBytes, k4 * TASK_ID_CHARS, TASK_ID_CHARS);
+  const inits = initStates(studySeed, problem, seeds);
   const { R, r, e } = f;
   const t = new Float64Array(6);
   const d = new Float64Array(2);
   const fixed = { config: block.config, study: block.study, problem: 'torus', optimizer: 'newton', worker };
   for (const [name, v] of Object.entries(fixed)) out.refs(name).fill(v);
-  const taskId = out.fixedText('task_id');
   const seed = out.numbers('seed');
   const statusOf = out.refs('status');
   const messageOf = out.refs('message');
@@ -72,9 +79,8 @@ export function torusNewtonBatch(block: SeedBlock, worker: string): BatchColumns
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     const s = seeds[i];
-    ids.hexInto(s + block.idTail, taskId.bytes, i * TASK_ID_CHARS, TASK_ID_CHARS);
     seed.set(i, s);
-    const x0 = f.initial(initStream(studySeed, problem, s), s);
+    const x0 = f.initial(Stream.ofState(inits, 4 * i), s);
     // The state: x, L, ∇L, H (symmetric, h12 = h21).
     let x1 = x0[0];
     let x2 = x0[1];

@@ -51,6 +51,43 @@ export class PrefixHash {
   }
 
   /**
+   * hexInto for the tails `${seeds[from + l]}${suffix}`, l < 4, into out[at + l · stride …]: four
+   * at once where the SIMD kernel can (Sha256Head.digestSeeds4), else one at a time.
+   */
+  seedsHexInto4(
+    seeds: ArrayLike<number>,
+    from: number,
+    suffix: string,
+    out: Uint8Array,
+    at: number,
+    stride: number,
+    chars: number,
+  ): void {
+    if (!this.js.digestSeeds4(seeds, from, suffix, this.words4)) {
+      for (let l = 0; l < 4; l++) this.hexInto(seeds[from + l] + suffix, out, at + l * stride, chars);
+      return;
+    }
+    const w = this.words4;
+    for (let l = 0; l < 4; l++)
+      for (let j = 0, o = at + l * stride; j < chars; j++) {
+        const nibble = (w[8 * l + (j >> 3)] >>> (28 - 4 * (j & 7))) & 0xf;
+        out[o + j] = nibble < 10 ? 48 + nibble : 87 + nibble;
+      }
+  }
+
+  /** int32LE for the tails `${seeds[from + l]}${suffix}`, l < 4, into state[4 (from + l) …]. */
+  seedsInt32LE4(seeds: ArrayLike<number>, from: number, suffix: string, state: Int32Array): void {
+    if (!this.js.digestSeeds4(seeds, from, suffix, this.words4)) {
+      for (let l = 0; l < 4; l++) state.set(this.int32LE(seeds[from + l] + suffix), 4 * (from + l));
+      return;
+    }
+    const w = this.words4;
+    for (let l = 0; l < 4; l++) for (let i = 0; i < 4; i++) state[4 * (from + l) + i] = swap32(w[8 * l + i]);
+  }
+
+  private readonly words4 = new Int32Array(32);
+
+  /**
    * The digest's first 16 bytes as four little-endian int32 (a stream's generator state: what
    * Buffer.readInt32LE reads at 0, 4, 8, 12), with no text in between.
    */

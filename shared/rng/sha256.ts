@@ -1,3 +1,6 @@
+import { SHA256_K } from './sha256-k.js';
+import { SHA4_MAX_BLOCKS, sha4 } from './sha256-simd.js';
+
 /**
  * SHA-256 (FIPS 180-4) of a fixed head followed by short ASCII tails, in plain JavaScript: the
  * state after the head's whole blocks is kept, and each tail costs one or two compressions with no
@@ -8,73 +11,6 @@
  * compressions here. node:crypto stays the reference: test/shared/stream.test.ts checks these
  * digests against it, and prefix-hash.ts uses it for tails that are not ASCII.
  */
-
-const K = Int32Array.of(
-  0x428a2f98,
-  0x71374491,
-  0xb5c0fbcf,
-  0xe9b5dba5,
-  0x3956c25b,
-  0x59f111f1,
-  0x923f82a4,
-  0xab1c5ed5,
-  0xd807aa98,
-  0x12835b01,
-  0x243185be,
-  0x550c7dc3,
-  0x72be5d74,
-  0x80deb1fe,
-  0x9bdc06a7,
-  0xc19bf174,
-  0xe49b69c1,
-  0xefbe4786,
-  0x0fc19dc6,
-  0x240ca1cc,
-  0x2de92c6f,
-  0x4a7484aa,
-  0x5cb0a9dc,
-  0x76f988da,
-  0x983e5152,
-  0xa831c66d,
-  0xb00327c8,
-  0xbf597fc7,
-  0xc6e00bf3,
-  0xd5a79147,
-  0x06ca6351,
-  0x14292967,
-  0x27b70a85,
-  0x2e1b2138,
-  0x4d2c6dfc,
-  0x53380d13,
-  0x650a7354,
-  0x766a0abb,
-  0x81c2c92e,
-  0x92722c85,
-  0xa2bfe8a1,
-  0xa81a664b,
-  0xc24b8b70,
-  0xc76c51a3,
-  0xd192e819,
-  0xd6990624,
-  0xf40e3585,
-  0x106aa070,
-  0x19a4c116,
-  0x1e376c08,
-  0x2748774c,
-  0x34b0bcb5,
-  0x391c0cb3,
-  0x4ed8aa4a,
-  0x5b9cca4f,
-  0x682e6ff3,
-  0x748f82ee,
-  0x78a5636f,
-  0x84c87814,
-  0x8cc70208,
-  0x90befffa,
-  0xa4506ceb,
-  0xbef9a3f7,
-  0xc67178f2,
-);
 
 const INITIAL = Int32Array.of(
   0x6a09e667,
@@ -112,7 +48,7 @@ function compress(h: Int32Array, bytes: Uint8Array, off: number): void {
   let k = h[7];
   for (let i = 0; i < 64; i++) {
     const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-    const t1 = (k + S1 + ((e & f) ^ (~e & g)) + K[i] + W[i]) | 0;
+    const t1 = (k + S1 + ((e & f) ^ (~e & g)) + SHA256_K[i] + W[i]) | 0;
     const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
     const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
     k = g;
@@ -132,6 +68,20 @@ function compress(h: Int32Array, bytes: Uint8Array, off: number): void {
   h[5] = (h[5] + f) | 0;
   h[6] = (h[6] + g) | 0;
   h[7] = (h[7] + k) | 0;
+}
+
+/** A tail's message blocks as words, for the SIMD kernel. */
+interface Sha4Template {
+  readonly blocks: number;
+  readonly words: Int32Array;
+}
+
+/** How many decimal digits an integer in [0, 2³¹) has, or 0 for anything else. */
+function decimalDigits(s: number): number {
+  if (!Number.isInteger(s) || s < 0 || s >= 2 ** 31) return 0;
+  let n = 1;
+  for (let v = s; v >= 10; v = Math.floor(v / 10)) n++;
+  return n;
 }
 
 /** SHA-256 of `head` + tail for many ASCII tails, the head's whole blocks compressed once. */
@@ -155,16 +105,96 @@ export class Sha256Head {
    * ASCII or too long for the scratch blocks (the caller hashes it another way).
    */
   digestWords(tail: string, h: Int32Array): boolean {
+    const blocks = this.fill(tail, this.block);
+    if (blocks === 0) return false;
+    h.set(this.mid);
+    for (let off = 0; off < 64 * blocks; off += 64) compress(h, this.block, off);
+    return true;
+  }
+
+  /**
+   * digestWords of the tails `${seeds[from + l]}${suffix}` (l < 4) at once, lane l's digest into
+   * h[8 l … 8 l + 7], through the SIMD kernel (sha256-simd.ts). The message words are a
+   * template's (the tail with zeros for digits), the seed's digits added into the words they fall
+   * in ('0' + d is 0x30 + d: no carry). False when there is no kernel, a seed is not an integer in
+   * [0, 2³¹) or the four have different digit counts, or the suffix is not ASCII or too long: the
+   * caller hashes them one at a time.
+   */
+  digestSeeds4(seeds: ArrayLike<number>, from: number, suffix: string, h: Int32Array): boolean {
+    const k = sha4;
+    if (k === null) return false;
+    const digits = decimalDigits(seeds[from]);
+    if (digits === 0) return false;
+    for (let l = 1; l < 4; l++) if (decimalDigits(seeds[from + l]) !== digits) return false;
+    const t = this.template(digits, suffix);
+    if (t === null) return false;
+    const w = k.words;
+    for (let i = 0; i < 8; i++) {
+      const v = this.mid[i];
+      w[4 * i] = v;
+      w[4 * i + 1] = v;
+      w[4 * i + 2] = v;
+      w[4 * i + 3] = v;
+    }
+    if (k.loaded !== t) {
+      for (let i = 0; i < t.words.length; i++) {
+        const at = 32 + 4 * i;
+        const v = t.words[i];
+        w[at] = v;
+        w[at + 1] = v;
+        w[at + 2] = v;
+        w[at + 3] = v;
+      }
+      k.loaded = t;
+    }
+    const first = this.rest.length;
+    for (let l = 0; l < 4; l++) {
+      // The words the digits fall in, back to the template's, then each digit added in place.
+      for (let i = first >> 2; i <= (first + digits - 1) >> 2; i++) w[32 + 4 * i + l] = t.words[i];
+      let s = seeds[from + l];
+      for (let p = first + digits - 1; p >= first; p--) {
+        const d = s % 10;
+        s = (s - d) / 10;
+        w[32 + 4 * (p >> 2) + l] += d << (24 - 8 * (p & 3));
+      }
+    }
+    k.run(t.blocks);
+    for (let l = 0; l < 4; l++) for (let i = 0; i < 8; i++) h[8 * l + i] = w[4 * i + l];
+    return true;
+  }
+
+  /** The message words of the tail `${'0' × digits}${suffix}`, the last asked for kept. */
+  private last: { digits: number; suffix: string; t: Sha4Template | null } | null = null;
+  private template(digits: number, suffix: string): Sha4Template | null {
+    const c = this.last;
+    if (c !== null && c.digits === digits && c.suffix === suffix) return c.t;
+    const m = new Uint8Array(64 * SHA4_MAX_BLOCKS);
+    const blocks = this.fill('0'.repeat(digits) + suffix, m);
+    let t: Sha4Template | null = null;
+    if (blocks > 0) {
+      const words = new Int32Array(16 * blocks);
+      for (let i = 0; i < words.length; i++)
+        words[i] = (m[4 * i] << 24) | (m[4 * i + 1] << 16) | (m[4 * i + 2] << 8) | m[4 * i + 3];
+      t = { blocks, words };
+    }
+    this.last = { digits, suffix, t };
+    return t;
+  }
+
+  /**
+   * The message blocks of head + tail past the head's whole blocks (its rest, the tail, 0x80,
+   * zeros, the 64-bit bit length) into m; their number, or 0 when the tail is not ASCII or they do
+   * not fit in m.
+   */
+  private fill(tail: string, m: Uint8Array): number {
     const r = this.rest.length;
     const len = r + tail.length;
-    // Message, 0x80, zeros, 64-bit bit length: whole blocks.
     const blocks = Math.ceil((len + 9) / 64);
-    if (blocks * 64 > this.block.length) return false;
-    const m = this.block;
+    if (blocks * 64 > m.length) return 0;
     m.set(this.rest, 0);
     for (let i = 0; i < tail.length; i++) {
       const c = tail.charCodeAt(i);
-      if (c > 0x7f) return false;
+      if (c > 0x7f) return 0;
       m[r + i] = c;
     }
     const end = blocks * 64;
@@ -180,8 +210,6 @@ export class Sha256Head {
     m[end - 3] = bits >>> 16;
     m[end - 2] = bits >>> 8;
     m[end - 1] = bits;
-    h.set(this.mid);
-    for (let off = 0; off < end; off += 64) compress(h, m, off);
-    return true;
+    return blocks;
   }
 }

@@ -34,11 +34,23 @@ export class Stream {
         const d = createHash('sha256').update(JSON.stringify(key)).digest();
         state = [d.readInt32LE(0), d.readInt32LE(4), d.readInt32LE(8), d.readInt32LE(12)];
       }
-      // xoroshiro128+ must not start from the all-zero state.
+      // xoroshiro128+ must not start from the all-zero state (as in ofState).
       if (!state.some((s) => s !== 0)) state[0] = 1;
       this.generator = xoroshiro128plusFromState(state);
     }
     return this.generator;
+  }
+
+  /**
+   * The stream of a key whose generator state is known already (seedStates): the same draws as
+   * new Stream(...key) gives.
+   */
+  static ofState(state: Int32Array, at: number): Stream {
+    const s = new Stream();
+    const st = [state[at], state[at + 1], state[at + 2], state[at + 3]];
+    if (!st.some((v) => v !== 0)) st[0] = 1;
+    s.generator = xoroshiro128plusFromState(st);
+    return s;
   }
 
   /** Uniform on [0, 1), a multiple of 2⁻⁵³. */
@@ -71,6 +83,21 @@ export class Stream {
     for (let i = 0; i < out.length; i++) out[i] = mean + sd * this.normal();
     return out;
   }
+}
+
+/**
+ * The generator states (4 int32 a seed, Stream.ofState's) of the keys [...head, seeds[i]] for
+ * integer seeds, four hashed at once where the SIMD kernel can (PrefixHash.seedsInt32LE4): a fused
+ * block's init streams.
+ */
+export function seedStates(head: Array<string | number>, seeds: ArrayLike<number>): Int32Array {
+  const n = seeds.length;
+  const state = new Int32Array(4 * n);
+  const hash = headHash([...head, 0]);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) hash.seedsInt32LE4(seeds, i, ']', state);
+  for (; i < n; i++) state.set(hash.int32LE(`${JSON.stringify(seeds[i])}]`), 4 * i);
+  return state;
 }
 
 /** The heads of the last few keys and their PrefixHash: a block's streams share all but the seed. */

@@ -67,11 +67,7 @@ export class OutcomeTallier {
     const key = `${status}|${pointClass}|${ratio}|${trivial}`;
     const entry = this.seen.get(key);
     if (entry) entry[1]++;
-    else
-      this.seen.set(key, [
-        { status, point_class: pointClass, output_norm_ratio: ratio, trivial },
-        1,
-      ]);
+    else this.seen.set(key, [{ status, point_class: pointClass, output_norm_ratio: ratio, trivial }, 1]);
   }
 
   tally(): OutcomeTally {

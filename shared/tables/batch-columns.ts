@@ -1,7 +1,13 @@
 import { type Column, emptyCell } from '../study/columns.js';
 import { arrowSchema } from './arrow-schema.js';
 import { cellData } from './column-data.js';
-import { type ColumnBuffers, columnBuffersOf, ipcStream, recordBatchMessage, schemaMessage } from './ipc-messages.js';
+import {
+  type ColumnBuffers,
+  columnBuffersOf,
+  ipcStream,
+  recordBatchMessage,
+  schemaMessage,
+} from './ipc-messages.js';
 
 /**
  * A numeric column filled cell by cell into its Arrow buffers: no boxed number per cell (an array

@@ -1,5 +1,5 @@
 import type { Data, Schema } from 'apache-arrow';
-import { Footer, FileBlock } from 'apache-arrow/ipc/metadata/file';
+import { FileBlock, Footer } from 'apache-arrow/ipc/metadata/file';
 import {
   BufferRegion,
   FieldNode,

@@ -2,7 +2,7 @@ import { RecordBatch, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 import test from 'ava';
 import { Stream } from '../../shared/rng/mod.js';
 import { type Column, emptyCell } from '../../shared/study/columns.js';
-import { STORED_RUN_COLUMNS } from '../../shared/tables/stored-columns.js';
+import { BatchColumns } from '../../shared/tables/batch-columns.js';
 import {
   columnBuffersOf,
   ipcFile,
@@ -11,7 +11,7 @@ import {
   schemaMessage,
   streamMessages,
 } from '../../shared/tables/ipc-messages.js';
-import { BatchColumns } from '../../shared/tables/batch-columns.js';
+import { STORED_RUN_COLUMNS } from '../../shared/tables/stored-columns.js';
 import { tableFromRows } from '../../shared/tables/table-of.js';
 
 /** Random cells of every column type: nulls where nullable (none, some, all), texts not all ASCII. */
@@ -44,7 +44,9 @@ function randomCells(columns: readonly Column[], n: number, seed: number): Recor
 
 /** The cells as row objects. */
 function rowsOf(cells: Record<string, unknown[]>, n: number): Record<string, unknown>[] {
-  return Array.from({ length: n }, (_, i) => Object.fromEntries(Object.keys(cells).map((k) => [k, cells[k][i]])));
+  return Array.from({ length: n }, (_, i) =>
+    Object.fromEntries(Object.keys(cells).map((k) => [k, cells[k][i]])),
+  );
 }
 
 function batchOf(columns: readonly Column[], n: number, seed: number): Table {
@@ -85,7 +87,10 @@ test('ipcFile of several batches: the bytes of apache-arrow tableToIPC(file), re
   const back = tableFromIPC(file);
   t.is(back.numRows, 5 + 1024 + 17 + 1);
   t.is(back.batches.length, 4);
-  t.deepEqual(back.toArray().map((r) => JSON.stringify(r)), whole.toArray().map((r) => JSON.stringify(r)));
+  t.deepEqual(
+    back.toArray().map((r) => JSON.stringify(r)),
+    whole.toArray().map((r) => JSON.stringify(r)),
+  );
 });
 
 test('streamMessages splits a stream into its schema and batch messages; a torn stream is refused', (t) => {

@@ -265,7 +265,18 @@ test('eigSym on tridiagonal classics: 1-2-1 Toeplitz (known spectrum) and glued 
 
 test('eigSym2Values: eigSym(a, 2)’s values bit for bit, random and special 2×2 matrices', (t) => {
   const rng = new Stream('eig2', 1);
-  const specials = [0, -0, 1, -1, 1e-300, -1e300, 5e-324, Number.NaN, Number.POSITIVE_INFINITY, -Number.MAX_VALUE];
+  const specials = [
+    0,
+    -0,
+    1,
+    -1,
+    1e-300,
+    -1e300,
+    5e-324,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    -Number.MAX_VALUE,
+  ];
   const cases: number[][] = [];
   for (let i = 0; i < 100_000; i++) {
     // Scales from 1e-12 to 1e12, with exact ties and zero off-diagonals among them.

@@ -3,7 +3,8 @@ import test from 'ava';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import { PrefixHash, prefixHash } from '../../shared/rng/prefix-hash.js';
-import { Stream } from '../../shared/rng/stream.js';
+import { sha4 } from '../../shared/rng/sha256-simd.js';
+import { Stream, seedStates } from '../../shared/rng/stream.js';
 
 /** The stream's definition written out: xoroshiro128+ from SHA-256 of the key's JSON, hashed whole. */
 function reference(key: Array<string | number>, draws: number): number[] {
@@ -85,4 +86,53 @@ test('a prefix hash equals SHA-256 of the whole text at every head and tail leng
     }
   }
   t.true(checked > 1000, `${checked} checked`);
+});
+
+test('four seeds hashed at once (SIMD lanes) equal SHA-256 of each text, at every head and suffix length; mixed digit counts fall back', (t) => {
+  t.not(sha4, null, 'WebAssembly SIMD is available on Node 20');
+  let checked = 0;
+  for (const headLength of [0, 1, 54, 63, 64, 65, 127, 246, 300]) {
+    const head = 'h'.repeat(headLength);
+    const h = new PrefixHash(head);
+    for (let m = 0; m <= 200; m += 1 + (m % 9)) {
+      const suffix = Array.from({ length: m }, (_, i) => String.fromCharCode(32 + ((i * 31 + m) % 95))).join(
+        '',
+      );
+      for (const seeds of [
+        [0, 1, 2, 9],
+        [10, 11, 57, 99],
+        [1234567, 2147483647, 1000000000, 1999999999],
+        [8, 9, 10, 11],
+      ]) {
+        const bytes = new Uint8Array(4 * 21).fill(33);
+        h.seedsHexInto4(seeds, 0, suffix, bytes, 1, 21, 20);
+        const state = new Int32Array(16);
+        h.seedsInt32LE4(seeds, 0, suffix, state);
+        seeds.forEach((s, l) => {
+          const want = createHash('sha256').update(`${head}${s}${suffix}`).digest();
+          t.is(
+            Buffer.from(bytes.subarray(1 + 21 * l, 21 + 21 * l)).toString('latin1'),
+            want.toString('hex').slice(0, 20),
+          );
+          t.deepEqual(
+            Array.from(state.subarray(4 * l, 4 * l + 4)),
+            [0, 4, 8, 12].map((at) => want.readInt32LE(at)),
+          );
+        });
+        checked++;
+      }
+    }
+  }
+  t.true(checked > 500, `${checked} checked`);
+});
+
+test('seedStates: the init streams of many seeds draw what new Stream(...key, seed) draws', (t) => {
+  const head = ['init', 3, '{"R":2,"e":1.5,"kind":"torus","r":1}'];
+  const seeds = Array.from({ length: 1030 }, (_, i) => (i < 1000 ? i : 2 ** 31 - 1 - i));
+  const states = seedStates(head, seeds);
+  seeds.forEach((s, i) => {
+    const a = Stream.ofState(states, 4 * i);
+    const b = new Stream(...head, s);
+    t.deepEqual([a.uniform(), a.normal(), a.uniform()], [b.uniform(), b.normal(), b.uniform()], `seed ${s}`);
+  });
 });

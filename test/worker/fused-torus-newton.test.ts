@@ -4,7 +4,12 @@ import { fusesTorusNewton } from '../../shared/fused/fusable.js';
 import { runTask } from '../../shared/run-task.js';
 import { blockTasks } from '../../shared/study/block.js';
 import { StudyPlan } from '../../shared/study/plan.js';
-import { OutcomeTallier, type OutcomeTally, RUN_CONTEXT_COLUMNS, type RunRow } from '../../shared/study/result.js';
+import {
+  OutcomeTallier,
+  type OutcomeTally,
+  RUN_CONTEXT_COLUMNS,
+  type RunRow,
+} from '../../shared/study/result.js';
 import { parseSpec } from '../../shared/study/spec.js';
 import { STORED_RUN_COLUMNS } from '../../shared/tables/stored-columns.js';
 import { seedBlockResults } from '../../worker/pool-worker.js';
