@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
 import { withPath, writeAll } from './files.js';
 import { crc32 } from './store/crc32.js';

@@ -87,9 +87,13 @@ export class FixedTextCells {
   }
 
   set(i: number, text: string): void {
-    if (text.length !== this.width || !/^[\x00-\x7f]*$/.test(text))
-      throw new Error(`a ${this.width}-character ASCII column given ${JSON.stringify(text)}`);
-    for (let j = 0, at = i * this.width; j < text.length; j++) this.bytes[at + j] = text.charCodeAt(j);
+    const bad = () => new Error(`a ${this.width}-character ASCII column given ${JSON.stringify(text)}`);
+    if (text.length !== this.width) throw bad();
+    for (let j = 0, at = i * this.width; j < text.length; j++) {
+      const c = text.charCodeAt(j);
+      if (c > 0x7f) throw bad();
+      this.bytes[at + j] = c;
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import { type Data, makeData, RecordBatch, Struct, Table } from 'apache-arrow';
 import type { Column } from '../study/columns.js';
 import { arrowSchema } from './arrow-schema.js';
-import { cellData, columnData } from './column-data.js';
+import { columnData } from './column-data.js';
 
 type Row = Record<string, unknown>;
 

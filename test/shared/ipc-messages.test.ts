@@ -37,6 +37,7 @@ function randomCells(columns: readonly Column[], n: number, seed: number): Recor
         case 'f64[]':
           return Float64Array.from({ length: Math.floor(rand() * 4) }, () => rand());
       }
+      throw new Error(`no cells for type ${c.type}`);
     });
   });
   return cells;
