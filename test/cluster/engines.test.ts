@@ -62,7 +62,10 @@ test.serial(
     const spec = join(dir, 'spec.yaml');
     writeFileSync(spec, SPEC);
     const out = join(dir, 'out');
-    const run = collect(startCli(['run', spec, '--nats', nats.server.url, '--out', out]));
+    const coordinator = startCli(['run', spec, '--nats', nats.server.url, '--out', out]);
+    // Killed if the test ends early (a failed wait), so that the file's process can exit.
+    t.teardown(() => coordinator.kill('SIGKILL'));
+    const run = collect(coordinator);
 
     // With only the f64 worker, the f64 tasks are done and the tfjs tasks wait on their own consumer.
     const pending = async () => ({
@@ -70,9 +73,10 @@ test.serial(
       tfjs: await jsm.consumers.info(TASKS_STREAM, TFJS_WORKERS_CONSUMER),
     });
     let p = await pending();
+    // Up to a minute: a full `npm test` on two cores starts these processes slowly.
     for (
       let i = 0;
-      i < 200 && !(p.tfjs.num_pending === 4 && p.f64.num_pending === 0 && p.f64.num_ack_pending === 0);
+      i < 600 && !(p.tfjs.num_pending === 4 && p.f64.num_pending === 0 && p.f64.num_ack_pending === 0);
       i++
     ) {
       await sleep(100);
