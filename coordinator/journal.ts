@@ -3,14 +3,8 @@ import { deserialize, serialize } from 'node:v8';
 import { withPath, writeAll } from './files.js';
 import { crc32 } from './store/crc32.js';
 
-/**
- * Every frame starts with one of these, so a reader can find the next record after damage: a
- * structured-clone payload, or bytes stored as they are (appendBytes).
- */
+/** Every frame starts with these bytes, so a reader can find the next record after damage. */
 const MAGIC = Buffer.from('SSJ\u0001', 'latin1');
-const MAGIC_BYTES = Buffer.from('SSJ\u0002', 'latin1');
-/** What both start with: where a reader resynchronizes. */
-const PREFIX = MAGIC.subarray(0, 3);
 const HEAD = 12;
 
 /** Where a journal could not be read, and why (reported, never silent). */
@@ -32,8 +26,7 @@ export interface JournalScan<T> {
 /**
  * An append-only journal of results. Each record is a frame: 4 magic bytes, a little-endian u32
  * length, the CRC-32 of the payload, and a V8 structured-clone payload (exact for NaN, ±Infinity
- * and Float64Array, unlike JSON) or, for a record that is bytes already (a seed block's Arrow IPC),
- * the bytes themselves: no copy into a clone's buffer. `append` only encodes; `flush` hands every record appended since
+ * and Float64Array, unlike JSON). `append` only encodes; `flush` hands every record appended since
  * to the OS in one write, and a result counts as done (a transport acks it) only after that, so a
  * kill loses only results not yet flushed, which were not acked either.
  *
@@ -44,22 +37,14 @@ export interface JournalScan<T> {
  */
 export class Journal {
   private fd: number | null = null;
-  private buffered: Uint8Array[] = [];
+  private buffered: Buffer[] = [];
 
   constructor(readonly path: string) {}
 
   append(record: unknown): void {
-    this.frame(MAGIC, serialize(record));
-  }
-
-  /** A record of bytes, stored as they are: `read` gives it back as a Uint8Array. */
-  appendBytes(bytes: Uint8Array): void {
-    this.frame(MAGIC_BYTES, bytes);
-  }
-
-  private frame(magic: Buffer, payload: Uint8Array): void {
+    const payload = serialize(record);
     const head = Buffer.allocUnsafe(HEAD);
-    magic.copy(head, 0);
+    MAGIC.copy(head, 0);
     head.writeUInt32LE(payload.length, 4);
     head.writeUInt32LE(crc32(payload), 8);
     this.buffered.push(head, payload);
@@ -114,10 +99,7 @@ export class Journal {
       if (why === null) {
         const len = buf.readUInt32LE(off + 4);
         try {
-          const payload = buf.subarray(off + HEAD, off + HEAD + len);
-          records.push(
-            (buf[off + 3] === MAGIC_BYTES[3] ? Uint8Array.from(payload) : deserialize(payload)) as T,
-          );
+          records.push(deserialize(buf.subarray(off + HEAD, off + HEAD + len)) as T);
           frames.push({ offset: off, bytes: HEAD + len });
           off += HEAD + len;
           continue;
@@ -131,7 +113,7 @@ export class Journal {
           continue;
         }
       }
-      const next = nextFrame(buf, off + 1);
+      const next = buf.indexOf(MAGIC, off + 1);
       if (why === 'torn' && next < 0) {
         tornTail = buf.length - off;
         break;
@@ -146,27 +128,12 @@ export class Journal {
 
 /** Why the frame at `off` is not a whole, intact record ('torn' if it runs past the end), or null. */
 function frameProblem(buf: Buffer, off: number): string | null {
-  if (off + HEAD > buf.length) {
-    const tail = buf.subarray(off);
-    const torn = [MAGIC, MAGIC_BYTES].some((m) => tail.equals(m.subarray(0, tail.length)));
-    return torn ? 'torn' : 'no record header';
-  }
-  if (!isMagic(buf, off)) return 'no record header';
+  if (off + HEAD > buf.length)
+    return buf.subarray(off).equals(MAGIC.subarray(0, buf.length - off)) ? 'torn' : 'no record header';
+  if (!buf.subarray(off, off + 4).equals(MAGIC)) return 'no record header';
   const len = buf.readUInt32LE(off + 4);
   if (off + HEAD + len > buf.length) return 'torn';
   if (crc32(buf.subarray(off + HEAD, off + HEAD + len)) !== buf.readUInt32LE(off + 8))
     return 'checksum mismatch';
   return null;
-}
-
-function isMagic(buf: Buffer, off: number): boolean {
-  const m = buf.subarray(off, off + 4);
-  return m.equals(MAGIC) || m.equals(MAGIC_BYTES);
-}
-
-/** Where the next frame's magic starts at or after `from`, or −1. */
-function nextFrame(buf: Buffer, from: number): number {
-  for (let at = buf.indexOf(PREFIX, from); at >= 0; at = buf.indexOf(PREFIX, at + 1))
-    if (at + 4 > buf.length || isMagic(buf, at)) return at;
-  return -1;
 }

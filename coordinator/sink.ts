@@ -21,9 +21,11 @@ import { recoverCompaction } from './store/compact.js';
 import type { DoneSet } from './store/done-set.js';
 import { type HistoryEntry, historyTable } from './store/history-table.js';
 import { OutDirLock } from './store/lock.js';
+import { PendingRuns } from './store/pending-runs.js';
 import {
   journalPath,
   recordResults,
+  resolvedResults,
   StoredResults,
   scanJournal,
   segmentsDoneSet,
@@ -77,11 +79,11 @@ export class ResultSink {
   private readonly lock: OutDirLock;
   private runs: RunRow[] = [];
   /**
-   * Record batch messages of seed blocks (addRunsIpc), committed with `runs` as they came: a
-   * segment file is put together from them (ipc-messages.ts), not decoded and encoded again.
+   * The next segment's runs part, holding the seed blocks' record batch messages (addRunsIpc) as
+   * they came: written at each flush, committed with `runs` (pending-runs.ts), never decoded and
+   * encoded again.
    */
-  private runMessages: Uint8Array[] = [];
-  private runMessageRows = 0;
+  private pending: PendingRuns | null = null;
   private history: HistoryEntry[] = [];
   private historyRows = 0;
   private trials: TrialsRow[] = [];
@@ -96,6 +98,17 @@ export class ResultSink {
   ) {
     this.lock = OutDirLock.acquire(dir);
     try {
+      const path = journalPath(dir);
+      const scan = scanJournal(path);
+      // Results of an earlier session that never reached a segment, its blocks' rows read back
+      // from its pending runs part before recovery removes that (a ref that cannot be is damage).
+      const damage = [...scan.damage];
+      const earlier = scan.records.flatMap((r, i) => {
+        const got = resolvedResults(dir, r);
+        if (typeof got !== 'string') return got;
+        damage.push({ ...scan.frames[i], reason: `a block's runs not found (${got})` });
+        return [];
+      });
       const recovered = [
         ...recoverSegments(dir, ['history', 'runs']),
         ...recoverSegments(dir, ['trials']),
@@ -103,18 +116,15 @@ export class ResultSink {
       ];
       this.done = segmentsDoneSet(dir);
       this.seq = nextSegment(dir);
-      const path = journalPath(dir);
-      const scan = scanJournal(path);
       this.journal = new Journal(path);
-      // Results of an earlier session that never reached a segment: stored now, then the journal
-      // (with any torn tail or damage it had) is emptied, so this session appends to a clean file.
-      const earlier = scan.records.flatMap(recordResults);
+      // Stored now, then the journal (with any torn tail or damage it had) is emptied, so this
+      // session appends to a clean file.
       for (const r of earlier) if (this.store(r)) this.added--;
       this.commit(true);
       this.notes = {
         recovered,
         journalRecords: earlier.length,
-        journalDamage: scan.damage,
+        journalDamage: damage.sort((a, b) => a.offset - b.offset),
         tornTail: scan.tornTail,
       };
     } catch (e) {
@@ -188,16 +198,15 @@ export class ResultSink {
       if (this.done.has(config, seed))
         return this.addAll(recordResults({ kind: 'runs-ipc', ipc })).map((r) => [r.row as OutcomeFields, 1]);
     for (const seed of seeds) this.done.add(config, seed);
-    this.runMessages.push(messages[1].bytes);
-    this.runMessageRows += seeds.length;
+    this.pending ??= new PendingRuns(this.dir, this.seq);
+    this.journal.append(this.pending.add(messages[1].bytes, seeds.length));
     this.added += seeds.length;
-    this.journal.appendBytes(ipc);
     return runs.outcomes;
   }
 
   /** Hands every result added since the last flush to the OS; commits a segment when one is full. */
   flush(): void {
-    this.journal.flush();
+    this.write();
     const l = this.limits;
     const full =
       this.bufferedRuns() >= l.runs ||
@@ -207,23 +216,32 @@ export class ResultSink {
     if (full) this.commit(false);
   }
 
+  /** Hands the pending blocks' bytes, then the journal records (refs to them among them), to the OS. */
+  private write(): void {
+    this.pending?.flush();
+    this.journal.flush();
+  }
+
   /** Runs waiting for the next segment: row results and seed blocks' batches. */
   private bufferedRuns(): number {
-    return this.runs.length + this.runMessageRows;
+    return this.runs.length + (this.pending?.rows ?? 0);
   }
 
   /** Moves the buffered rows into a segment, then empties the journal. */
   private commit(always: boolean): void {
-    this.journal.flush();
+    this.write();
     const anyRuns = this.bufferedRuns() > 0;
     if (anyRuns) {
-      const messages = [...this.runMessages];
+      const messages: Uint8Array[] = [];
       if (this.runs.length > 0) {
         const rows = tableFromRows(STORED_RUN_COLUMNS, this.runs as unknown as Record<string, unknown>[]);
         const columns = rows.batches[0].data.children.map((d) => columnBuffersOf(d));
-        messages.unshift(recordBatchMessage(rows.numRows, columns));
+        messages.push(recordBatchMessage(rows.numRows, columns));
       }
-      const runs = ipcFileParts(RUNS_SCHEMA, messages);
+      const runs = this.pending
+        ? this.pending.finish(RUNS_SCHEMA, messages)
+        : ipcFileParts(RUNS_SCHEMA, messages);
+      this.pending = null;
       commitSegment(this.dir, this.seq++, [
         ['history', historyTable(this.history)],
         ['runs', runs],
@@ -235,8 +253,6 @@ export class ResultSink {
       ]);
     if (always || anyRuns || this.trials.length > 0) this.journal.truncate();
     this.runs = [];
-    this.runMessages = [];
-    this.runMessageRows = 0;
     this.history = [];
     this.historyRows = 0;
     this.trials = [];

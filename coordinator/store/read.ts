@@ -9,13 +9,17 @@ import type {
   JournalRecord,
   Result,
   RunRow,
-  RunsIpc,
+  RunsRef,
   TrialsRow,
 } from '../../shared/study/result.js';
+import { arrowSchema } from '../../shared/tables/arrow-schema.js';
 import { columnCells } from '../../shared/tables/column-cells.js';
+import { ipcStream, schemaMessage } from '../../shared/tables/ipc-messages.js';
+import { STORED_RUN_COLUMNS } from '../../shared/tables/stored-columns.js';
 import { Journal, type JournalScan } from '../journal.js';
 import { compactionPending } from './compact.js';
 import { DoneSet } from './done-set.js';
+import { readRunsRef } from './pending-runs.js';
 import { tableBatches } from './segments.js';
 import { readVariants, type Variant } from './variants.js';
 
@@ -44,7 +48,7 @@ export function segmentsDoneSet(dir: string): DoneSet {
 }
 
 /** The results of one journal record: a result, a block's results, or a block's runs as IPC. */
-export function recordResults(record: JournalRecord): Result[] {
+export function recordResults(record: Exclude<JournalRecord, RunsRef>): Result[] {
   if (Array.isArray(record)) return record;
   if (record.kind !== 'runs-ipc') return [record];
   const out: Result[] = [];
@@ -74,6 +78,12 @@ function recordProblem(r: unknown): string | null {
   }
   if (isObject(r) && r.kind === 'runs-ipc')
     return r.ipc instanceof Uint8Array ? null : 'runs-ipc without bytes';
+  if (isObject(r) && r.kind === 'runs-ref') {
+    const ok = (['seq', 'offset', 'bytes', 'crc'] as const).every(
+      (k) => Number.isSafeInteger(r[k]) && (r[k] as number) >= 0,
+    );
+    return ok ? null : 'a runs-ref without its place';
+  }
   return resultProblem(r);
 }
 
@@ -86,12 +96,7 @@ export function scanJournal(path: string): JournalScan<JournalRecord> {
   const records: JournalRecord[] = [];
   const frames: JournalScan<unknown>['frames'] = [];
   const damage = [...scan.damage];
-  scan.records.forEach((bytesOrRecord, i) => {
-    // A record of bytes is a seed block's runs as Arrow IPC (ResultSink.addRunsIpc).
-    const r =
-      bytesOrRecord instanceof Uint8Array
-        ? ({ kind: 'runs-ipc', ipc: bytesOrRecord } satisfies RunsIpc)
-        : bytesOrRecord;
+  scan.records.forEach((r, i) => {
     const why = recordProblem(r);
     if (why === null) {
       records.push(r as JournalRecord);
@@ -107,8 +112,25 @@ export function journalResults(dir: string, done: DoneSet): Result[] {
   const path = journalPath(dir);
   if (!existsSync(path) || statSync(path).size === 0) return [];
   return scanJournal(path)
-    .records.flatMap(recordResults)
+    .records.flatMap((r) => {
+      const got = resolvedResults(dir, r);
+      return typeof got === 'string' ? [] : got;
+    })
     .filter((r) => done.add(r.row.config, unitOfRow(r.row)));
+}
+
+const RUNS_SCHEMA_MESSAGE = schemaMessage(arrowSchema(STORED_RUN_COLUMNS));
+
+/**
+ * A journal record's results; for a runs ref, its block's rows read back from the pending runs
+ * part it points to (none when that segment was committed: they are in it), or why it cannot be.
+ */
+export function resolvedResults(dir: string, record: JournalRecord): Result[] | string {
+  if (Array.isArray(record) || record.kind !== 'runs-ref') return recordResults(record);
+  const bytes = readRunsRef(dir, record);
+  if (bytes === 'committed') return [];
+  if (typeof bytes === 'string') return bytes;
+  return recordResults({ kind: 'runs-ipc', ipc: ipcStream(RUNS_SCHEMA_MESSAGE, [bytes]) });
 }
 
 /** The rows of a record batch as plain objects (list cells as Float64Array); `only` those columns. */

@@ -22,6 +22,21 @@ const TMP = /^\.part-(\d{8})\.arrow\.tmp$/;
 const name = (seq: number) => `part-${String(seq).padStart(8, '0')}.arrow`;
 const tmpName = (seq: number) => `.${name(seq)}.tmp`;
 
+/** The hidden temporary a segment's part is written under before its commit renames it. */
+export function segmentTmpPath(dir: string, table: TableName, seq: number): string {
+  return join(dir, table, tmpName(seq));
+}
+
+/** A segment part written to its temporary already, fsynced (the sink's pending runs file). */
+export interface WrittenPart {
+  readonly written: string;
+}
+
+/** Whether segment `seq` of a table is committed. */
+export function segmentCommitted(dir: string, table: TableName, seq: number): boolean {
+  return existsSync(join(dir, table, name(seq)));
+}
+
 /** A table's committed segment files, in order. Dataset readers see exactly these (dot files are hidden). */
 export function segmentFiles(dir: string, table: TableName): string[] {
   const d = join(dir, table);
@@ -73,18 +88,21 @@ function fsyncDir(path: string): void {
  * point (the runs table: a task is done when its run row is). A kill before the first rename
  * leaves only temporaries (deleted by `recoverSegments`, the results still in the journal); a kill
  * between renames leaves a whole, fsynced temporary of the commit point, which recovery renames.
- * A part is a table, or the bytes of an IPC file already put together, in pieces (the sink's runs).
+ * A part is a table, the bytes of an IPC file put together already, in pieces, or a temporary
+ * written and fsynced already (WrittenPart).
  */
 export function commitSegment(
   dir: string,
   seq: number,
-  parts: readonly (readonly [TableName, Table | readonly Uint8Array[]])[],
+  parts: readonly (readonly [TableName, Table | readonly Uint8Array[] | WrittenPart])[],
 ): void {
   const paths = parts.map(([t, table]) => {
     const d = join(dir, t);
     mkdirSync(d, { recursive: true });
     const tmp = join(d, tmpName(seq));
-    writeDurably(tmp, Array.isArray(table) ? table : [tableToIPC(table as Table, 'file')]);
+    if ('written' in table) {
+      if (table.written !== tmp) throw new Error(`segment ${seq}: ${table.written} is not its ${t} part`);
+    } else writeDurably(tmp, Array.isArray(table) ? table : [tableToIPC(table as Table, 'file')]);
     return [tmp, join(d, name(seq)), d] as const;
   });
   for (const [tmp, final, d] of paths) {

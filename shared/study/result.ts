@@ -75,8 +75,20 @@ export class OutcomeTallier {
   }
 }
 
-/** What one journal record holds: a result, a block's results, or a block's runs as IPC. */
-export type JournalRecord = Result | Result[] | RunsIpc;
+/**
+ * Where a seed block's record batch message lies in the pending runs part of segment `seq`
+ * (coordinator/store/pending-runs.ts): its byte offset and length there, and its CRC-32.
+ */
+export interface RunsRef {
+  readonly kind: 'runs-ref';
+  readonly seq: number;
+  readonly offset: number;
+  readonly bytes: number;
+  readonly crc: number;
+}
+
+/** What one journal record holds: a result, a block's results, a block's IPC, or where it lies. */
+export type JournalRecord = Result | Result[] | RunsIpc | RunsRef;
 export type AnyRow = RunRow | TrialsRow;
 
 /** Columns that depend on where and when a task ran, not on the task: excluded from reproducibility checks. */

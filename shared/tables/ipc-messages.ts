@@ -141,20 +141,30 @@ export function ipcFile(schema: Schema, batches: readonly Uint8Array[]): Uint8Ar
 
 /** ipcFile's bytes as the parts it joins, for a writer that takes them as they are (writev). */
 export function ipcFileParts(schema: Schema, batches: readonly Uint8Array[]): Uint8Array[] {
-  const parts: Uint8Array[] = [MAGIC, new Uint8Array(2)];
   const blocks: FileBlock[] = [];
-  let at = 8;
+  let at = FILE_HEAD.byteLength;
   for (const b of batches) {
-    const meta = new DataView(b.buffer, b.byteOffset, 8).getInt32(4, true) + 8;
-    blocks.push(new FileBlock(meta, b.byteLength - meta, at));
-    parts.push(b);
+    blocks.push(fileBlock(b, at));
     at += b.byteLength;
   }
-  const footer = Footer.encode(new Footer(schema, undefined, blocks, []));
+  return [FILE_HEAD, ...batches, ...ipcFileTail(schema, blocks)];
+}
+
+/** What an IPC file starts with: the magic and its padding to 8 bytes. */
+export const FILE_HEAD = Uint8Array.of(...MAGIC, 0, 0);
+
+/** Where a framed record batch message lies in a file, as the footer lists it. */
+export function fileBlock(message: Uint8Array, offset: number): FileBlock {
+  const meta = new DataView(message.buffer, message.byteOffset, 8).getInt32(4, true) + 8;
+  return new FileBlock(meta, message.byteLength - meta, offset);
+}
+
+/** What an IPC file ends with after its batches: end of stream, the footer, its length, the magic. */
+export function ipcFileTail(schema: Schema, blocks: readonly FileBlock[]): Uint8Array[] {
+  const footer = Footer.encode(new Footer(schema, undefined, [...blocks], []));
   const size = new Uint8Array(4);
   new DataView(size.buffer).setInt32(0, footer.byteLength, true);
-  parts.push(EOS, footer, size, MAGIC);
-  return parts;
+  return [EOS, footer, size, MAGIC];
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {

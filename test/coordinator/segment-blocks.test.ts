@@ -50,10 +50,10 @@ test('a segment put together from seed blocks’ messages and row results holds 
   }
   // Error rows from row objects: their nullable columns are null, unlike the blocks' (bitmaps of
   // all ones, all zeros and mixed meet at byte and non-byte boundaries). The sink writes them as
-  // the segment's first batch.
+  // the segment's last batch, after the blocks' (written as they came).
   const rows = [1, 2, 3, 4, 5].map((i) => baseRow(plan.task(from + i) as OptimizeTask, { worker: 'x' }));
   for (const row of rows) sink.add({ kind: 'run', row, history: null } satisfies RunResult);
-  want.unshift(...cells(tableFromRows(STORED_RUN_COLUMNS, rows as unknown as Record<string, unknown>[])));
+  want.push(...cells(tableFromRows(STORED_RUN_COLUMNS, rows as unknown as Record<string, unknown>[])));
   sink.close();
   const files = segmentFiles(dir, 'runs');
   t.is(files.length, 1);

@@ -1,4 +1,12 @@
-import { existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
@@ -158,6 +166,65 @@ test('sink: results left in the journal by a kill are moved into a segment by th
   t.is(readTable(dir, 'history').numRows, 45);
 });
 
+test('sink: a block journaled as a ref to the pending runs part is recovered from it after a kill; a damaged or missing part is damage, and its tasks run again', (t) => {
+  const block = (seeds: number[]) => {
+    const b = plan.blockOf(0, seeds);
+    return [b, seedBlockResults(b) as RunsBlock] as const;
+  };
+  const killedWith = (dir: string, seeds: number[][]) => {
+    const sink = new ResultSink(dir);
+    for (const s of seeds) {
+      const [b, runs] = block(s);
+      sink.addRunsIpc(b.config, b.seeds, runs);
+    }
+    sink.flush();
+    writeFileSync(join(dir, '.lock'), JSON.stringify({ pid: DEAD_PID, host: hostname(), since: 'then' }));
+  };
+  const pendingPart = (dir: string) =>
+    readdirSync(join(dir, 'runs'))
+      .filter((f) => f.startsWith('.'))
+      .map((f) => join(dir, 'runs', f));
+  // Whole: both blocks' rows come back from the pending part; the part is gone after recovery.
+  const a = tempDir();
+  killedWith(a, [
+    [0, 1, 2],
+    [3, 4],
+  ]);
+  t.is(pendingPart(a).length, 1, 'the pending part is on disk before any commit');
+  const back = new ResultSink(a);
+  t.is(back.size, 5);
+  t.deepEqual(back.notes.journalDamage, []);
+  back.close();
+  t.deepEqual(pendingPart(a), []);
+  t.deepEqual(
+    (Array.from(readTable(a, 'runs').getChild('seed')!.toArray()) as number[]).sort(),
+    [0, 1, 2, 3, 4],
+  );
+  // A byte of the second block flipped: that block is damage (named), the first is kept.
+  const b = tempDir();
+  killedWith(b, [
+    [0, 1, 2],
+    [3, 4],
+  ]);
+  const [part] = pendingPart(b);
+  const bytes = readFileSync(part);
+  bytes[bytes.length - 10] ^= 0xff;
+  writeFileSync(part, bytes);
+  const mended = new ResultSink(b);
+  t.is(mended.size, 3);
+  t.is(mended.notes.journalDamage.length, 1);
+  t.regex(mended.notes.journalDamage[0].reason, /checksum/);
+  mended.close();
+  // The part removed: every block is damage, none is counted done.
+  const c = tempDir();
+  killedWith(c, [[7, 8]]);
+  for (const p of pendingPart(c)) rmSync(p);
+  const lost = new ResultSink(c);
+  t.is(lost.size, 0);
+  t.regex(lost.notes.journalDamage[0]?.reason ?? '', /neither committed nor left pending/);
+  lost.close();
+});
+
 test('lock: a second writer of an out dir is refused, naming the holder', (t) => {
   const dir = tempDir();
   const a = OutDirLock.acquire(dir);
@@ -170,7 +237,7 @@ test('lock: a second writer of an out dir is refused, naming the holder', (t) =>
   t.notThrows(() => OutDirLock.acquire(dir).release());
 });
 
-test('sink: a seed block’s runs as Arrow IPC are journaled as bytes, committed beside row results, recovered after a kill; a repeated block adds nothing', (t) => {
+test('sink: a seed block’s runs as Arrow IPC are written once to the pending runs part and journaled as refs, committed beside row results, recovered after a kill; a repeated block adds nothing', (t) => {
   const dir = tempDir();
   // The pool thread's own entry point: tasks built from the block, rows encoded as IPC.
   const blockOf = (seeds: number[]) => plan.blockOf(0, seeds);

@@ -58,3 +58,45 @@ test('a local study SIGKILLed at 20 moments then resumed: every task and history
   const h = readTable(out, 'history').numRows;
   t.deepEqual(n.getRowObjects()[0], { n: h, d: 3000 });
 });
+
+/** Seed blocks without history: their runs go to the pending runs part, the journal holds refs. */
+const BLOCKS = `name: kill-blocks\nseed: 5\nproblem: { kind: torus }\noptimizers: [ { kind: newton }, { kind: bfgs } ]\nseeds: 60000\nrecord: { finalParams: true }\n`;
+
+test('seed blocks SIGKILLed at 20 moments during pending-part and segment writes then resumed: every run once, as an uninterrupted run', async (t) => {
+  const dir = tempDir();
+  const spec = writeSpec(dir, BLOCKS);
+  const out = join(dir, 'killed');
+  const often = { SADDLESCOPE_SEGMENT_RUNS: '3000' };
+  let kills = 0;
+  for (const ms of delays(20)) {
+    // One thread: a run takes long enough for most kills to land in it.
+    const child = startCli(['run', spec, '--out', out, '--threads', '1'], often);
+    const done = collect(child);
+    await new Promise((r) => setTimeout(r, 200 + (ms % 900)));
+    child.kill('SIGKILL');
+    const r = await done;
+    if (r.signal === 'SIGKILL') kills++;
+    else t.is(r.code, 0, r.stderr);
+  }
+  t.log(`${kills} of 20 runs killed before they finished`);
+  t.true(kills >= 8);
+  const last = await runCli(['run', spec, '--out', out, '--threads', '2'], often);
+  t.is(last.code, 0, last.stderr);
+  t.notRegex(last.stderr, /damaged/, 'no journal record was lost');
+  const whole = join(dir, 'whole');
+  t.is((await runCli(['run', spec, '--out', whole, '--threads', '2'])).code, 0);
+  const rows = reproducibleRows(out);
+  t.is(rows.length, 120000);
+  t.is(new Set(rows.map((r) => r.task_id)).size, 120000);
+  t.deepEqual(rows, reproducibleRows(whole));
+  t.false(
+    readdirSync(join(out, 'runs')).some((f) => f.startsWith('.')),
+    'no pending part or temporary left after the last run',
+  );
+  const db = await (await DuckDBInstance.create(':memory:')).connect();
+  t.is((await runCli(['export', out, '--format', 'parquet'])).code, 0);
+  const n = await db.runAndReadAll(
+    `SELECT count(*)::INTEGER AS n, count(DISTINCT task_id)::INTEGER AS d FROM read_parquet('${join(out, 'export', 'runs', '*.parquet')}')`,
+  );
+  t.deepEqual(n.getRowObjects()[0], { n: 120000, d: 120000 });
+});
