@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { collect, runCli, startCli, tempDir, writeSpec } from '../helpers/cli.js';
 import { readTable, reproducibleRows } from '../helpers/rows.js';
 
@@ -18,13 +18,16 @@ function* delays(n: number): Generator<number> {
   }
 }
 
-test('a local study SIGKILLed at 20 moments then resumed: every task and history row once, as an uninterrupted run', async (t) => {
-  const dir = tempDir();
-  const spec = writeSpec(dir, SPEC);
-  const out = join(dir, 'killed');
+/** Starts `run` of a spec and SIGKILLs it after each delay in turn; how many runs the kills stopped. */
+async function killAtMoments(
+  t: ExecutionContext,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  waits: Iterable<number>,
+): Promise<number> {
   let kills = 0;
-  for (const ms of delays(20)) {
-    const child = startCli(['run', spec, '--out', out, '--threads', '2'], OFTEN);
+  for (const ms of waits) {
+    const child = startCli(['run', ...args], env);
     const done = collect(child);
     await new Promise((r) => setTimeout(r, ms));
     child.kill('SIGKILL');
@@ -33,6 +36,14 @@ test('a local study SIGKILLed at 20 moments then resumed: every task and history
     else t.is(r.code, 0, r.stderr);
   }
   t.log(`${kills} of 20 runs killed before they finished`);
+  return kills;
+}
+
+test('a local study SIGKILLed at 20 moments then resumed: every task and history row once, as an uninterrupted run', async (t) => {
+  const dir = tempDir();
+  const spec = writeSpec(dir, SPEC);
+  const out = join(dir, 'killed');
+  const kills = await killAtMoments(t, [spec, '--out', out, '--threads', '2'], OFTEN, delays(20));
   t.true(kills >= 10);
   const last = await runCli(['run', spec, '--out', out, '--threads', '2'], OFTEN);
   t.is(last.code, 0, last.stderr);
@@ -67,18 +78,9 @@ test('seed blocks SIGKILLed at 20 moments during pending-part and segment writes
   const spec = writeSpec(dir, BLOCKS);
   const out = join(dir, 'killed');
   const often = { SADDLESCOPE_SEGMENT_RUNS: '3000' };
-  let kills = 0;
-  for (const ms of delays(20)) {
-    // One thread: a run takes long enough for most kills to land in it.
-    const child = startCli(['run', spec, '--out', out, '--threads', '1'], often);
-    const done = collect(child);
-    await new Promise((r) => setTimeout(r, 200 + (ms % 900)));
-    child.kill('SIGKILL');
-    const r = await done;
-    if (r.signal === 'SIGKILL') kills++;
-    else t.is(r.code, 0, r.stderr);
-  }
-  t.log(`${kills} of 20 runs killed before they finished`);
+  // One thread and shorter waits: a run takes long enough for most kills to land in it.
+  const waits = [...delays(20)].map((ms) => 200 + (ms % 900));
+  const kills = await killAtMoments(t, [spec, '--out', out, '--threads', '1'], often, waits);
   t.true(kills >= 8);
   const last = await runCli(['run', spec, '--out', out, '--threads', '2'], often);
   t.is(last.code, 0, last.stderr);
