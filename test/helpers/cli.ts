@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,7 +90,8 @@ export interface StartedRun {
 
 /**
  * Starts `run spec --out out --threads N` and waits, polling every 20 ms for at most `ms`, until
- * its results journal exists (and holds more than `bytes`, if given); the caller checks that it did.
+ * its results journal exists (and it and the pending runs part it refers to hold more than `bytes`,
+ * if given); the caller checks that it did.
  */
 export async function startRunUntilJournal(
   spec: string,
@@ -101,7 +102,16 @@ export async function startRunUntilJournal(
   const child = startCli(['run', spec, '--out', out, '--threads', String(threads)]);
   const done = collect(child);
   const journal = join(out, 'results.journal');
-  const ready = () => existsSync(journal) && (bytes === undefined || statSync(journal).size > bytes);
+  // Seed blocks' rows are in the pending runs part the journal refers to (coordinator/store/pending-runs.ts).
+  const pending = () => {
+    const runs = join(out, 'runs');
+    if (!existsSync(runs)) return 0;
+    let n = 0;
+    for (const f of readdirSync(runs)) if (f.startsWith('.')) n += statSync(join(runs, f)).size;
+    return n;
+  };
+  const ready = () =>
+    existsSync(journal) && (bytes === undefined || statSync(journal).size + pending() > bytes);
   const deadline = Date.now() + ms;
   while (Date.now() < deadline && !ready()) await new Promise((r) => setTimeout(r, 20));
   return { child, done, journal };
