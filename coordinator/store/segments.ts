@@ -134,7 +134,7 @@ export function recoverSegments(dir: string, order: readonly TableName[]): strin
     for (const f of tmps(t)) {
       unlinkSync(join(dir, t, f));
       notes.push(
-        `segment ${TMP.exec(f)![1]}: removed an uncommitted ${t} part (its results are in the journal)`,
+        `segment ${TMP.exec(f)![1]}: removed an uncommitted ${t} part (its results are journaled and stored again)`,
       );
     }
   // A part of a segment whose commit point never landed is not part of the study.
