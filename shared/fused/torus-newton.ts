@@ -3,10 +3,9 @@ import { solveLdlt2 } from '../linalg/ldlt2.js';
 import { blowUp, divergedMessage, type RunStatus, stopBefore } from '../optimizers/minimize.js';
 import { SINGULAR_NEWTON } from '../optimizers/types.js';
 import { type Torus, torusTerms } from '../problems/torus.js';
-import { prefixHash } from '../rng/prefix-hash.js';
 import { Stream } from '../rng/stream.js';
 import { buildObjective, initStates, runTask } from '../run-task.js';
-import { type SeedBlock, taskAtSeed } from '../study/block.js';
+import { blockIdsInto, type SeedBlock, taskAtSeed } from '../study/block.js';
 import { TASK_ID_CHARS } from '../study/task-id.js';
 import { BatchColumns } from '../tables/batch-columns.js';
 import { STORED_RUN_COLUMNS } from '../tables/stored-columns.js';
@@ -42,14 +41,9 @@ export function torusNewtonBatch(block: SeedBlock, worker: string): BatchColumns
   const { alpha, lambda } = opt;
   // The torus draws nothing from its problem stream: one objective serves every seed.
   const f = buildObjective(taskAtSeed(block, seeds[0])) as Torus;
-  // Each seed's id as taskAtSeed hashes it, its digits written straight into the column, and
-  // each seed's init stream state: four hashed at once (PrefixHash.seedsHexInto4).
-  const ids = prefixHash(block.idHead);
-  const taskIdBytes = out.fixedText('task_id').bytes;
-  let k4 = 0;
-  for (; k4 + 4 <= n; k4 += 4)
-    ids.seedsHexInto4(seeds, k4, block.idTail, taskIdBytes, k4 * TASK_ID_CHARS, TASK_ID_CHARS, TASK_ID_CHARS);
-  for (; k4 < n; k4++) ids.hexInto(seeds[k4] + block.idTail, taskIdBytes, k4 * TASK_ID_CHARS, TASK_ID_CHARS);
+  // Each seed's id, its digits written straight into the column, and each seed's init stream
+  // state: hashed four at a time (PrefixHash.seedsHexInto4).
+  blockIdsInto(block, out.fixedText('task_id').bytes);
   const inits = initStates(studySeed, problem, seeds);
   const { R, r, e } = f;
   const t = new Float64Array(6);

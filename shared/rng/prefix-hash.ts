@@ -50,6 +50,13 @@ export class PrefixHash {
     }
   }
 
+  /** hexInto of the tail `${seeds[i]}${suffix}` for every seed, into out[chars · i …]. */
+  seedsHexInto(seeds: ArrayLike<number>, suffix: string, out: Uint8Array, chars: number): void {
+    let i = 0;
+    for (; i + 4 <= seeds.length; i += 4) this.seedsHexInto4(seeds, i, suffix, out, i * chars, chars, chars);
+    for (; i < seeds.length; i++) this.hexInto(seeds[i] + suffix, out, i * chars, chars);
+  }
+
   /**
    * hexInto for the tails `${seeds[from + l]}${suffix}`, l < 4, into out[at + l · stride …]: four
    * at once where the SIMD kernel can (Sha256Head.digestSeeds4), else one at a time.

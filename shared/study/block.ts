@@ -67,6 +67,11 @@ export function taskAtSeed(block: Omit<SeedBlock, 'seeds'>, seed: number): Optim
   } satisfies Required<OptimizeTask>;
 }
 
+/** The task ids of a block's seeds (taskAtSeed's), as ASCII into out[TASK_ID_CHARS · i …]. */
+export function blockIdsInto(block: SeedBlock, out: Uint8Array): void {
+  prefixHash(block.idHead).seedsHexInto(block.seeds, block.idTail, out, TASK_ID_CHARS);
+}
+
 /** The tasks of a block, in its seeds' order. */
 export function blockTasks(block: SeedBlock): OptimizeTask[] {
   return block.seeds.map((s) => taskAtSeed(block, s));

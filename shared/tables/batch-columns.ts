@@ -184,7 +184,7 @@ type Cells = NumberCells | BoolCells | FixedTextCells | ListCells | unknown[];
  * The columns of one record batch of `length` rows, filled in place: numbers and bools straight
  * into their buffers, texts and lists as cells (references, not boxed numbers) encoded at the
  * end as column-data.ts encodes them. `stream()` is the batch as an Arrow IPC stream, the bytes
- * tableToIPC writes for the same cells (test/shared/batch-columns.test.ts).
+ * tableToIPC writes for the same cells (test/shared/ipc-messages.test.ts).
  */
 export class BatchColumns {
   private readonly cells = new Map<string, Cells>();
