@@ -97,5 +97,14 @@ function instantiate(): Sha4Kernel | null {
   return { words, run: (count) => fn(0, 128, count), loaded: null };
 }
 
-/** The kernel, or null where WebAssembly SIMD is unavailable (callers hash a lane at a time). */
-export const sha4: Sha4Kernel | null = instantiate();
+let kernel: Sha4Kernel | null | undefined;
+
+/**
+ * The kernel, built at the first call (a process that never hashes four texts at once, a CLI
+ * command or a coordinator, does not pay for it), or null where WebAssembly SIMD is unavailable
+ * (callers hash a lane at a time).
+ */
+export function sha4(): Sha4Kernel | null {
+  if (kernel === undefined) kernel = instantiate();
+  return kernel;
+}

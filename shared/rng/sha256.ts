@@ -121,7 +121,7 @@ export class Sha256Head {
    * caller hashes them one at a time.
    */
   digestSeeds4(seeds: ArrayLike<number>, from: number, suffix: string, h: Int32Array): boolean {
-    const k = sha4;
+    const k = sha4();
     if (k === null) return false;
     const digits = decimalDigits(seeds[from]);
     if (digits === 0) return false;
