@@ -24,27 +24,23 @@ export interface ResultIntake {
 
 /**
  * Stores the results a message holds (journaled at the next settle); says whether any was a new
- * row and how many results it held. A result of a task that has its row already, or not of ours,
+ * row and how many were. A result of a task that has its row already, or not of ours,
  * is only acked with the batch. A message whose results cannot be told apart is logged, and each
  * task it names gets an error row, unless `retry` has it run again: its worker has acked them.
  */
 export function takeResults(
   m: { readonly subject: string; readonly data: Uint8Array; readonly headers?: MsgHdrs },
   intake: ResultIntake,
-): { fresh: boolean; read: number } {
+): { fresh: boolean; stored: number } {
   const got = resultsOf(m.subject, m.data, m.headers);
   let parts: readonly { taskId: string; data: Uint8Array | { unreadable: string } }[];
-  let read = 0;
   if ('error' in got) {
     intake.log.error(`unreadable result message on ${m.subject}: ${got.error}`);
     parts = got.tasks.map((taskId) => ({ taskId, data: { unreadable: got.error } }));
-  } else {
-    read = got.items.length;
-    parts = got.items;
-  }
-  let fresh = false;
-  for (const it of parts) fresh = takeOne(m.subject, it.taskId, it.data, intake) || fresh;
-  return { fresh, read };
+  } else parts = got.items;
+  let stored = 0;
+  for (const it of parts) if (takeOne(m.subject, it.taskId, it.data, intake)) stored++;
+  return { fresh: stored > 0, stored };
 }
 
 /** A task's result from its bytes (or why there are none): a new row unless it has one. */

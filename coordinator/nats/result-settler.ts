@@ -19,8 +19,12 @@ export class ResultSettler {
   /** The last message taken and not yet acked. */
   private unacked: JsMsg | null = null;
   private timer: NodeJS.Timeout | null = null;
-  /** Results read (a message may hold several). */
-  read = 0;
+  /**
+   * Results taken that were new rows (a message may hold several). A result the killed
+   * coordinator journaled but had not acked comes back and is not one: counted, it had made the
+   * resume's numbers add up to more than the plan.
+   */
+  stored = 0;
 
   constructor(
     private readonly intake: ResultIntake & { readonly results: ResultReceiver },
@@ -31,8 +35,8 @@ export class ResultSettler {
 
   /** Stores the results a message holds (result-intake.ts); returns whether any was a new row. */
   take(m: JsMsg): boolean {
-    const { fresh, read } = takeResults(m, this.intake);
-    this.read += read;
+    const { fresh, stored } = takeResults(m, this.intake);
+    this.stored += stored;
     this.unacked = m;
     this.timer ??= setTimeout(() => {
       this.timer = null;

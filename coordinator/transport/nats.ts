@@ -202,12 +202,16 @@ export class NatsTransport implements Transport {
     try {
       const consumer = await resultsConsumer(this.js, this.jsm, key, this.outIdentity(manifest));
       await catchUp(consumer, handle);
-      const readBack = settler.read;
+      const readBack = settler.stored;
       const queued = await queuedTasks(this.jsm, key);
       const unqueued = (ts: readonly Task[]) => ts.filter((t) => this.pending.has(t.id) && !queued.has(t.id));
       const toPublish = unqueued(first);
+      // Queued tasks still without a row: one whose result was read back may not be acked yet
+      // (still queued), and counting it twice made the log's numbers add up to more than the plan.
+      let queuedPending = 0;
+      for (const id of queued) if (this.pending.has(id)) queuedPending++;
       log.info(
-        `study ${key} (epoch ${epoch}): ${readBack} stored result(s) read back, ${queued.size} task(s) already queued, publishing ${toPublish.length}${window.drained ? '' : ` (the first ${window.size} of the plan's; the rest as they leave the queue)`}`,
+        `study ${key} (epoch ${epoch}): ${readBack} stored result(s) read back, ${queuedPending} task(s) already queued, publishing ${toPublish.length}${window.drained ? '' : ` (the first ${window.size} of the plan's; the rest as they leave the queue)`}`,
       );
       this.publishing = true;
       await this.consume(consumer, this.live);
