@@ -4,6 +4,8 @@ import {
   type Consumer,
   type ConsumerConfig,
   DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
@@ -79,4 +81,12 @@ export async function queuedTasks(jsm: JetStreamManager, key: string): Promise<S
     if (at) ids.add(at.taskId);
   }
   return ids;
+}
+
+/** Whether an error says the server has lost this study's streams or consumers (an empty store). */
+export function storeLost(e: unknown): boolean {
+  return (
+    e instanceof JetStreamApiError &&
+    (e.code === JetStreamApiCodes.StreamNotFound || e.code === JetStreamApiCodes.ConsumerNotFound)
+  );
 }

@@ -12,9 +12,8 @@ import type {
   RunsRef,
   TrialsRow,
 } from '../../shared/study/result.js';
-import { arrowSchema } from '../../shared/tables/arrow-schema.js';
 import { columnCells } from '../../shared/tables/column-cells.js';
-import { ipcStream, schemaMessage } from '../../shared/tables/ipc-messages.js';
+import { columnsSchemaMessage, ipcStream } from '../../shared/tables/ipc-messages.js';
 import { STORED_RUN_COLUMNS } from '../../shared/tables/stored-columns.js';
 import { Journal, type JournalScan } from '../journal.js';
 import { compactionPending } from './compact.js';
@@ -119,8 +118,6 @@ export function journalResults(dir: string, done: DoneSet): Result[] {
     .filter((r) => done.add(r.row.config, unitOfRow(r.row)));
 }
 
-const RUNS_SCHEMA_MESSAGE = schemaMessage(arrowSchema(STORED_RUN_COLUMNS));
-
 /**
  * A journal record's results; for a runs ref, its block's rows read back from the pending runs
  * part it points to (none when that segment was committed: they are in it), or why it cannot be.
@@ -130,7 +127,10 @@ export function resolvedResults(dir: string, record: JournalRecord): Result[] | 
   const bytes = readRunsRef(dir, record);
   if (bytes === 'committed') return [];
   if (typeof bytes === 'string') return bytes;
-  return recordResults({ kind: 'runs-ipc', ipc: ipcStream(RUNS_SCHEMA_MESSAGE, [bytes]) });
+  return recordResults({
+    kind: 'runs-ipc',
+    ipc: ipcStream(columnsSchemaMessage(STORED_RUN_COLUMNS), [bytes]),
+  });
 }
 
 /** The rows of a record batch as plain objects (list cells as Float64Array); `only` those columns. */

@@ -4,8 +4,6 @@ import {
   type Consumer,
   type ConsumerInfo,
   type ConsumerMessages,
-  JetStreamApiCodes,
-  JetStreamApiError,
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
@@ -28,9 +26,10 @@ import { StreamPublisher } from '../../worker/nats/stream-publisher.js';
 import { lostTasks } from '../nats/lost-tasks.js';
 import type { ResultIntake } from '../nats/result-intake.js';
 import { ResultSettler } from '../nats/result-settler.js';
+import { resumeLine } from '../nats/resume-line.js';
 import { StudyRegistry, type StudyStatus, startingStatus } from '../nats/studies.js';
 import { finishStudy } from '../nats/study-finish.js';
-import { catchUp, queuedTasks, resultsConsumer } from '../nats/study-streams.js';
+import { catchUp, queuedTasks, resultsConsumer, storeLost } from '../nats/study-streams.js';
 import { publishTasks, type TaskPublishing } from '../nats/task-publisher.js';
 import { TaskWindow } from '../nats/task-window.js';
 import { WorkerPresence } from '../nats/worker-presence.js';
@@ -202,16 +201,19 @@ export class NatsTransport implements Transport {
     try {
       const consumer = await resultsConsumer(this.js, this.jsm, key, this.outIdentity(manifest));
       await catchUp(consumer, handle);
-      const readBack = settler.stored;
       const queued = await queuedTasks(this.jsm, key);
       const unqueued = (ts: readonly Task[]) => ts.filter((t) => this.pending.has(t.id) && !queued.has(t.id));
       const toPublish = unqueued(first);
-      // Queued tasks still without a row: one whose result was read back may not be acked yet
-      // (still queued), and counting it twice made the log's numbers add up to more than the plan.
-      let queuedPending = 0;
-      for (const id of queued) if (this.pending.has(id)) queuedPending++;
       log.info(
-        `study ${key} (epoch ${epoch}): ${readBack} stored result(s) read back, ${queuedPending} task(s) already queued, publishing ${toPublish.length}${window.drained ? '' : ` (the first ${window.size} of the plan's; the rest as they leave the queue)`}`,
+        resumeLine({
+          key,
+          epoch,
+          readBack: settler.stored,
+          queued,
+          pending: this.pending,
+          publishing: toPublish.length,
+          window,
+        }),
       );
       this.publishing = true;
       await this.consume(consumer, this.live);
@@ -393,11 +395,4 @@ interface LiveStudy {
   readonly publishing: TaskPublishing;
   readonly handle: (m: JsMsg) => void;
   readonly fail: (e: unknown) => void;
-}
-
-function storeLost(e: unknown): boolean {
-  return (
-    e instanceof JetStreamApiError &&
-    (e.code === JetStreamApiCodes.StreamNotFound || e.code === JetStreamApiCodes.ConsumerNotFound)
-  );
 }

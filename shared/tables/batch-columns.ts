@@ -1,12 +1,11 @@
 import { type Column, emptyCell } from '../study/columns.js';
-import { arrowSchema } from './arrow-schema.js';
 import { cellData } from './column-data.js';
 import {
   type ColumnBuffers,
   columnBuffersOf,
+  columnsSchemaMessage,
   ipcStream,
   recordBatchMessage,
-  schemaMessage,
 } from './ipc-messages.js';
 
 /**
@@ -292,7 +291,7 @@ export class BatchColumns {
 
   /** The batch as an Arrow IPC stream (schema, one record batch, end of stream). */
   stream(): Uint8Array {
-    return ipcStream(schemaBytes(this.columns), [recordBatchMessage(this.length, this.buffers())]);
+    return ipcStream(columnsSchemaMessage(this.columns), [recordBatchMessage(this.length, this.buffers())]);
   }
 }
 
@@ -312,15 +311,4 @@ function ones(bits: Uint8Array, n: number): number {
   }
   for (let i = n & ~7; i < n; i++) count += (bits[i >> 3] >> (i & 7)) & 1;
   return count;
-}
-
-/** Each column list's schema message, encoded once. */
-const schemas = new WeakMap<readonly Column[], Uint8Array>();
-function schemaBytes(columns: readonly Column[]): Uint8Array {
-  let s = schemas.get(columns);
-  if (s === undefined) {
-    s = schemaMessage(arrowSchema(columns));
-    schemas.set(columns, s);
-  }
-  return s;
 }

@@ -6,6 +6,8 @@ import {
   Message,
   RecordBatch as RecordBatchHeader,
 } from 'apache-arrow/ipc/metadata/message';
+import type { Column } from '../study/columns.js';
+import { arrowSchema } from './arrow-schema.js';
 
 /**
  * Arrow IPC messages written from column buffers, and IPC streams and files put together from
@@ -51,6 +53,17 @@ function framed(metadata: Uint8Array, bodyLength: number): { bytes: Uint8Array; 
 /** The schema message of a stream. */
 export function schemaMessage(schema: Schema): Uint8Array {
   return framed(Message.encode(Message.from(schema)), 0).bytes;
+}
+
+/** Each column list's schema message (arrow-schema.ts's schema), encoded once. */
+const schemas = new WeakMap<readonly Column[], Uint8Array>();
+export function columnsSchemaMessage(columns: readonly Column[]): Uint8Array {
+  let s = schemas.get(columns);
+  if (s === undefined) {
+    s = schemaMessage(arrowSchema(columns));
+    schemas.set(columns, s);
+  }
+  return s;
 }
 
 /** A record batch message of `length` rows from its columns' buffers (in schema order). */
@@ -133,13 +146,9 @@ export function streamMessages(stream: Uint8Array): StreamMessage[] {
 /**
  * An IPC file of record batch messages (each framed as in a stream), laid out as apache-arrow's
  * file writer lays it out: magic, the batches, the end-of-stream marker, the footer (schema and
- * each batch's place), its length and the magic again.
+ * each batch's place), its length and the magic again; as its parts, for a writer that takes them
+ * as they are (writev).
  */
-export function ipcFile(schema: Schema, batches: readonly Uint8Array[]): Uint8Array {
-  return concat(ipcFileParts(schema, batches));
-}
-
-/** ipcFile's bytes as the parts it joins, for a writer that takes them as they are (writev). */
 export function ipcFileParts(schema: Schema, batches: readonly Uint8Array[]): Uint8Array[] {
   const blocks: FileBlock[] = [];
   let at = FILE_HEAD.byteLength;

@@ -5,7 +5,7 @@ import { type Column, emptyCell } from '../../shared/study/columns.js';
 import { BatchColumns } from '../../shared/tables/batch-columns.js';
 import {
   columnBuffersOf,
-  ipcFile,
+  ipcFileParts,
   ipcStream,
   recordBatchMessage,
   schemaMessage,
@@ -76,14 +76,14 @@ test('recordBatchMessage + ipcStream: the bytes of apache-arrow tableToIPC(strea
   }
 });
 
-test('ipcFile of several batches: the bytes of apache-arrow tableToIPC(file), read back cell for cell', (t) => {
+test('ipcFileParts of several batches, joined: the bytes of apache-arrow tableToIPC(file), read back cell for cell', (t) => {
   const tables = [5, 1024, 17, 1].map((n, i) => batchOf(STORED_RUN_COLUMNS, n, 10 + i));
   const schema = tables[0].schema;
   const whole = new Table(
     schema,
     tables.map((x) => new RecordBatch(schema, x.batches[0].data)),
   );
-  const file = ipcFile(schema, tables.map(messageOf));
+  const file = Buffer.concat(ipcFileParts(schema, tables.map(messageOf)));
   t.deepEqual(Buffer.from(file), Buffer.from(tableToIPC(whole, 'file')));
   const back = tableFromIPC(file);
   t.is(back.numRows, 5 + 1024 + 17 + 1);
