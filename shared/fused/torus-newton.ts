@@ -46,6 +46,7 @@ export function torusNewtonBatch(block: SeedBlock, worker: string): BatchColumns
   blockIdsInto(block, out.fixedText('task_id').bytes);
   const inits = initStates(studySeed, problem, seeds);
   const { R, r, e } = f;
+  const identify = f.identifier();
   const t = new Float64Array(6);
   const d = new Float64Array(2);
   const fixed = { config: block.config, study: block.study, problem: 'torus', optimizer: 'newton', worker };
@@ -145,7 +146,7 @@ export function torusNewtonBatch(block: SeedBlock, worker: string): BatchColumns
         countsEstimated.set(i, false);
         if (record.eigenvalues) eigenvalues[i] = sp.eigenvalues;
       }
-      stationaryPoint[i] = f.identify(x);
+      stationaryPoint[i] = identify(x1, x2);
       if (record.finalParams) {
         const canonical = f.canonical(x);
         initialParams.set2(i, x0[0], x0[1]);

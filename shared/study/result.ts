@@ -56,7 +56,14 @@ export interface RunsBlock {
 
 /** Counts rows by their outcome fields (a block has a handful of distinct ones). */
 export class OutcomeTallier {
-  private readonly seen = new Map<string, [OutcomeFields, number]>();
+  /** Each distinct outcome in the order first seen, with its count. */
+  private readonly entries: [OutcomeFields, number][] = [];
+  // Looked up field by field (a Map compares numbers and null as they are, NaN equal to NaN): a
+  // joined text key had been most of tallying a fused torus block.
+  private readonly index = new Map<
+    unknown,
+    Map<unknown, Map<unknown, Map<unknown, [OutcomeFields, number]>>>
+  >();
 
   add(
     status: RunRow['status'],
@@ -64,15 +71,33 @@ export class OutcomeTallier {
     ratio: RunRow['output_norm_ratio'],
     trivial: RunRow['trivial'],
   ): void {
-    const key = `${status}|${pointClass}|${ratio}|${trivial}`;
-    const entry = this.seen.get(key);
+    const byClass = level(this.index, status);
+    const byRatio = level(byClass, pointClass);
+    const byTrivial = level(byRatio, ratio);
+    const entry = byTrivial.get(trivial);
     if (entry) entry[1]++;
-    else this.seen.set(key, [{ status, point_class: pointClass, output_norm_ratio: ratio, trivial }, 1]);
+    else {
+      const fresh: [OutcomeFields, number] = [
+        { status, point_class: pointClass, output_norm_ratio: ratio, trivial },
+        1,
+      ];
+      byTrivial.set(trivial, fresh);
+      this.entries.push(fresh);
+    }
   }
 
   tally(): OutcomeTally {
-    return [...this.seen.values()];
+    return this.entries.map(([fields, count]) => [fields, count] as const);
   }
+}
+
+function level<V>(m: Map<unknown, Map<unknown, V>>, key: unknown): Map<unknown, V> {
+  let next = m.get(key);
+  if (next === undefined) {
+    next = new Map();
+    m.set(key, next);
+  }
+  return next;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   ipcStream,
   recordBatchMessage,
 } from './ipc-messages.js';
+import { textBuffers } from './text-buffers.js';
 
 /**
  * A numeric column filled cell by cell into its Arrow buffers: no boxed number per cell (an array
@@ -274,7 +275,8 @@ export class BatchColumns {
   buffers(): ColumnBuffers[] {
     return this.columns.map((col) => {
       const c = this.cells.get(col.name)!;
-      if (Array.isArray(c)) return columnBuffersOf(cellData(col, c));
+      if (Array.isArray(c))
+        return col.type === 'utf8' ? textBuffers(col, c) : columnBuffersOf(cellData(col, c));
       if (c instanceof ListCells) return c.buffers();
       if (c instanceof FixedTextCells) {
         const offsets = new Int32Array(this.length + 1);
