@@ -38,7 +38,9 @@ test('BatchColumns: a text column with one text in every cell (a block constant)
       seed: i,
     }));
     const batch = new BatchColumns(STORED_RUN_COLUMNS, n);
-    rows.forEach((r, i) => batch.setRow(i, r));
+    rows.forEach((r, i) => {
+      batch.setRow(i, r);
+    });
     const ours = batch.stream();
     t.deepEqual(
       Buffer.from(ours),
