@@ -68,7 +68,8 @@ function cellsOf(name: string): (rows: readonly Row[]) => unknown[] {
   return read;
 }
 
-function validity(cells: readonly unknown[]): Uint8Array {
+/** Bit i set when cell i is not null, least significant bit first. */
+export function validity(cells: readonly unknown[]): Uint8Array {
   const bits = new Uint8Array((cells.length + 7) >> 3);
   for (let i = 0; i < cells.length; i++) if (cells[i] !== null) bits[i >> 3] |= 1 << (i & 7);
   return bits;

@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { Column } from '../study/columns.js';
+import { validity } from './column-data.js';
 import type { ColumnBuffers } from './ipc-messages.js';
 
 const EMPTY: Uint8Array = new Uint8Array(0);
@@ -53,10 +54,5 @@ export function textBuffers(col: Column, cells: readonly unknown[]): ColumnBuffe
       if (t.length <= 32) for (let j = 0; j < t.length; j++) values[at + j] = t[j];
       else values.set(t, at);
     }
-  let validity: Uint8Array = EMPTY;
-  if (nulls > 0) {
-    validity = new Uint8Array((n + 7) >> 3);
-    for (let i = 0; i < n; i++) if (cells[i] !== null) validity[i >> 3] |= 1 << (i & 7);
-  }
-  return { nullCount: nulls, validity, offsets, values };
+  return { nullCount: nulls, validity: nulls > 0 ? validity(cells) : EMPTY, offsets, values };
 }
